@@ -1,0 +1,70 @@
+// swift-tools-version: 6.2
+// HFT Core: the module map of DESIGN.md. Lower layers never import higher ones.
+import PackageDescription
+
+/// Settings every Swift target of ours shares: Swift 6 language mode (strict concurrency) and zero warnings.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+/// C targets of ours compile warning-free too.
+let strictC: [CSetting] = [
+    .unsafeFlags(["-Wall", "-Wextra", "-Werror"]),
+]
+
+let package = Package(
+    name: "hft",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hft", targets: ["hft"]),
+        .library(name: "HFTPrimitives", targets: ["HFTPrimitives"]),
+        .library(name: "HFTRuntime", targets: ["HFTRuntime"]),
+        .library(name: "HFTTelemetry", targets: ["HFTTelemetry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: C and system libraries
+        .target(name: "CSystemShims", cSettings: strictC),
+        .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
+        .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        .systemLibrary(name: "CNuma", providers: [.apt(["libnuma-dev"])]),
+
+        // MARK: Core layers
+        .target(name: "HFTPrimitives", swiftSettings: strict),
+        .target(
+            name: "HFTRuntime",
+            dependencies: [
+                "CSystemShims", "CNuma", "HFTPrimitives",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HFTTelemetry",
+            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "hft",
+            dependencies: [
+                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims"], swiftSettings: strict),
+        .testTarget(name: "HFTTelemetryTests", dependencies: ["HFTTelemetry"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,164 @@
+// System shims for the runtime: CPU affinity (cpu_set_t macros do not import into Swift),
+// TSC reads, spin hints, prefetch, memory locking and huge pages, thread identity.
+// Every function is static inline so that it compiles to the instruction(s) it wraps.
+#ifndef HFT_CSYSTEMSHIMS_H
+#define HFT_CSYSTEMSHIMS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+#include <time.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#include <cpuid.h>
+#endif
+
+// MARK: CPU affinity
+
+/// Number of CPUs the system has online.
+static inline int hft_cpu_count(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/// Whether `cpu` is in the calling process's allowed CPU set (cgroups/taskset included).
+static inline bool hft_cpu_is_allowed(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) { return false; }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) { return false; }
+    return CPU_ISSET(cpu, &set) != 0;
+}
+
+/// Binds the calling thread to one CPU. Returns 0 or an errno value.
+static inline int hft_pin_current_thread(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) { return EINVAL; }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+/// The CPU the calling thread runs on now, or -1.
+static inline int hft_current_cpu(void) { return sched_getcpu(); }
+
+/// Kernel thread id of the calling thread.
+static inline int32_t hft_gettid(void) { return (int32_t)syscall(SYS_gettid); }
+
+/// Names the calling thread (truncated to 15 bytes by the kernel). Returns 0 or an errno value.
+static inline int hft_set_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}
+
+// MARK: Time stamp counter
+
+/// Reads the TSC (not serializing; ~9 ns here). Returns 0 on architectures without one.
+static inline uint64_t hft_rdtsc(void) {
+#if defined(__x86_64__)
+    return __rdtsc();
+#else
+    return 0;
+#endif
+}
+
+/// Reads the TSC after all earlier instructions have executed (rdtscp); `aux` receives IA32_TSC_AUX (the CPU id on Linux).
+static inline uint64_t hft_rdtscp(uint32_t *aux) {
+#if defined(__x86_64__)
+    return __rdtscp(aux);
+#else
+    *aux = 0;
+    return 0;
+#endif
+}
+
+/// Whether CPUID reports an invariant TSC (CPUID.80000007H:EDX[8]).
+static inline bool hft_cpu_has_invariant_tsc(void) {
+#if defined(__x86_64__)
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_max(0x80000000u, NULL) < 0x80000007u) { return false; }
+    __cpuid(0x80000007u, eax, ebx, ecx, edx);
+    return (edx & (1u << 8)) != 0;
+#else
+    return false;
+#endif
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+static inline int64_t hft_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
+}
+
+/// CLOCK_REALTIME in nanoseconds since the Unix epoch.
+static inline int64_t hft_realtime_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
+}
+
+// MARK: Spin hints and prefetch
+
+/// The spin-wait hint (x86 `pause`).
+static inline void hft_cpu_relax(void) {
+#if defined(__x86_64__)
+    _mm_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// Prefetch a line for reading into all cache levels.
+static inline void hft_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// Prefetch a line for writing into all cache levels.
+static inline void hft_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
+
+/// A compiler-only barrier: no instruction, stops reordering by the optimizer.
+static inline void hft_compiler_barrier(void) { __asm__ __volatile__("" ::: "memory"); }
+
+// MARK: Memory
+
+/// Cache-line-aligned allocation (posix_memalign); NULL on failure. Free with free().
+static inline void *hft_aligned_alloc(size_t alignment, size_t size) {
+    void *p = NULL;
+    if (posix_memalign(&p, alignment, size) != 0) { return NULL; }
+    return p;
+}
+
+/// Locks all current and future pages in RAM. Returns 0 or an errno value.
+static inline int hft_mlockall(void) {
+    return mlockall(MCL_CURRENT | MCL_FUTURE) == 0 ? 0 : errno;
+}
+
+/// Asks for transparent huge pages on a range (madvise MADV_HUGEPAGE). Returns 0 or an errno value.
+static inline int hft_madvise_hugepage(void *p, size_t len) {
+#ifdef MADV_HUGEPAGE
+    return madvise(p, len, MADV_HUGEPAGE) == 0 ? 0 : errno;
+#else
+    return ENOTSUP;
+#endif
+}
+
+/// Maps anonymous memory backed by explicit huge pages (MAP_HUGETLB); NULL when none are reserved.
+static inline void *hft_mmap_hugetlb(size_t len) {
+#ifdef MAP_HUGETLB
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return NULL;
+#endif
+}
+
+#endif

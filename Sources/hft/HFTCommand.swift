@@ -1,0 +1,19 @@
+import ArgumentParser
+import CJemalloc
+
+@main
+struct HFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hft",
+        abstract: "HFT Core: a low-latency trading core for crypto venues.",
+        subcommands: []
+    )
+
+    func run() throws {
+        if let v = hft_jemalloc_version() {
+            print("hft (allocator: jemalloc \(String(cString: v)))")
+        } else {
+            print("hft (allocator: system malloc)")
+        }
+    }
+}
