@@ -26,7 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // MARK: C and system libraries
@@ -51,6 +51,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "MarketData",
+            dependencies: ["HFTPrimitives", "HFTRuntime"],
+            swiftSettings: strict
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "hft",
@@ -66,5 +72,6 @@ let package = Package(
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims"], swiftSettings: strict),
         .testTarget(name: "HFTTelemetryTests", dependencies: ["HFTTelemetry"], swiftSettings: strict),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
     ]
 )
