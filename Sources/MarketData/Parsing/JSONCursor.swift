@@ -1,0 +1,397 @@
+import HFTPrimitives
+
+/// A packed object key: its first 16 bytes as two little-endian words and its length in bytes.
+/// Longer keys keep `length` so they never match a known key of 16 bytes or fewer.
+@usableFromInline
+struct JSONKey {
+    @usableFromInline var word: UInt64 = 0
+    @usableFromInline var tail: UInt64 = 0
+    @usableFromInline var length: Int = 0
+
+    @inlinable init() {}
+
+    /// True when this key is `word` (a key of 1...8 bytes packed little-endian, see `JSONKey.pack`).
+    @inline(__always)
+    func `is`(_ packed: UInt64, length n: Int) -> Bool { length == n && word == packed }
+
+    /// Packs an ASCII key the way `readKey` does (tests and cold paths use it to check the constants).
+    static func pack(_ key: String) -> JSONKey {
+        var k = JSONKey()
+        for (i, b) in key.utf8.enumerated() {
+            if i < 8 { k.word |= UInt64(b) << UInt64(i * 8) } else if i < 16 { k.tail |= UInt64(b) << UInt64((i - 8) * 8) }
+        }
+        k.length = key.utf8.count
+        return k
+    }
+}
+
+/// A forward-only, validating JSON byte scanner over one frame.
+///
+/// Every read is bounds-checked against `end`, so no input can make it read outside the frame or
+/// trap. Methods return `nil` on success and the reason on failure, leaving `p` unspecified after
+/// a failure. Values the parsers do not need are skipped with full JSON validation (strings with
+/// escapes, numbers, literals, nested containers up to `maxDepth`); UTF-8 inside skipped strings is
+/// not validated.
+/// - Complexity: every method is O(bytes consumed); nothing allocates.
+@usableFromInline
+struct JSONCursor {
+    /// Deepest container nesting accepted (the venues use at most 4).
+    static let maxDepth = 32
+
+    @usableFromInline var p: UnsafePointer<UInt8>
+    @usableFromInline let end: UnsafePointer<UInt8>
+
+    @inline(__always)
+    init(_ p: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) {
+        self.p = p
+        self.end = end
+    }
+
+    /// The byte at `p`, or 0 at the end (0 is never valid in JSON outside strings, so callers fail on it).
+    @inline(__always)
+    func peek() -> UInt8 {
+        // SAFETY: dereferenced only when p < end.
+        p < end ? p.pointee : 0
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        // SAFETY: dereferenced only when p < end.
+        while p < end {
+            let c = p.pointee
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            p += 1
+        }
+    }
+
+    /// Skips whitespace; consumes `byte` and returns true if it is next.
+    @inline(__always)
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        // SAFETY: dereferenced only when p < end.
+        if p < end && p.pointee == byte {
+            p += 1
+            return true
+        }
+        return false
+    }
+
+    /// Skips whitespace, then returns the next byte (0 at the end).
+    @inline(__always)
+    mutating func peekAfterWhitespace() -> UInt8 {
+        skipWhitespace()
+        return peek()
+    }
+
+    /// Skips whitespace and requires the end of the frame.
+    @inline(__always)
+    mutating func atEndAfterWhitespace() -> Bool {
+        skipWhitespace()
+        return p == end
+    }
+
+    /// The error for a value that is not of the expected type: `.unexpectedType` if a JSON value starts here, else `.malformedJSON`.
+    func typeMismatch() -> MarketDataParseError {
+        switch peek() {
+        case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+             UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .unexpectedType
+        default:
+            return .malformedJSON
+        }
+    }
+
+    /// Reads an object key and the `:` after it. `p` must be at (whitespace before) the opening quote.
+    /// Keys with escapes are refused (`.unsupportedEscape`): no venue sends them.
+    @inline(__always)
+    mutating func readKey(_ key: inout JSONKey) -> MarketDataParseError? {
+        skipWhitespace()
+        guard p < end && p.pointee == UInt8(ascii: "\"") else { return .malformedJSON }
+        var q = p + 1
+        var word: UInt64 = 0
+        var tail: UInt64 = 0
+        var i = 0
+        // SAFETY: q < end is checked before every dereference.
+        while true {
+            guard q < end else { return .malformedJSON }
+            let c = q.pointee
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") { return .unsupportedEscape }
+            if c < 0x20 { return .malformedJSON }
+            if i < 8 {
+                word |= UInt64(c) &<< UInt64(i &* 8)
+            } else if i < 16 {
+                tail |= UInt64(c) &<< UInt64((i &- 8) &* 8)
+            }
+            i &+= 1
+            q += 1
+        }
+        key.word = word
+        key.tail = tail
+        key.length = i
+        p = q + 1
+        return consume(UInt8(ascii: ":")) ? nil : .malformedJSON
+    }
+
+    /// Reads a string value without escapes; returns its content bytes (without quotes).
+    @inline(__always)
+    mutating func readPlainString(_ start: inout UnsafePointer<UInt8>, _ count: inout Int) -> MarketDataParseError? {
+        skipWhitespace()
+        guard p < end && p.pointee == UInt8(ascii: "\"") else { return typeMismatch() }
+        let s = p + 1
+        var q = s
+        // SAFETY: q < end is checked before every dereference.
+        while true {
+            guard q < end else { return .malformedJSON }
+            let c = q.pointee
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") { return .unsupportedEscape }
+            if c < 0x20 { return .malformedJSON }
+            q += 1
+        }
+        start = s
+        count = q - s
+        p = q + 1
+        return nil
+    }
+
+    /// Reads a quoted non-negative decimal at `places` decimal places through `DecimalParser`.
+    @inline(__always)
+    mutating func readDecimal(places: Int, _ value: inout Int64) -> MarketDataParseError? {
+        skipWhitespace()
+        guard p < end && p.pointee == UInt8(ascii: "\"") else { return typeMismatch() }
+        let s = p + 1
+        var q = s
+        // SAFETY: q < end is checked before every dereference.
+        while true {
+            guard q < end else { return .malformedJSON }
+            let c = q.pointee
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") { return .unsupportedEscape }
+            q += 1
+        }
+        let count = q - s
+        // SAFETY: count > 0 guarantees s < q < end.
+        guard count > 0 && s.pointee != UInt8(ascii: "-") else { return .invalidNumber }
+        switch DecimalParser.parse(s, count: count, places: places) {
+        case .value(let v):
+            value = v
+        case .failure(let e):
+            switch e {
+            case .tooManyFractionDigits: return .tooManyFractionDigits
+            case .overflow: return .numberOverflow
+            case .empty, .invalidCharacter: return .invalidNumber
+            }
+        }
+        p = q + 1
+        return nil
+    }
+
+    /// Reads a bare non-negative JSON integer (no sign, fraction or exponent) as UInt64.
+    @inline(__always)
+    mutating func readUInt64(_ value: inout UInt64) -> MarketDataParseError? {
+        skipWhitespace()
+        guard p < end else { return .malformedJSON }
+        let first = p.pointee
+        guard first &- 0x30 < 10 else {
+            return first == UInt8(ascii: "-") ? .invalidNumber : typeMismatch()
+        }
+        var acc: UInt64 = 0
+        var q = p
+        // SAFETY: q < end is checked before every dereference.
+        while q < end {
+            let d = q.pointee &- 0x30
+            guard d < 10 else { break }
+            let (m, o1) = acc.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return .numberOverflow }
+            acc = s
+            q += 1
+        }
+        // JSON forbids leading zeros; a fraction or exponent makes it a non-integer.
+        if first == UInt8(ascii: "0") && q - p > 1 { return .malformedJSON }
+        if q < end {
+            let c = q.pointee
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { return .invalidNumber }
+        }
+        value = acc
+        p = q
+        return nil
+    }
+
+    /// Reads a millisecond integer as Unix nanoseconds.
+    @inline(__always)
+    mutating func readMillisAsNanos(_ value: inout Nanos) -> MarketDataParseError? {
+        var ms: UInt64 = 0
+        if let e = readUInt64(&ms) { return e }
+        guard ms <= UInt64(Int64.max / 1_000_000) else { return .numberOverflow }
+        value = Nanos(raw: Int64(ms) &* 1_000_000)
+        return nil
+    }
+
+    /// Reads `true` or `false`.
+    @inline(__always)
+    mutating func readBool(_ value: inout Bool) -> MarketDataParseError? {
+        skipWhitespace()
+        if matchLiteral(0x6575_7274, length: 4) {  // "true"
+            value = true
+            return nil
+        }
+        if matchLiteral(0x65_736C_6166, length: 5) {  // "false"
+            value = false
+            return nil
+        }
+        return typeMismatch()
+    }
+
+    /// Consumes a literal of `length` (≤ 8) bytes packed little-endian in `packed` if it is next.
+    @inline(__always)
+    mutating func matchLiteral(_ packed: UInt64, length: Int) -> Bool {
+        guard end - p >= length else { return false }
+        var w: UInt64 = 0
+        var i = 0
+        // SAFETY: i < length <= end - p.
+        while i < length {
+            w |= UInt64(p[i]) &<< UInt64(i &* 8)
+            i &+= 1
+        }
+        guard w == packed else { return false }
+        p += length
+        return true
+    }
+
+    /// Skips a string (escapes validated). `p` must be at the opening quote.
+    mutating func skipString() -> MarketDataParseError? {
+        guard p < end && p.pointee == UInt8(ascii: "\"") else { return .malformedJSON }
+        var q = p + 1
+        // SAFETY: q < end is checked before every dereference.
+        while q < end {
+            let c = q.pointee
+            if c == UInt8(ascii: "\"") {
+                p = q + 1
+                return nil
+            }
+            if c < 0x20 { return .malformedJSON }
+            if c == UInt8(ascii: "\\") {
+                q += 1
+                guard q < end else { return .malformedJSON }
+                switch q.pointee {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    q += 1
+                case UInt8(ascii: "u"):
+                    guard end - q > 4 else { return .malformedJSON }
+                    for k in 1...4 {
+                        let h = q[k]
+                        let isHex = (h &- 0x30 < 10) || ((h | 0x20) &- 0x61 < 6)
+                        guard isHex else { return .malformedJSON }
+                    }
+                    q += 5
+                default:
+                    return .malformedJSON
+                }
+            } else {
+                q += 1
+            }
+        }
+        return .malformedJSON
+    }
+
+    /// Skips a JSON number (full grammar).
+    mutating func skipNumber() -> MarketDataParseError? {
+        var q = p
+        // SAFETY: every dereference is guarded by q < end.
+        if q < end && q.pointee == UInt8(ascii: "-") { q += 1 }
+        guard q < end && q.pointee &- 0x30 < 10 else { return .malformedJSON }
+        if q.pointee == UInt8(ascii: "0") {
+            q += 1
+        } else {
+            while q < end && q.pointee &- 0x30 < 10 { q += 1 }
+        }
+        if q < end && q.pointee == UInt8(ascii: ".") {
+            q += 1
+            guard q < end && q.pointee &- 0x30 < 10 else { return .malformedJSON }
+            while q < end && q.pointee &- 0x30 < 10 { q += 1 }
+        }
+        if q < end && (q.pointee | 0x20) == UInt8(ascii: "e") {
+            q += 1
+            if q < end && (q.pointee == UInt8(ascii: "+") || q.pointee == UInt8(ascii: "-")) { q += 1 }
+            guard q < end && q.pointee &- 0x30 < 10 else { return .malformedJSON }
+            while q < end && q.pointee &- 0x30 < 10 { q += 1 }
+        }
+        p = q
+        return nil
+    }
+
+    /// Skips any JSON value, validating it. `depth` is the nesting of the container holding it.
+    mutating func skipValue(depth: Int) -> MarketDataParseError? {
+        skipWhitespace()
+        guard p < end else { return .malformedJSON }
+        switch p.pointee {
+        case UInt8(ascii: "\""):
+            return skipString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return skipNumber()
+        case UInt8(ascii: "t"):
+            return matchLiteral(0x6575_7274, length: 4) ? nil : .malformedJSON
+        case UInt8(ascii: "f"):
+            return matchLiteral(0x65_736C_6166, length: 5) ? nil : .malformedJSON
+        case UInt8(ascii: "n"):
+            return matchLiteral(0x6C6C_756E, length: 4) ? nil : .malformedJSON
+        case UInt8(ascii: "{"):
+            guard depth < JSONCursor.maxDepth else { return .nestingTooDeep }
+            p += 1
+            if consume(UInt8(ascii: "}")) { return nil }
+            while true {
+                skipWhitespace()
+                if let e = skipString() { return e }
+                guard consume(UInt8(ascii: ":")) else { return .malformedJSON }
+                if let e = skipValue(depth: depth &+ 1) { return e }
+                if consume(UInt8(ascii: ",")) { continue }
+                return consume(UInt8(ascii: "}")) ? nil : .malformedJSON
+            }
+        case UInt8(ascii: "["):
+            guard depth < JSONCursor.maxDepth else { return .nestingTooDeep }
+            p += 1
+            if consume(UInt8(ascii: "]")) { return nil }
+            while true {
+                if let e = skipValue(depth: depth &+ 1) { return e }
+                if consume(UInt8(ascii: ",")) { continue }
+                return consume(UInt8(ascii: "]")) ? nil : .malformedJSON
+            }
+        default:
+            return .malformedJSON
+        }
+    }
+
+    /// Parses an array of `[price, quantity, ...]` string pairs into `storage[count...]`.
+    ///
+    /// Extra elements after the quantity are skipped (old Binance REST bodies carried a third).
+    /// - Returns: `.levelCapacityExceeded` when more than `capacity - count` levels arrive.
+    @inline(__always)
+    mutating func readLevels(into storage: UnsafeMutablePointer<DepthLevel>, count: inout Int, capacity: Int,
+                             pricePlaces: Int, quantityPlaces: Int, depth: Int) -> MarketDataParseError? {
+        guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
+        if consume(UInt8(ascii: "]")) { return nil }
+        var n = count
+        while true {
+            guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
+            var price: Int64 = 0
+            var quantity: Int64 = 0
+            if let e = readDecimal(places: pricePlaces, &price) { return e }
+            guard consume(UInt8(ascii: ",")) else { return .malformedJSON }
+            if let e = readDecimal(places: quantityPlaces, &quantity) { return e }
+            while consume(UInt8(ascii: ",")) {
+                if let e = skipValue(depth: depth &+ 2) { return e }
+            }
+            guard consume(UInt8(ascii: "]")) else { return .malformedJSON }
+            guard n < capacity else { return .levelCapacityExceeded }
+            // SAFETY: n < capacity, the storage's allocated size; DepthLevel is trivial.
+            storage[n] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
+            n &+= 1
+            count = n
+            if consume(UInt8(ascii: ",")) { continue }
+            return consume(UInt8(ascii: "]")) ? nil : .malformedJSON
+        }
+    }
+}
