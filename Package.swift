@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .systemLibrary(name: "CNuma", providers: [.apt(["libnuma-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Core layers
         .target(name: "HFTPrimitives", swiftSettings: strict),
@@ -53,7 +54,7 @@ let package = Package(
 
         .target(
             name: "MarketData",
-            dependencies: ["HFTPrimitives", "HFTRuntime"],
+            dependencies: ["HFTPrimitives", "HFTRuntime", "CSystemShims", "CZlib"],
             swiftSettings: strict
         ),
 
