@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // MARK: C and system libraries
@@ -48,13 +49,27 @@ let package = Package(
         ),
         .target(
             name: "HFTTelemetry",
-            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime"],
+            dependencies: ["CSystemShims", "HFTPrimitives"],
             swiftSettings: strict
         ),
 
         .target(
             name: "MarketData",
             dependencies: ["HFTPrimitives", "HFTRuntime", "CSystemShims", "CZlib"],
+            swiftSettings: strict
+        ),
+        .target(name: "Analytics", dependencies: ["HFTPrimitives", "MarketData"], swiftSettings: strict),
+        .target(name: "Inference", dependencies: ["HFTPrimitives"], swiftSettings: strict),
+
+        .target(
+            name: "Transport",
+            dependencies: ["CLibWebSockets", "CSystemShims", "HFTPrimitives", "HFTRuntime"],
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "Execution",
+            dependencies: ["HFTPrimitives", "MarketData"],
             swiftSettings: strict
         ),
 
@@ -72,7 +87,38 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims"], swiftSettings: strict),
-        .testTarget(name: "HFTTelemetryTests", dependencies: ["HFTTelemetry"], swiftSettings: strict),
+        .testTarget(
+            name: "HFTTelemetryTests",
+            dependencies: ["HFTTelemetry", "HFTPrimitives", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives"], swiftSettings: strict),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "BookBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives"],
+            path: "Benchmarks/BookBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "TelemetryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"), "HFTTelemetry", "HFTPrimitives",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/TelemetryBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AnalyticsBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives"],
+            path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -13,4 +13,22 @@ static inline void hft_lwsl_warn(const char *msg) { lwsl_warn("%s\n", msg); }
 static inline void hft_lwsl_notice(const char *msg) { lwsl_notice("%s\n", msg); }
 static inline void hft_lwsl_user(const char *msg) { lwsl_user("%s\n", msg); }
 
+/// A libwebsockets timer (`lws_sorted_usec_list_t`) with an owner pointer, so that the C timer
+/// callback, which only receives the `sul`, can find the Swift object that scheduled it.
+/// `sul` is the first member: a `lws_sorted_usec_list_t *` handed to the callback is also a
+/// `hft_lws_timer *`.
+typedef struct hft_lws_timer {
+    lws_sorted_usec_list_t sul;
+    void *owner;
+    uint64_t tag;
+} hft_lws_timer;
+
+/// The `hft_lws_timer` whose `sul` member is `sul` (container_of; `sul` is at offset 0).
+static inline hft_lws_timer *hft_lws_timer_of(lws_sorted_usec_list_t *sul) {
+    return (hft_lws_timer *)(void *)sul;
+}
+
+/// `LWS_TO_KILL_ASYNC` (a macro): pass to `lws_set_timeout` to close a wsi on the next service pass.
+static const int hft_lws_to_kill_async = LWS_TO_KILL_ASYNC;
+
 #endif
