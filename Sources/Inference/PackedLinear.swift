@@ -1,0 +1,48 @@
+/// A dense layer `y = W x + b` with `W` packed row-major at a row stride of `paddedTo8(inputs)` floats
+/// inside a model's arena. Plain pointers, no ownership: the model that owns the arena frees it.
+@frozen
+public struct PackedLinear {
+    @usableFromInline let weights: UnsafeMutablePointer<Float>
+    @usableFromInline let bias: UnsafeMutablePointer<Float>?
+    /// Output features.
+    public let outputs: Int
+    /// Input features.
+    public let inputs: Int
+    @usableFromInline let stride: Int
+
+    init(_ plan: PackedLinearPlan, arena: UnsafeFloatArena) {
+        weights = arena.pointer(plan.weights)
+        bias = plan.bias.map { arena.pointer($0) }
+        outputs = plan.outputs
+        inputs = plan.inputs
+        stride = paddedTo8(plan.inputs)
+    }
+
+    /// `y = W x + b` (or `y += W x` when `accumulate`). `x` holds `paddedTo8(inputs)` floats, zero-padded.
+    @inlinable
+    public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: bias, accumulate: accumulate, into: y)
+    }
+}
+
+/// Where a `PackedLinear`'s weights and bias go in the arena (cold path).
+struct PackedLinearPlan {
+    let weights: Int
+    let bias: Int?
+    let outputs: Int
+    let inputs: Int
+
+    /// Packs a PyTorch `(outputs, inputs)` row-major weight (and optional bias) into `layout`.
+    init(weight: [Float], bias: [Float]?, outputs: Int, inputs: Int, layout: inout UnsafeFloatArenaLayout) {
+        precondition(weight.count == outputs * inputs)
+        let stride = paddedTo8(inputs)
+        var packed = [Float](repeating: 0, count: outputs * stride)
+        for r in 0..<outputs {
+            for c in 0..<inputs { packed[r * stride + c] = weight[r * inputs + c] }
+        }
+        self.weights = layout.constant(packed)
+        self.bias = bias.map { layout.constant($0) }
+        self.outputs = outputs
+        self.inputs = inputs
+    }
+}

@@ -1,0 +1,187 @@
+/// A pytorch-tabnet `TabNetClassifier` network in eval mode, loaded from its `state_dict`.
+///
+/// Forward (batch 1), as `TabNet.forward` and `TabNetEncoder.forward_masks` compute it: initial batch norm
+/// (`tabnet.encoder.initial_bn`; the unused `tabnet.initial_bn` is ignored), the initial splitter, then for
+/// each step an attentive transformer (`fc` → ghost BN = BN with running statistics → × prior → sparsemax
+/// or entmax-1.5), `prior ← (γ − M) · prior`, the feature transformer on `M · x` (shared GLU block, then the
+/// step's own GLU block, √0.5 residual scaling), `ReLU` of the first `n_d` outputs summed over steps, and
+/// `final_mapping`. The masks returned are `M` per step (`forward_masks`' `masks`, the explanation).
+///
+/// The shared GLU weights are saved under 2 × (n_steps + 1) names (`shared.shared_layers.i` and
+/// `shared.glu_layers.i.fc` in every feature transformer); any one of them is accepted.
+/// Only continuous features (no `cat_idxs`) and the identity attention group matrix are supported.
+public struct TabNetModel: ~Copyable {
+    public let params: TabNetParams
+    @usableFromInline let arena: UnsafeFloatArena
+    @usableFromInline let layers: UnsafeMutablePointer<TabNetGLULayer>
+    /// GLU layers per feature transformer (the initial splitter is transformer 0, step `s` is `s + 1`).
+    @usableFromInline let layersPerTransformer: Int
+    @usableFromInline let attention: UnsafeMutablePointer<PackedLinear>
+    @usableFromInline let finalMapping: PackedLinear
+    @usableFromInline let bnScale: UnsafeMutablePointer<Float>
+    @usableFromInline let bnShift: UnsafeMutablePointer<Float>
+    @usableFromInline let normalizer: PackedNormalizer?
+    @usableFromInline let xbn, masked, z, h, att, prior, m, scratch, acc, maskStore: UnsafeMutablePointer<Float>
+    @usableFromInline let inputDim, outputDim, nD, nA, steps: Int
+    @usableFromInline let gamma: Float
+    @usableFromInline let entmax: Bool
+
+    /// Input features.
+    public var inputCount: Int { inputDim }
+    /// Classes (logits).
+    public var outputCount: Int { outputDim }
+    /// Decision steps (rows of the masks).
+    public var stepCount: Int { steps }
+
+    /// Loads a bundle holding a TabNet.
+    public init(bundle: ModelBundle) throws {
+        guard bundle.config.arch == .tabnet else { throw ModelLoadError.archMismatch(expected: "tabnet", actual: bundle.config.arch.rawValue) }
+        try self.init(params: bundle.config.decodeParams(TabNetParams.self), weights: bundle.weights, normalization: bundle.config.normalization)
+    }
+
+    /// Builds the network from a `TabNetClassifier.network` state_dict (prefix `tabnet.`; a bare
+    /// `TabNetNoEmbeddings` state_dict without it is accepted too).
+    public init(params: TabNetParams, weights f: SafeTensorsFile, normalization: InputNormalizer? = nil) throws {
+        let maskType = try params.validate()
+        if let normalization { try normalization.validate(count: params.inputDim) }
+        let p = ["tabnet.", "", "network.tabnet."].first { f.contains(anyOf: ["\($0)encoder.initial_bn.running_mean"]) } ?? "tabnet."
+        let e = "\(p)encoder."
+        let n = params.inputDim, w = params.nD + params.nA
+        var layout = UnsafeFloatArenaLayout()
+
+        func batchNorm(_ name: String, _ c: Int) throws -> (scale: [Float], shift: [Float]) {
+            let g = try f.floats(["\(name).weight"], shape: [c])
+            let b = try f.floats(["\(name).bias"], shape: [c])
+            let mean = try f.floats(["\(name).running_mean"], shape: [c])
+            let v = try f.floats(["\(name).running_var"], shape: [c])
+            var scale = [Float](repeating: 0, count: c), shift = scale
+            for i in 0..<c {
+                let s = Double(g[i]) / (Double(v[i]) + 1e-5).squareRoot()
+                scale[i] = Float(s)
+                shift[i] = Float(Double(b[i]) - Double(mean[i]) * s)
+            }
+            return (scale, shift)
+        }
+        /// fc (no bias) followed by a BN, folded: rows scaled, the BN shift as bias.
+        func foldedLinear(_ weight: [Float], outputs: Int, inputs: Int, bn: String) throws -> PackedLinearPlan {
+            let (scale, shift) = try batchNorm(bn, outputs)
+            var wf = weight
+            for r in 0..<outputs { for c in 0..<inputs { wf[r * inputs + c] = Float(Double(weight[r * inputs + c]) * Double(scale[r])) } }
+            return PackedLinearPlan(weight: wf, bias: shift, outputs: outputs, inputs: inputs, layout: &layout)
+        }
+
+        let transformers = ["initial_splitter"] + (0..<params.nSteps).map { "feat_transformers.\($0)" }
+        var shared: [[Float]] = []
+        for i in 0..<params.nShared {
+            let aliases = transformers.flatMap { ["\(e)\($0).shared.shared_layers.\(i).weight", "\(e)\($0).shared.glu_layers.\(i).fc.weight"] }
+            shared.append(try f.floats(aliases, shape: [2 * w, i == 0 ? n : w]))
+        }
+        var glu: [(PackedLinearPlan, Bool)] = []
+        for t in transformers {
+            for i in 0..<params.nShared {
+                glu.append((try foldedLinear(shared[i], outputs: 2 * w, inputs: i == 0 ? n : w, bn: "\(e)\(t).shared.glu_layers.\(i).bn.bn"), i > 0))
+            }
+            for i in 0..<params.nIndependent {
+                let first = params.nShared == 0 && i == 0
+                let inputs = first ? n : w
+                let wi = try f.floats(["\(e)\(t).specifics.glu_layers.\(i).fc.weight"], shape: [2 * w, inputs])
+                glu.append((try foldedLinear(wi, outputs: 2 * w, inputs: inputs, bn: "\(e)\(t).specifics.glu_layers.\(i).bn.bn"), !first))
+            }
+        }
+        var att: [PackedLinearPlan] = []
+        for s in 0..<params.nSteps {
+            let wa = try f.floats(["\(e)att_transformers.\(s).fc.weight"], shape: [n, params.nA])
+            att.append(try foldedLinear(wa, outputs: n, inputs: params.nA, bn: "\(e)att_transformers.\(s).bn.bn"))
+        }
+        let fm = try f.floats(["\(p)final_mapping.weight"], shape: [params.outputDim, params.nD])
+        let finalPlan = PackedLinearPlan(weight: fm, bias: nil, outputs: params.outputDim, inputs: params.nD, layout: &layout)
+        let (s0, h0) = try batchNorm("\(e)initial_bn", n)
+        let bnScaleOff = layout.constant(s0), bnShiftOff = layout.constant(h0)
+        let np = paddedTo8(n)
+        let offs = (xbn: layout.reserve(np), masked: layout.reserve(np), z: layout.reserve(paddedTo8(2 * w)),
+                    h: layout.reserve(paddedTo8(w)), att: layout.reserve(paddedTo8(params.nA)), prior: layout.reserve(np),
+                    m: layout.reserve(np), scratch: layout.reserve(2 * n), acc: layout.reserve(paddedTo8(params.nD)),
+                    masks: layout.reserve(params.nSteps * n))
+
+        let arena = UnsafeFloatArena(layout)
+        self.params = params
+        self.arena = arena
+        layers = UnsafeMutablePointer<TabNetGLULayer>.allocate(capacity: max(glu.count, 1))
+        for (i, (plan, residual)) in glu.enumerated() {
+            // SAFETY: capacity glu.count; each slot initialised once, deinitialised in deinit.
+            (layers + i).initialize(to: TabNetGLULayer(linear: PackedLinear(plan, arena: arena), width: w, residual: residual))
+        }
+        layersPerTransformer = params.nShared + params.nIndependent
+        attention = UnsafeMutablePointer<PackedLinear>.allocate(capacity: att.count)
+        for (i, plan) in att.enumerated() { (attention + i).initialize(to: PackedLinear(plan, arena: arena)) }
+        finalMapping = PackedLinear(finalPlan, arena: arena)
+        bnScale = arena.pointer(bnScaleOff)
+        bnShift = arena.pointer(bnShiftOff)
+        normalizer = normalization.map { PackedNormalizer($0) }
+        xbn = arena.pointer(offs.xbn); masked = arena.pointer(offs.masked); z = arena.pointer(offs.z)
+        h = arena.pointer(offs.h); self.att = arena.pointer(offs.att); prior = arena.pointer(offs.prior)
+        m = arena.pointer(offs.m); scratch = arena.pointer(offs.scratch); acc = arena.pointer(offs.acc)
+        maskStore = arena.pointer(offs.masks)
+        inputDim = n; outputDim = params.outputDim; nD = params.nD; nA = params.nA; steps = params.nSteps
+        gamma = Float(params.gamma)
+        entmax = maskType == .entmax
+    }
+
+    deinit {
+        // SAFETY: allocated and initialised in init, freed once here.
+        layers.deinitialize(count: (steps + 1) * layersPerTransformer)
+        layers.deallocate()
+        attention.deinitialize(count: steps)
+        attention.deallocate()
+        normalizer?.deallocate()
+        arena.deallocate()
+    }
+
+    /// Runs feature transformer `index` on `x` (zero-padded), leaving its `n_d + n_a` outputs in `h`.
+    @inlinable
+    func featureTransformer(_ index: Int, _ x: UnsafePointer<Float>) {
+        let first = layers + index * layersPerTransformer
+        var input = x
+        for l in 0..<layersPerTransformer {
+            first[l].apply(input, scratch: z, into: h)
+            input = UnsafePointer(h)
+        }
+    }
+
+    /// Classifies one row of `inputCount` features: writes `outputCount` logits and, when `masks` is not
+    /// nil, the attention masks (`stepCount × inputCount`, step-major).
+    /// - Complexity: Σ GLU layers (2·(n_d+n_a) × in) + n_steps × (n_a × in) + sorting in-sized masks;
+    ///   no allocation, no ARC, no locks.
+    @inlinable
+    public mutating func predict(_ x: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>?) {
+        let n = inputDim
+        if let normalizer { normalizer.apply(x, into: xbn) } else { xbn.update(from: x, count: n) }
+        for i in 0..<n {
+            xbn[i] = xbn[i] * bnScale[i] + bnShift[i]
+            prior[i] = 1
+        }
+        for i in 0..<nD { acc[i] = 0 }
+        featureTransformer(0, xbn)
+        for i in 0..<nA { att[i] = h[nD + i] }
+        let out = masks ?? maskStore
+        for s in 0..<steps {
+            attention[s].apply(att, into: m)
+            for i in 0..<n { m[i] *= prior[i] }
+            if entmax { SparseMasks.entmax15(m, count: n, scratch: scratch) } else { SparseMasks.sparsemax(m, count: n, scratch: scratch) }
+            let row = out + s * n
+            for i in 0..<n {
+                let mi = m[i]
+                row[i] = mi
+                prior[i] = (gamma - mi) * prior[i]
+                masked[i] = mi * xbn[i]
+            }
+            featureTransformer(s + 1, masked)
+            for i in 0..<nD { acc[i] += max(h[i], 0) }
+            for i in 0..<nA { att[i] = h[nD + i] }
+        }
+        finalMapping.apply(acc, into: logits)
+    }
+}
+
+// SAFETY: noncopyable, so its buffers have exactly one owner; moving it across threads cannot race.
+extension TabNetModel: @unchecked Sendable {}
