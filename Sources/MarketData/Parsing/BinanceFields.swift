@@ -91,14 +91,14 @@ extension BinanceParser {
                 case UInt8(ascii: "s"):
                     failure = readSymbol(&c, &f)
                 case UInt8(ascii: "b"):
-                    if f.kind == .depthUpdate, let spec = f.spec, c.peekAfterWhitespace() == UInt8(ascii: "[") {
+                    if snapshot == nil, f.kind == .depthUpdate, let spec = f.spec, c.peekAfterWhitespace() == UInt8(ascii: "[") {
                         failure = eagerLevels(&c, &f.b, parsed: &f.bidsParsed, side: .buy, spec: spec, depth: depth, levels: &levels)
                         f.payloadSeen = true
                     } else {
                         failure = record(&f.b, &c, depth: depth, payload: &f.payloadSeen)
                     }
                 case UInt8(ascii: "a"):
-                    if f.kind == .depthUpdate, let spec = f.spec, c.peekAfterWhitespace() == UInt8(ascii: "[") {
+                    if snapshot == nil, f.kind == .depthUpdate, let spec = f.spec, c.peekAfterWhitespace() == UInt8(ascii: "[") {
                         failure = eagerLevels(&c, &f.a, parsed: &f.asksParsed, side: .sell, spec: spec, depth: depth, levels: &levels)
                         f.payloadSeen = true
                     } else {
