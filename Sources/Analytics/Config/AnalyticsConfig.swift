@@ -1,0 +1,107 @@
+import Foundation
+
+/// Parameters of the feature engine (cold path; JSON with every key optional, defaults below).
+/// Windows on the event clock count book events; time windows use the engine clock (exchange time,
+/// made monotone). Raw quantities are in the instrument's quantity scale.
+public struct AnalyticsConfig: Codable, Hashable, Sendable {
+    /// Cumulative imbalance features `imbalance_l1 … l<n>` (1...32).
+    public var imbalanceLevels = 10
+    /// Multi-level OFI depth M (1...32).
+    public var ofiLevels = 5
+    /// Event window N (book events) for event returns, OFI, RV/BV, efficiency ratio, spread regime.
+    public var eventWindow = 100
+    /// Time window for the time return and time OFI.
+    public var bookWindowNanos: Int64 = 1_000_000_000
+    /// Samples kept for the time window (oldest leaves early when full; counted).
+    public var bookWindowCapacity = 65_536
+    /// EWMA half-life in book events for `rv_ewma`.
+    public var ewmaHalfLifeEvents = 50.0
+    /// Time window of the trade features (TFI, VWAP, intensity, aggressive ratio).
+    public var tradeWindowNanos: Int64 = 10_000_000_000
+    public var tradeWindowCapacity = 65_536
+    /// Trades in the large-trade percentile window.
+    public var largeTradeWindow = 1000
+    public var largeTradePercentilePermille = 990
+    public var largeTradeMinimumSamples = 50
+    /// Iceberg: executed ≥ ratio × peak displayed (5000 = 5×) and executed ≥ minimum (raw qty).
+    public var icebergRatioPermille: Int64 = 5000
+    public var icebergMinimumExecuted: Int64 = 1
+    /// Walls: size ≥ factor × median of the top `wallLevels` (1...32), persistent for `wallPersistNanos`.
+    public var wallLevels = 10
+    public var wallFactorPermille: Int64 = 5000
+    public var wallPersistNanos: Int64 = 1_000_000_000
+    public var rollingProfile = VolumeProfileConfig()
+    /// The session profile (its `windowNanos` is ignored: sessions reset at each multiple of
+    /// `sessionLengthNanos` of exchange time, UTC-aligned for 1 day).
+    public var sessionProfile = VolumeProfileConfig(binCount: 4096, windowNanos: 0, tradeCapacity: 1)
+    public var sessionLengthNanos: Int64 = 86_400_000_000_000
+    /// Book events in the realized-volatility percentile window.
+    public var rvPercentileWindow = 10_000
+    /// The regime HMM, or nil for none (its states are part of the schema).
+    public var hmm: HMMParameters?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case imbalanceLevels, ofiLevels, eventWindow, bookWindowNanos, bookWindowCapacity, ewmaHalfLifeEvents, tradeWindowNanos,
+             tradeWindowCapacity, largeTradeWindow, largeTradePercentilePermille, largeTradeMinimumSamples, icebergRatioPermille,
+             icebergMinimumExecuted, wallLevels, wallFactorPermille, wallPersistNanos, rollingProfile, sessionProfile,
+             sessionLengthNanos, rvPercentileWindow, hmm
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func v<T: Decodable>(_ k: CodingKeys, _ d: T) throws -> T { try c.decodeIfPresent(T.self, forKey: k) ?? d }
+        let d = AnalyticsConfig()
+        imbalanceLevels = try v(.imbalanceLevels, d.imbalanceLevels)
+        ofiLevels = try v(.ofiLevels, d.ofiLevels)
+        eventWindow = try v(.eventWindow, d.eventWindow)
+        bookWindowNanos = try v(.bookWindowNanos, d.bookWindowNanos)
+        bookWindowCapacity = try v(.bookWindowCapacity, d.bookWindowCapacity)
+        ewmaHalfLifeEvents = try v(.ewmaHalfLifeEvents, d.ewmaHalfLifeEvents)
+        tradeWindowNanos = try v(.tradeWindowNanos, d.tradeWindowNanos)
+        tradeWindowCapacity = try v(.tradeWindowCapacity, d.tradeWindowCapacity)
+        largeTradeWindow = try v(.largeTradeWindow, d.largeTradeWindow)
+        largeTradePercentilePermille = try v(.largeTradePercentilePermille, d.largeTradePercentilePermille)
+        largeTradeMinimumSamples = try v(.largeTradeMinimumSamples, d.largeTradeMinimumSamples)
+        icebergRatioPermille = try v(.icebergRatioPermille, d.icebergRatioPermille)
+        icebergMinimumExecuted = try v(.icebergMinimumExecuted, d.icebergMinimumExecuted)
+        wallLevels = try v(.wallLevels, d.wallLevels)
+        wallFactorPermille = try v(.wallFactorPermille, d.wallFactorPermille)
+        wallPersistNanos = try v(.wallPersistNanos, d.wallPersistNanos)
+        rollingProfile = try v(.rollingProfile, d.rollingProfile)
+        sessionProfile = try v(.sessionProfile, d.sessionProfile)
+        sessionLengthNanos = try v(.sessionLengthNanos, d.sessionLengthNanos)
+        rvPercentileWindow = try v(.rvPercentileWindow, d.rvPercentileWindow)
+        hmm = try c.decodeIfPresent(HMMParameters.self, forKey: .hmm)
+    }
+
+    /// Decodes and validates a config from JSON bytes.
+    public static func load(json: Data) throws(AnalyticsConfigError) -> AnalyticsConfig {
+        let c: AnalyticsConfig
+        do { c = try JSONDecoder().decode(AnalyticsConfig.self, from: json) } catch { throw .malformed("\(error)") }
+        try c.validate()
+        return c
+    }
+
+    public func validate() throws(AnalyticsConfigError) {
+        func need(_ ok: Bool, _ p: String, _ r: String) throws(AnalyticsConfigError) { if !ok { throw .invalid(parameter: p, reason: r) } }
+        try need((1...32).contains(imbalanceLevels), "imbalanceLevels", "1...32")
+        try need((1...32).contains(ofiLevels), "ofiLevels", "1...32")
+        try need((1...32).contains(wallLevels), "wallLevels", "1...32")
+        try need(eventWindow >= 1, "eventWindow", "≥ 1")
+        try need(bookWindowNanos > 0 && bookWindowCapacity >= 1, "bookWindowNanos", "window and capacity must be positive")
+        try need(ewmaHalfLifeEvents > 0, "ewmaHalfLifeEvents", "> 0")
+        try need(tradeWindowNanos > 0 && tradeWindowCapacity >= 1, "tradeWindowNanos", "window and capacity must be positive")
+        try need(largeTradeWindow >= 1 && (0...1000).contains(largeTradePercentilePermille), "largeTradeWindow", "window ≥ 1, percentile 0...1000")
+        try need(sessionLengthNanos > 0, "sessionLengthNanos", "> 0")
+        try need(rvPercentileWindow >= 1, "rvPercentileWindow", "≥ 1")
+        for (name, p) in [("rollingProfile", rollingProfile), ("sessionProfile", sessionProfile)] {
+            try need(p.binCount >= 2 && p.binCount & (p.binCount - 1) == 0, name, "binCount must be a power of two ≥ 2")
+            try need(p.binTicks >= 1, name, "binTicks ≥ 1")
+            try need(p.smoothingSigmaBins >= 0 && p.smoothingSigmaBins <= 64, name, "smoothingSigmaBins 0...64")
+        }
+        try need(rollingProfile.windowNanos > 0 && rollingProfile.tradeCapacity >= 1, "rollingProfile", "windowNanos and tradeCapacity > 0")
+        try hmm?.validate()
+    }
+}

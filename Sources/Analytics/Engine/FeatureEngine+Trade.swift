@@ -1,0 +1,147 @@
+import HFTPrimitives
+import MarketData
+
+extension FeatureEngine {
+    /// Updates the trade-driven features (trade flow, CVD, VWAP, intensity, large trades, icebergs,
+    /// volume profiles) for one trade and rewrites the vector.
+    ///
+    /// Block trades (`.blockTrade`) and non-market trades (`.nonMarket`) are excluded from TFI and
+    /// CVD; non-market trades are also not aggressive volume. Every trade counts in VWAP, intensity,
+    /// the large-trade window and the volume profiles.
+    /// - Complexity: amortised O(log bins + value-area width + kernel); 0 allocations.
+    public mutating func onTrade(_ trade: TradeEvent) -> FeatureUpdate {
+        advanceClock(exchange: trade.exchangeTime, receive: trade.receiveTime)
+        tradeEvents &+= 1
+        let t = now
+        let q = trade.quantity.raw, p = trade.price.raw
+        let market = !trade.flags.contains(.nonMarket)
+        let included = market && !trade.flags.contains(.blockTrade)
+        let signed: Int64 = included ? trade.aggressor.sign &* q : 0
+        cvd &+= signed
+
+        expireTrades(now: t)
+        if trades.isFull {
+            removeTrade(trades.removeFirst())
+            tradeWindowEvictions &+= 1
+        }
+        let sample = TradeSample(time: t, signed: signed, included: included ? q : 0, aggressive: market ? q : 0, quantity: q,
+                                 notional: Int128(p) * Int128(q))
+        trades.append(sample)
+        tradeSigned &+= sample.signed
+        tradeIncluded &+= sample.included
+        tradeAggressive &+= sample.aggressive
+        tradeQuantity &+= sample.quantity
+        tradeNotional &+= sample.notional
+        lastTradeTime = t
+        hasTrade = true
+
+        largeTrades.observe(q)
+        if trade.aggressor == .sell {
+            icebergBid.onExecution(price: p, quantity: q)
+        } else {
+            icebergAsk.onExecution(price: p, quantity: q)
+        }
+        rollingProfile.add(price: p, quantity: q, time: t)
+        sessionProfile.add(price: p, quantity: q, time: t)
+        writeCommonFeatures()
+        return .updated
+    }
+
+    @inline(__always)
+    private mutating func removeTrade(_ s: TradeSample) {
+        tradeSigned &-= s.signed
+        tradeIncluded &-= s.included
+        tradeAggressive &-= s.aggressive
+        tradeQuantity &-= s.quantity
+        tradeNotional &-= s.notional
+    }
+
+    /// Drops trades at or before `now − tradeWindow`.
+    @inline(__always)
+    mutating func expireTrades(now t: Int64) {
+        let cutoff = t &- tradeWindowNanos
+        while !trades.isEmpty, trades.first.time <= cutoff { removeTrade(trades.removeFirst()) }
+    }
+
+    /// Writes the features that depend on trades, on the clock or on both books and trades.
+    @inline(__always)
+    mutating func writeCommonFeatures() {
+        let L = layout
+        let o = out
+        let t = now
+        expireTrades(now: t)
+        passiveAdds.advance(to: t)
+        let m = Double(mid2) * 0.5
+
+        o[L.tradeIntensity] = Double(trades.count) / tradeWindowSeconds
+        if tradeQuantity > 0, hasBook {
+            let vwap = Double(tradeNotional) / Double(tradeQuantity)
+            o[L.vwapDeviationBps] = (m - vwap) / vwap * 1e4
+        } else {
+            o[L.vwapDeviationBps] = 0
+        }
+        o[L.timeSinceLastTrade] = Double(t &- (hasTrade ? lastTradeTime : firstTime)) / 1e9
+        o[L.tfiWindow] = Double(tradeSigned) / quantityUnit
+        o[L.tfiNormalized] = tradeIncluded > 0 ? Double(tradeSigned) / Double(tradeIncluded) : 0
+        o[L.cvd] = Double(cvd) / quantityUnit
+        let passive = passiveAdds.sum
+        o[L.aggressiveRatio] = tradeAggressive &+ passive > 0 ? Double(tradeAggressive) / Double(tradeAggressive &+ passive) : 0
+        o[L.largeTradeFlag] = largeTrades.lastWasLarge ? 1 : 0
+        o[L.largeTradeThreshold] = Double(largeTrades.thresholdQuantity) / quantityUnit
+        o[L.icebergBidRatio] = icebergBid.ratio
+        o[L.icebergAskRatio] = icebergAsk.ratio
+        o[L.icebergFlag] = (icebergBid.isIceberg ? 1 : 0) - (icebergAsk.isIceberg ? 1 : 0)
+        let tk = Double(tick)
+        if hasBook, let w = wallBid.persistentWall(now: t) {
+            o[L.wallBidTicks] = Double(bid &- w) / tk
+        } else {
+            o[L.wallBidTicks] = -1
+        }
+        if hasBook, let w = wallAsk.persistentWall(now: t) {
+            o[L.wallAskTicks] = Double(w &- ask) / tk
+        } else {
+            o[L.wallAskTicks] = -1
+        }
+
+        if hasBook, rollingProfile.hasVolume {
+            writeProfileDistances(rollingProfile, m: m, poc: L.vpPocDistance, vah: L.vpVahDistance, val: L.vpValDistance)
+            let mb = rollingProfile.bin(ofPrice: mid2 / 2)
+            let lo = rollingProfile.absoluteBin(rollingProfile.valSlot), hi = rollingProfile.absoluteBin(rollingProfile.vahSlot)
+            o[L.vpInValueArea] = mb >= lo && mb <= hi ? 1 : 0
+            let w = Double(rollingProfile.binWidth)
+            if let h = rollingProfile.nearestNode(toBin: mb, high: true) {
+                o[L.vpHvnDistance] = (m - Double(h) * w) / tk
+            } else {
+                o[L.vpHvnDistance] = 0
+            }
+            if let l = rollingProfile.nearestNode(toBin: mb, high: false) {
+                o[L.vpLvnDistance] = (m - Double(l) * w) / tk
+            } else {
+                o[L.vpLvnDistance] = 0
+            }
+        } else {
+            o[L.vpPocDistance] = 0
+            o[L.vpVahDistance] = 0
+            o[L.vpValDistance] = 0
+            o[L.vpInValueArea] = 0
+            o[L.vpHvnDistance] = 0
+            o[L.vpLvnDistance] = 0
+        }
+        if hasBook, sessionProfile.hasVolume {
+            writeProfileDistances(sessionProfile, m: m, poc: L.vpSessionPocDistance, vah: L.vpSessionVahDistance, val: L.vpSessionValDistance)
+        } else {
+            o[L.vpSessionPocDistance] = 0
+            o[L.vpSessionVahDistance] = 0
+            o[L.vpSessionValDistance] = 0
+        }
+    }
+
+    /// (mid − bin price) / tick for the POC, VAH and VAL of `p`, where `m` is the mid in raw units.
+    @inline(__always)
+    private func writeProfileDistances(_ p: borrowing VolumeProfile, m: Double, poc: Int, vah: Int, val: Int) {
+        let w = Double(p.binWidth), tk = Double(tick)
+        out[poc] = (m - Double(p.absoluteBin(p.pocSlot)) * w) / tk
+        out[vah] = (m - Double(p.absoluteBin(p.vahSlot)) * w) / tk
+        out[val] = (m - Double(p.absoluteBin(p.valSlot)) * w) / tk
+    }
+}

@@ -1,0 +1,330 @@
+/// One trade remembered by a rolling profile for expiry. `quantity` is zeroed when the trade's bin
+/// was dropped by a re-centre, so that its expiry does not subtract it twice.
+struct ProfileTrade: BitwiseCopyable {
+    var time: Int64
+    var bin: Int64
+    var quantity: Int64
+}
+
+/// A volume-at-price profile over a ring of `binCount` bins around the traded prices, rolling
+/// (trades expire after `windowNanos`) or session (no expiry). DEFINITIONS.md §4.
+///
+/// Per trade it maintains, exactly in integers (raw base-asset quantity):
+/// - **POC**: the bin with the largest volume; ties go to the bin closest to the profile centre
+///   `(lowest + highest occupied bin) / 2`, and to the lower bin when two are equally close;
+/// - **value area** by the ONE-ROW rule: start at the POC, repeatedly add the single adjacent bin
+///   (just above or just below the area, inside the occupied range) with the larger volume — the
+///   one above on a tie — until the area holds ≥ `valueAreaBasisPoints` / 10 000 of the volume;
+///   VAL/VAH are its lowest and highest bins;
+/// - a Gaussian-smoothed copy (integer kernel, `VolumeProfileConfig.smoothingKernel`) for
+///   HVN/LVN: a HVN is a bin `s` of the occupied range with `S[s] > S[s−1]`, `S[s] ≥ S[s+1]` and
+///   `S[s] ≥ hvnFactor × (total / width) × kernelMass`; a LVN has `S[s] < S[s−1]`, `S[s] ≤ S[s+1]`
+///   and `S[s] ≤ lvnFactor × (total / width) × kernelMass` (width = occupied bins).
+///
+/// A bin's price is its lower edge, `bin × binTicks × tick`.
+///
+/// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
+/// `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range bins; derived fields describe the
+/// current bins whenever `hasVolume`.
+/// - Complexity: a trade O(log bins + value-area width + kernel width), amortised O(1) expiry;
+///   a node query O(`maxNodeScanBins`); a re-centre (price leaves the ring) O(bins · kernel +
+///   remembered trades), rare. Never allocates after `init`.
+struct VolumeProfile: ~Copyable {
+    let binCount: Int
+    /// Bin width in raw price units (`binTicks × tick`).
+    let binWidth: Int64
+    let windowNanos: Int64
+    let valueAreaBasisPoints: Int64
+    let hvnFactorPermille: Int64
+    let lvnFactorPermille: Int64
+    let maxNodeScanBins: Int
+    /// One-sided kernel radius in bins; -1 when node detection is disabled.
+    let kernelRadius: Int
+    let kernel: UnsafeMutablePointer<Int64>
+    /// Σ over the full symmetric kernel.
+    let kernelMass: Int64
+    var volumes: MaxSegmentTree
+    let smoothed: UnsafeMutablePointer<Int64>
+    var trades: UnsafeRing<ProfileTrade>
+
+    /// Absolute bin index of slot 0.
+    private(set) var baseBin: Int64
+    private(set) var anchored: Bool
+    private(set) var total: Int64
+
+    private(set) var hasVolume: Bool
+    private(set) var minSlot: Int
+    private(set) var maxSlot: Int
+    private(set) var pocSlot: Int
+    private(set) var valSlot: Int
+    private(set) var vahSlot: Int
+
+    /// Volume dropped because it fell outside the bin ring after a re-centre.
+    private(set) var droppedVolume: Int64
+    /// Times the ring was re-centred.
+    private(set) var recentres: Int
+    /// Trades expired early because the trade ring was full.
+    private(set) var capacityEvictions: Int
+
+    /// - Precondition: `config.binCount` is a power of two ≥ 2, `binTicks ≥ 1`, `tick ≥ 1`.
+    init(config: VolumeProfileConfig, tick: Int64) {
+        precondition(config.binTicks >= 1 && tick >= 1, "bin width must be positive")
+        self.binCount = config.binCount
+        self.binWidth = config.binTicks * tick
+        self.windowNanos = max(0, config.windowNanos)
+        self.valueAreaBasisPoints = min(max(config.valueAreaBasisPoints, 0), 10_000)
+        self.hvnFactorPermille = config.hvnFactorPermille
+        self.lvnFactorPermille = config.lvnFactorPermille
+        self.maxNodeScanBins = max(0, config.maxNodeScanBins)
+        let k = config.smoothingKernel
+        self.kernelRadius = k.count - 1
+        self.kernel = .allocate(capacity: max(k.count, 1))
+        self.kernel.initialize(repeating: 0, count: max(k.count, 1))
+        var mass: Int64 = 0
+        for (d, w) in k.enumerated() {
+            kernel[d] = w
+            mass += d == 0 ? w : 2 * w
+        }
+        self.kernelMass = mass
+        self.volumes = MaxSegmentTree(leafCount: config.binCount)
+        self.smoothed = .allocate(capacity: config.binCount)
+        self.smoothed.initialize(repeating: 0, count: config.binCount)
+        self.trades = UnsafeRing(capacity: self.windowNanos > 0 ? max(config.tradeCapacity, 1) : 1)
+        self.baseBin = 0
+        self.anchored = false
+        self.total = 0
+        self.hasVolume = false
+        self.minSlot = 0
+        self.maxSlot = 0
+        self.pocSlot = 0
+        self.valSlot = 0
+        self.vahSlot = 0
+        self.droppedVolume = 0
+        self.recentres = 0
+        self.capacityEvictions = 0
+    }
+
+    deinit {
+        kernel.deallocate()
+        smoothed.deallocate()
+    }
+
+    @inline(__always) var isRolling: Bool { windowNanos > 0 }
+
+    /// The absolute bin of a raw price (floor division).
+    @inline(__always)
+    func bin(ofPrice raw: Int64) -> Int64 {
+        let q = raw / binWidth
+        return (raw % binWidth != 0 && raw < 0) ? q - 1 : q
+    }
+
+    /// Absolute bin of a slot.
+    @inline(__always) func absoluteBin(_ slot: Int) -> Int64 { baseBin &+ Int64(slot) }
+
+    /// Volume of a slot.
+    @inline(__always) func volume(atSlot s: Int) -> Int64 { volumes[s] }
+
+    /// Empties the profile (session boundary). O(bins).
+    mutating func reset() {
+        for s in 0..<binCount {
+            volumes.setLeafOnly(s, 0)
+            smoothed[s] = 0
+        }
+        volumes.rebuild()
+        trades.removeAll()
+        total = 0
+        anchored = false
+        hasVolume = false
+    }
+
+    /// Adds a trade of `quantity` raw units at raw price `price`, at exchange time `time` (ns).
+    /// Rolling profiles first expire trades at or before `time − window`.
+    mutating func add(price: Int64, quantity: Int64, time: Int64) {
+        guard quantity > 0 else { return }
+        if isRolling {
+            expireTrades(now: time)
+            if trades.isFull {
+                removeTrade(trades.removeFirst())
+                capacityEvictions &+= 1
+            }
+        }
+        let b = bin(ofPrice: price)
+        if !anchored || total == 0 {
+            if !anchored || b < baseBin || b >= baseBin &+ Int64(binCount) {
+                baseBin = b &- Int64(binCount / 2)
+                anchored = true
+            }
+        } else if b < baseBin || b >= baseBin &+ Int64(binCount) {
+            recentre(towards: b)
+        }
+        addToSlot(Int(b &- baseBin), quantity)
+        if isRolling { trades.append(ProfileTrade(time: time, bin: b, quantity: quantity)) }
+        recomputeDerived()
+    }
+
+    /// Expires trades at or before `now − window` (rolling profiles only); true when anything changed.
+    @discardableResult
+    mutating func expire(now: Int64) -> Bool {
+        guard isRolling, expireTrades(now: now) else { return false }
+        recomputeDerived()
+        return true
+    }
+
+    @inline(__always) @discardableResult
+    private mutating func expireTrades(now: Int64) -> Bool {
+        let cutoff = now &- windowNanos
+        var changed = false
+        while !trades.isEmpty, trades.first.time <= cutoff {
+            removeTrade(trades.removeFirst())
+            changed = true
+        }
+        return changed
+    }
+
+    @inline(__always)
+    private mutating func removeTrade(_ t: ProfileTrade) {
+        guard t.quantity > 0 else { return }
+        let s = t.bin &- baseBin
+        if s >= 0, s < Int64(binCount) { addToSlot(Int(s), -t.quantity) }
+    }
+
+    @inline(__always)
+    private mutating func addToSlot(_ s: Int, _ delta: Int64) {
+        volumes.set(s, volumes[s] &+ delta)
+        total &+= delta
+        if kernelRadius >= 0 {
+            var d = -kernelRadius
+            while d <= kernelRadius {
+                let j = s &+ d
+                if j >= 0, j < binCount {
+                    // SAFETY: 0 <= j < binCount; |d| <= kernelRadius < kernel allocation.
+                    smoothed[j] &+= kernel[d < 0 ? -d : d] &* delta
+                }
+                d &+= 1
+            }
+        }
+    }
+
+    /// Moves the ring so that bin `b` is inside it, a quarter of the ring from the edge it crossed.
+    private mutating func recentre(towards b: Int64) {
+        let n = Int64(binCount)
+        let newBase = b >= baseBin &+ n ? b &- (3 * n / 4) : b &- n / 4
+        let shift = newBase &- baseBin
+        var dropped: Int64 = 0
+        if shift > 0 {
+            for s in 0..<binCount {
+                let src = Int64(s) &+ shift
+                if Int64(s) < shift { dropped &+= volumes[s] }
+                volumes.setLeafOnly(s, src < n ? volumes[Int(src)] : 0)
+            }
+        } else {
+            var s = binCount &- 1
+            while s >= 0 {
+                let src = Int64(s) &+ shift
+                if Int64(s) >= n &+ shift { dropped &+= volumes[s] }
+                volumes.setLeafOnly(s, src >= 0 ? volumes[Int(src)] : 0)
+                s &-= 1
+            }
+        }
+        volumes.rebuild()
+        baseBin = newBase
+        total &-= dropped
+        droppedVolume &+= dropped
+        recentres &+= 1
+        rebuildSmoothed()
+        if isRolling {
+            for i in 0..<trades.count {
+                var t = trades[i]
+                if t.quantity > 0, t.bin < baseBin || t.bin >= baseBin &+ n {
+                    t.quantity = 0
+                    trades.update(i, t)
+                }
+            }
+        }
+    }
+
+    private mutating func rebuildSmoothed() {
+        guard kernelRadius >= 0 else { return }
+        for s in 0..<binCount {
+            var acc: Int64 = 0
+            for d in -kernelRadius...kernelRadius {
+                let j = s + d
+                if j >= 0, j < binCount { acc &+= kernel[abs(d)] &* volumes[j] }
+            }
+            smoothed[s] = acc
+        }
+    }
+
+    /// Recomputes the occupied range, POC and value area from the bins.
+    @inline(__always)
+    private mutating func recomputeDerived() {
+        guard total > 0 else {
+            hasVolume = false
+            return
+        }
+        hasVolume = true
+        minSlot = volumes.first(atLeast: 1, from: 0)
+        maxSlot = volumes.last(atLeast: 1, upTo: binCount &- 1)
+        let m = volumes.maximum
+        let c2 = minSlot &+ maxSlot
+        let left = volumes.last(atLeast: m, upTo: c2 >> 1)
+        let right = volumes.first(atLeast: m, from: (c2 &+ 1) >> 1)
+        if left < 0 {
+            pocSlot = right
+        } else if right < 0 {
+            pocSlot = left
+        } else {
+            pocSlot = (2 &* right &- c2) < (c2 &- 2 &* left) ? right : left
+        }
+        var lo = pocSlot
+        var hi = pocSlot
+        var area = volumes[pocSlot]
+        let target = Int128(valueAreaBasisPoints) * Int128(total)
+        while Int128(area) * 10_000 < target {
+            let above: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
+            let below: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
+            if above < 0, below < 0 { break }
+            if above >= below {
+                hi &+= 1
+                area &+= above
+            } else {
+                lo &-= 1
+                area &+= below
+            }
+        }
+        valSlot = lo
+        vahSlot = hi
+    }
+
+    /// The absolute bin of the HVN (`high == true`) or LVN nearest to absolute bin `bin`, searching
+    /// `maxNodeScanBins` on each side (the lower one first on equal distance); nil when none.
+    @inline(__always)
+    func nearestNode(toBin bin: Int64, high: Bool) -> Int64? {
+        guard kernelRadius >= 0, hasVolume else { return nil }
+        let p = bin &- baseBin
+        let lo = Int64(minSlot), hi = Int64(maxSlot), scan = Int64(maxNodeScanBins)
+        guard p >= lo &- scan, p <= hi &+ scan else { return nil }
+        let width = Int128(maxSlot &- minSlot &+ 1)
+        let threshold = Int128(high ? hvnFactorPermille : lvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        var d: Int64 = 0
+        while d <= scan {
+            let a = p &- d
+            if a >= lo, a <= hi, isNode(Int(a), high: high, width: width, threshold: threshold) { return baseBin &+ a }
+            let b = p &+ d
+            if d > 0, b >= lo, b <= hi, isNode(Int(b), high: high, width: width, threshold: threshold) { return baseBin &+ b }
+            d &+= 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func isNode(_ s: Int, high: Bool, width: Int128, threshold: Int128) -> Bool {
+        // SAFETY: 0 <= s < binCount (inside the occupied range); neighbours are range-checked.
+        let v = smoothed[s]
+        let l: Int64 = s > 0 ? smoothed[s &- 1] : 0
+        let r: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
+        let scaled = Int128(v) * width * 1000
+        if high { return v > l && v >= r && scaled >= threshold }
+        return v < l && v <= r && scaled <= threshold
+    }
+}
