@@ -4,6 +4,9 @@
 public struct PackedLinear {
     @usableFromInline let weights: UnsafeMutablePointer<Float>
     @usableFromInline let bias: UnsafeMutablePointer<Float>?
+    /// Per-output scale applied after the dot product and before the bias (an eval-mode batch norm's
+    /// `weight / sqrt(running_var + eps)`, kept unfolded so the rounding follows PyTorch's), or nil.
+    @usableFromInline let scale: UnsafeMutablePointer<Float>?
     /// Output features.
     public let outputs: Int
     /// Input features.
@@ -13,15 +16,22 @@ public struct PackedLinear {
     init(_ plan: PackedLinearPlan, arena: UnsafeFloatArena) {
         weights = arena.pointer(plan.weights)
         bias = plan.bias.map { arena.pointer($0) }
+        scale = plan.scale.map { arena.pointer($0) }
         outputs = plan.outputs
         inputs = plan.inputs
         stride = paddedTo8(plan.inputs)
     }
 
-    /// `y = W x + b` (or `y += W x` when `accumulate`). `x` holds `paddedTo8(inputs)` floats, zero-padded.
+    /// `y = W x + b` (or `y += W x` when `accumulate`; `y = (W x)·scale + b` with a scale).
+    /// `x` holds `paddedTo8(inputs)` floats, zero-padded.
     @inlinable
     public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
-        DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: bias, accumulate: accumulate, into: y)
+        if let scale, let bias {
+            DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: nil, accumulate: false, into: y)
+            for i in 0..<outputs { y[i] = y[i] * scale[i] + bias[i] }
+        } else {
+            DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: bias, accumulate: accumulate, into: y)
+        }
     }
 }
 
@@ -29,11 +39,13 @@ public struct PackedLinear {
 struct PackedLinearPlan {
     let weights: Int
     let bias: Int?
+    let scale: Int?
     let outputs: Int
     let inputs: Int
 
     /// Packs a PyTorch `(outputs, inputs)` row-major weight (and optional bias) into `layout`.
-    init(weight: [Float], bias: [Float]?, outputs: Int, inputs: Int, layout: inout UnsafeFloatArenaLayout) {
+    init(weight: [Float], bias: [Float]?, scale: [Float]? = nil, outputs: Int, inputs: Int, layout: inout UnsafeFloatArenaLayout) {
+        precondition(scale == nil || bias != nil, "a scale comes with a bias (a batch norm's shift)")
         precondition(weight.count == outputs * inputs)
         let stride = paddedTo8(inputs)
         var packed = [Float](repeating: 0, count: outputs * stride)
@@ -42,6 +54,7 @@ struct PackedLinearPlan {
         }
         self.weights = layout.constant(packed)
         self.bias = bias.map { layout.constant($0) }
+        self.scale = scale.map { layout.constant($0) }
         self.outputs = outputs
         self.inputs = inputs
     }

@@ -49,6 +49,8 @@ public struct TabNetModel: ~Copyable {
         let n = params.inputDim, w = params.nD + params.nA
         var layout = UnsafeFloatArenaLayout()
 
+        /// Eval batch norm as PyTorch's CPU kernel computes it, in float: `alpha = w / sqrt(var + eps)`,
+        /// `beta = b − mean · alpha`, `y = x · alpha + beta`.
         func batchNorm(_ name: String, _ c: Int) throws -> (scale: [Float], shift: [Float]) {
             let g = try f.floats(["\(name).weight"], shape: [c])
             let b = try f.floats(["\(name).bias"], shape: [c])
@@ -56,18 +58,16 @@ public struct TabNetModel: ~Copyable {
             let v = try f.floats(["\(name).running_var"], shape: [c])
             var scale = [Float](repeating: 0, count: c), shift = scale
             for i in 0..<c {
-                let s = Double(g[i]) / (Double(v[i]) + 1e-5).squareRoot()
-                scale[i] = Float(s)
-                shift[i] = Float(Double(b[i]) - Double(mean[i]) * s)
+                let invstd = 1 / (v[i] + Float(1e-5)).squareRoot()
+                scale[i] = invstd * g[i]
+                shift[i] = b[i] - mean[i] * scale[i]
             }
             return (scale, shift)
         }
-        /// fc (no bias) followed by a BN, folded: rows scaled, the BN shift as bias.
-        func foldedLinear(_ weight: [Float], outputs: Int, inputs: Int, bn: String) throws -> PackedLinearPlan {
+        /// fc (no bias) followed by a BN: the BN's alpha/beta applied after the dot product.
+        func normalizedLinear(_ weight: [Float], outputs: Int, inputs: Int, bn: String) throws -> PackedLinearPlan {
             let (scale, shift) = try batchNorm(bn, outputs)
-            var wf = weight
-            for r in 0..<outputs { for c in 0..<inputs { wf[r * inputs + c] = Float(Double(weight[r * inputs + c]) * Double(scale[r])) } }
-            return PackedLinearPlan(weight: wf, bias: shift, outputs: outputs, inputs: inputs, layout: &layout)
+            return PackedLinearPlan(weight: weight, bias: shift, scale: scale, outputs: outputs, inputs: inputs, layout: &layout)
         }
 
         let transformers = ["initial_splitter"] + (0..<params.nSteps).map { "feat_transformers.\($0)" }
@@ -79,19 +79,19 @@ public struct TabNetModel: ~Copyable {
         var glu: [(PackedLinearPlan, Bool)] = []
         for t in transformers {
             for i in 0..<params.nShared {
-                glu.append((try foldedLinear(shared[i], outputs: 2 * w, inputs: i == 0 ? n : w, bn: "\(e)\(t).shared.glu_layers.\(i).bn.bn"), i > 0))
+                glu.append((try normalizedLinear(shared[i], outputs: 2 * w, inputs: i == 0 ? n : w, bn: "\(e)\(t).shared.glu_layers.\(i).bn.bn"), i > 0))
             }
             for i in 0..<params.nIndependent {
                 let first = params.nShared == 0 && i == 0
                 let inputs = first ? n : w
                 let wi = try f.floats(["\(e)\(t).specifics.glu_layers.\(i).fc.weight"], shape: [2 * w, inputs])
-                glu.append((try foldedLinear(wi, outputs: 2 * w, inputs: inputs, bn: "\(e)\(t).specifics.glu_layers.\(i).bn.bn"), !first))
+                glu.append((try normalizedLinear(wi, outputs: 2 * w, inputs: inputs, bn: "\(e)\(t).specifics.glu_layers.\(i).bn.bn"), !first))
             }
         }
         var att: [PackedLinearPlan] = []
         for s in 0..<params.nSteps {
             let wa = try f.floats(["\(e)att_transformers.\(s).fc.weight"], shape: [n, params.nA])
-            att.append(try foldedLinear(wa, outputs: n, inputs: params.nA, bn: "\(e)att_transformers.\(s).bn.bn"))
+            att.append(try normalizedLinear(wa, outputs: n, inputs: params.nA, bn: "\(e)att_transformers.\(s).bn.bn"))
         }
         let fm = try f.floats(["\(p)final_mapping.weight"], shape: [params.outputDim, params.nD])
         let finalPlan = PackedLinearPlan(weight: fm, bias: nil, outputs: params.outputDim, inputs: params.nD, layout: &layout)

@@ -15,8 +15,11 @@ import Testing
         let refProbs = try Fixture.array(name, "probs").floats
         let refPred = try #require(try Fixture.array(name, "pred").int64s)
         let refMasks = try Fixture.array(name, "masks").floats   // (steps, rows, n)
+        // The same network run by the library in float64 (exact up to 1e-15): Swift's float32 error.
+        let exactLogits = try Fixture.array(name, "logits_f64").floats
+        let exactMasks = try Fixture.array(name, "masks_f64").floats
         let k = params.outputDim, steps = params.nSteps
-        var stats = (logits: ParityStats(), probs: ParityStats(), masks: ParityStats())
+        var stats = (logits: ParityStats(), probs: ParityStats(), masks: ParityStats(), exactLogits: ParityStats(), exactMasks: ParityStats())
         for weights in try Fixture.weights(name) {
             var model = try TabNetModel(params: params, weights: weights)
             var logits = [Float](repeating: 0, count: k)
@@ -25,18 +28,22 @@ import Testing
             for r in 0..<rows {
                 Array(xs[(r * n)..<((r + 1) * n)]).withUnsafeBufferPointer { model.predict($0.baseAddress!, logits: &logits, masks: &masks) }
                 stats.logits.check(logits, Array(refLogits[(r * k)..<((r + 1) * k)]), "\(name) logits row \(r)")
+                stats.exactLogits.check(logits, Array(exactLogits[(r * k)..<((r + 1) * k)]), "\(name) logits vs float64 row \(r)")
                 logits.withUnsafeBufferPointer { DenseKernels.softmax($0.baseAddress!, count: k, into: &probs) }
                 stats.probs.check(probs, Array(refProbs[(r * k)..<((r + 1) * k)]), "\(name) probs row \(r)")
                 #expect(Int64(logits.withUnsafeBufferPointer { DenseKernels.argmax($0.baseAddress!, count: k) }) == refPred[r], "\(name) pred row \(r)")
                 for s in 0..<steps {
                     let base = (s * rows + r) * n
                     stats.masks.check(Array(masks[(s * n)..<((s + 1) * n)]), Array(refMasks[base..<(base + n)]), "\(name) mask step \(s) row \(r)")
+                    stats.exactMasks.check(Array(masks[(s * n)..<((s + 1) * n)]), Array(exactMasks[base..<(base + n)]), "\(name) mask vs float64 step \(s) row \(r)")
                 }
             }
         }
         stats.logits.report("\(name) logits")
         stats.probs.report("\(name) probs")
         stats.masks.report("\(name) masks")
+        stats.exactLogits.report("\(name) logits vs float64 library")
+        stats.exactMasks.report("\(name) masks vs float64 library")
     }
 
     @Test func sharedGLUWeightsResolveFromAnyAlias() throws {

@@ -14,6 +14,7 @@ Models: a locuslab TCN (benchmark size and a small one), TabNetClassifier fitted
 sparsemax and with entmax masks, stable-baselines3 MlpPolicy with a Discrete and a Box action space (the
 latter behind VecNormalize statistics), and the discrete policy again stored as F16 and BF16.
 """
+import copy
 import json
 import os
 import sys
@@ -98,13 +99,23 @@ def make_tabnet(name, seed, mask_type):
     pred = clf.predict(Xt).astype(np.int64)
     _, masks_explain = clf.explain(Xt)
     masks = np.stack([masks[i].numpy() for i in range(hp["n_steps"])], 0)
+    # The same network in float64: the float32 outputs above carry float32 rounding of their own (entmax's
+    # threshold is ill-conditioned near a support change), the float64 ones show the exact values.
+    net64 = copy.deepcopy(net).double()
+    net64.tabnet.encoder.group_attention_matrix = net64.tabnet.encoder.group_attention_matrix.double()
+    with torch.no_grad():
+        t64 = torch.from_numpy(Xt.astype(np.float64))
+        logits64, _ = net64(t64)
+        _, masks64 = net64.forward_masks(t64)
+    masks64 = np.stack([masks64[i].numpy() for i in range(hp["n_steps"])], 0)
     assert np.allclose(masks, np.stack([masks_explain[i] for i in range(hp["n_steps"])], 0))
     params = {"input_dim": n_feat, "output_dim": 3, "n_d": 8, "n_a": 8, "n_steps": 3, "gamma": 1.3,
               "n_independent": 2, "n_shared": 2, "mask_type": mask_type, "epsilon": 1e-15,
               "virtual_batch_size": 128, "momentum": 0.02, "cat_idxs": [], "cat_dims": [], "cat_emb_dim": 1,
               "features": features(n_feat, name)}
     write(name, net, params, Xt,
-          {"logits": logits.numpy(), "probs": probs, "pred": pred, "masks": masks.astype(np.float32)})
+          {"logits": logits.numpy(), "probs": probs, "pred": pred, "masks": masks.astype(np.float32),
+           "logits_f64": logits64.numpy(), "masks_f64": masks64})
 
 
 class _Env:
