@@ -1,4 +1,0 @@
-import HFTPrimitives
-
-/// Namespace of the telemetry module: hop histograms, counters and reports.
-public enum Telemetry {}
