@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "hft",
             dependencies: [
-                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry",
+                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +118,18 @@ let package = Package(
             name: "AnalyticsBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives"],
             path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // simdjson On-Demand peer of the parser benchmark (C++ over Debian's libsimdjson-dev; benchmark-only).
+        .target(
+            name: "CSimdjson", path: "Benchmarks/CSimdjson",
+            cxxSettings: [.unsafeFlags(["-std=c++17", "-O3", "-march=native", "-Wall", "-Wextra", "-Werror"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .executableTarget(
+            name: "ParserBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "CSimdjson", "MarketData", "HFTPrimitives"],
+            path: "Benchmarks/ParserBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -6,7 +6,7 @@ struct HFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hft",
         abstract: "HFT Core: a low-latency trading core for crypto venues.",
-        subcommands: []
+        subcommands: [ModelCommand.self]
     )
 
     func run() throws {
