@@ -132,5 +132,11 @@ let package = Package(
             path: "Benchmarks/ParserBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "InferenceBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference"],
+            path: "Benchmarks/InferenceBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
