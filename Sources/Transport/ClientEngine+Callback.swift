@@ -127,8 +127,8 @@ extension ClientEngine {
         let now = delivery.now()
         slot.pointee.lastMessageAt = now.raw
         slot.pointee.receivedAny = true
-        if _slowPath(index != active) {
-            if index == standby && !slots[active].paused {
+        if _slowPath(!isDelivering(index, now: now.raw)) {
+            if index == standby {
                 switchToStandby(now: now.raw)
             } else {
                 WebSocketClientCounters.bump(counters.overlapDiscarded)

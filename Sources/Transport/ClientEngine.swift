@@ -26,6 +26,9 @@ final class ClientEngine: @unchecked Sendable {
     var active = -1
     /// Slot of the overlapping replacement connection (-1: none).
     var standby = -1
+    /// Slot of the replaced connection still delivering until `drainUntil` (-1: none).
+    var draining = -1
+    private var drainUntil: Int64 = 0
     private var nextConnectionId: UInt32 = 1
     private var backoff: ReconnectBackoff
     private var reconnectAt: Int64? = nil
@@ -245,6 +248,10 @@ final class ClientEngine: @unchecked Sendable {
             nextStandbyAttemptAt = now + configuration.reconnect.baseDelay.raw
             return
         }
+        if index == draining {
+            draining = -1
+            return
+        }
         guard index == active else { return }
         active = -1
         if standby >= 0 {
@@ -259,13 +266,27 @@ final class ClientEngine: @unchecked Sendable {
         emit(.reconnecting(attempt: backoff.attempt, delay: delay))
     }
 
-    /// Makes the standby the delivering connection and closes the old one (overlap rollover).
+    /// Makes the standby the delivering connection; the old one keeps delivering for
+    /// `rolloverDrain`, then is closed (overlap rollover).
     func switchToStandby(now: Int64) {
         let old = active
         active = standby
         standby = -1
         emit(.switched(from: old >= 0 ? slots[old].id : 0, to: slots[active].id))
-        if old >= 0 { requestClose(old, reason: .lifetimeRollover) }
+        guard old >= 0 else { return }
+        if draining >= 0 { requestClose(draining, reason: .lifetimeRollover) }
+        if configuration.rolloverDrain.raw > 0 {
+            draining = old
+            drainUntil = now + configuration.rolloverDrain.raw
+        } else {
+            requestClose(old, reason: .lifetimeRollover)
+        }
+    }
+
+    /// Whether messages of the slot at `index` go to the sink now.
+    @inline(__always)
+    func isDelivering(_ index: Int, now: Int64) -> Bool {
+        index == active || (index == draining && now < drainUntil)
     }
 
     // MARK: Timers
@@ -290,6 +311,10 @@ final class ClientEngine: @unchecked Sendable {
         if active < 0, let due = reconnectAt, now >= due {
             reconnectAt = nil
             connect(standby: false, now: now)
+        }
+        if draining >= 0 && now >= drainUntil && !slots[draining].paused {
+            requestClose(draining, reason: .lifetimeRollover)
+            draining = -1
         }
         if active >= 0 {
             let slot = slots + active
@@ -334,7 +359,7 @@ final class ClientEngine: @unchecked Sendable {
         var stillPaused = false
         for i in 0..<Self.slotCount where slots[i].paused {
             let slot = slots + i
-            if i != active {
+            if i != active && i != draining {
                 slot.pointee.paused = false
                 slot.pointee.reassembler.reset()
                 if let wsi = slot.pointee.wsi { lws_rx_flow_control(wsi, 1) }

@@ -20,6 +20,9 @@ public struct WebSocketClientConfiguration: Sendable {
     /// `maxConnectionLifetime − rolloverMargin`; delivery switches to it at its first message.
     public var maxConnectionLifetime: Nanos?
     public var rolloverMargin: Nanos
+    /// After the switch, the old connection keeps delivering (under its own id) for this long so
+    /// that nothing it was still carrying is lost; then it is closed. 0 = close at once.
+    public var rolloverDrain: Nanos
     /// TEST ONLY: accept a self-signed certificate and skip the host name check. Refused
     /// (`TransportError.insecureTLSRequiresLoopback`) unless the host is a loopback address.
     public var allowInsecureLoopbackTLS: Bool
@@ -45,6 +48,7 @@ public struct WebSocketClientConfiguration: Sendable {
         staleAfter: Nanos? = nil,
         maxConnectionLifetime: Nanos? = nil,
         rolloverMargin: Nanos = .seconds(600),
+        rolloverDrain: Nanos = .seconds(1),
         allowInsecureLoopbackTLS: Bool = false,
         caCertificatePath: String? = nil,
         serviceCore: Int? = nil,
@@ -62,6 +66,7 @@ public struct WebSocketClientConfiguration: Sendable {
         self.staleAfter = staleAfter
         self.maxConnectionLifetime = maxConnectionLifetime
         self.rolloverMargin = rolloverMargin
+        self.rolloverDrain = rolloverDrain
         self.allowInsecureLoopbackTLS = allowInsecureLoopbackTLS
         self.caCertificatePath = caCertificatePath
         self.serviceCore = serviceCore

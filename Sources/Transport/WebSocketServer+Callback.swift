@@ -31,6 +31,9 @@ extension WebSocketServer {
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             serviceWakeup()
             return 0
+        case LWS_CALLBACK_RECEIVE_PONG:
+            countPong()
+            return 0
         case LWS_CALLBACK_ESTABLISHED:
             return established(wsi: wsi, psd: psd)
         case LWS_CALLBACK_RECEIVE:

@@ -31,6 +31,7 @@ public final class WebSocketServer: @unchecked Sendable {
     var httpExchanges: [UInt: ServerHTTPExchange] = [:]
     private let stopRequested = Atomic<Bool>(false)
     private let boundPort = Atomic<Int>(0)
+    private let pongs = Atomic<UInt64>(0)
     private let lifecycle = Mutex<(started: Bool, stopped: Bool, thread: ServiceThread?)>((false, false, nil))
 
     /// The port the server listens on (the kernel's choice when configured with 0); 0 before `start`.
@@ -178,11 +179,15 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Queues a websocket protocol PING (the client must answer with a PONG). Any thread.
-    public func ping(_ connection: ServerConnectionId) -> ServerSendOutcome {
-        enqueue(connection) { queue in
-            queue.push(UnsafeRawBufferPointer(start: nil, count: 0), kind: .ping) ? .queued : .queueFull
-        } tooLarge: { false }
+    /// Queues a websocket protocol PING carrying `payload` (1...125 bytes; lws reports only
+    /// non-empty PONGs, and a peer drops a PING while its previous PONG is pending). Any thread.
+    public func ping(_ connection: ServerConnectionId, payload: String = "hft-ping") -> ServerSendOutcome {
+        var payload = payload
+        return payload.withUTF8 { bytes in
+            enqueue(connection) { queue in
+                queue.push(UnsafeRawBufferPointer(bytes), kind: .ping) ? .queued : .queueFull
+            } tooLarge: { bytes.isEmpty || bytes.count > 125 }
+        }
     }
 
     /// Closes `connection` with a websocket close frame (`code`) after its queued frames. Any thread.
@@ -199,6 +204,17 @@ public final class WebSocketServer: @unchecked Sendable {
             $0.abort = true
             $0.queue.removeAll()
         } == .queued
+    }
+
+    /// Websocket PONG frames received (answers to `ping`).
+    public var pongsReceived: UInt64 {
+        // ORDERING: relaxed; a statistic.
+        pongs.load(ordering: .relaxed)
+    }
+
+    func countPong() {
+        // ORDERING: relaxed; single writer (the service thread), a statistic.
+        pongs.store(pongs.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
     /// Number of open websocket connections (approximate while they change).

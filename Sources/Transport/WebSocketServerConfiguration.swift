@@ -65,6 +65,11 @@ public struct WebSocketRequestHead: Sendable, Hashable {
     public var path: String
     /// Query string without `?` (arguments joined by `&`), e.g. `streams=a/b`; URL-decoded by lws.
     public var query: String
+
+    public init(path: String, query: String) {
+        self.path = path
+        self.query = query
+    }
 }
 
 /// A websocket route: connections whose path starts with `pathPrefix`. Handlers run on the
