@@ -257,41 +257,49 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Writes the next queued frame (or closes). Returns -1 to close the connection.
+    /// Writes queued frames until the queue is empty or the socket would block (or closes).
+    /// Returns -1 to close the connection.
     func serverWritable(slot: ServerSlot, wsi: OpaquePointer) -> Int32 {
         let pre = Int(hft_lws_pre)
         let payloadAddress = UInt(bitPattern: txBuffer + pre)
         let capacity = txCapacity
-        let (frame, closeCode, more) = slot.shared.withLock { s -> ((Int, ServerFrameKind)?, UInt16?, Bool) in
-            if let head = s.queue.peek() {
-                // SAFETY: the service thread's write buffer (LWS_PRE + txCapacity bytes), rebuilt from its
-                // address so that the mutex region does not capture a non-Sendable pointer.
-                s.queue.pop(into: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: payloadAddress),
-                                                                count: capacity))
-                return (head, nil, !s.queue.isEmpty || s.closeCode != nil)
+        var budget = 256
+        while budget > 0 {
+            budget -= 1
+            let (frame, closeCode) = slot.shared.withLock { s -> ((Int, ServerFrameKind)?, UInt16?) in
+                if let head = s.queue.peek() {
+                    // SAFETY: the service thread's write buffer (LWS_PRE + txCapacity bytes), rebuilt from its
+                    // address so that the mutex region does not capture a non-Sendable pointer.
+                    s.queue.pop(into: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: payloadAddress),
+                                                                    count: capacity))
+                    return (head, nil)
+                }
+                return (nil, s.closeCode)
             }
-            return (nil, s.closeCode, false)
-        }
-        if let (length, kind) = frame {
-            let mode: Int32
+            guard let (length, kind) = frame else {
+                if let closeCode {
+                    lws_close_reason(wsi, lws_close_status(rawValue: UInt32(closeCode)), nil, 0)
+                    return -1
+                }
+                return 0
+            }
+            let mode: UInt32
             switch kind {
-            case .text: mode = Int32(LWS_WRITE_TEXT.rawValue)
-            case .binary: mode = Int32(LWS_WRITE_BINARY.rawValue)
-            case .textFirstFragment: mode = Int32(LWS_WRITE_TEXT.rawValue | LWS_WRITE_NO_FIN.rawValue)
-            case .continuation: mode = Int32(LWS_WRITE_CONTINUATION.rawValue | LWS_WRITE_NO_FIN.rawValue)
-            case .finalContinuation: mode = Int32(LWS_WRITE_CONTINUATION.rawValue)
-            case .ping: mode = Int32(LWS_WRITE_PING.rawValue)
+            case .text: mode = LWS_WRITE_TEXT.rawValue
+            case .binary: mode = LWS_WRITE_BINARY.rawValue
+            case .textFirstFragment: mode = LWS_WRITE_TEXT.rawValue | LWS_WRITE_NO_FIN.rawValue
+            case .continuation: mode = LWS_WRITE_CONTINUATION.rawValue | LWS_WRITE_NO_FIN.rawValue
+            case .finalContinuation: mode = LWS_WRITE_CONTINUATION.rawValue
+            case .ping: mode = LWS_WRITE_PING.rawValue
             }
             let written = lws_write(wsi, (txBuffer + pre).assumingMemoryBound(to: UInt8.self), length,
-                                    lws_write_protocol(rawValue: UInt32(mode)))
+                                    lws_write_protocol(rawValue: mode))
             if written < length { return -1 }
-            if more { lws_callback_on_writable(wsi) }
-            return 0
+            // A partial send is buffered inside lws; stop until the socket drains.
+            if lws_send_pipe_choked(wsi) != 0 { break }
         }
-        if let closeCode {
-            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(closeCode)), nil, 0)
-            return -1
-        }
+        let more = slot.shared.withLock { !$0.queue.isEmpty || $0.closeCode != nil }
+        if more { lws_callback_on_writable(wsi) }
         return 0
     }
 
