@@ -90,4 +90,21 @@ import HFTPrimitives
         #expect(r.sync.count == 4 && r.sync.values.allSatisfy { $0.gaps == 0 && $0.crossedBooks == 0 && $0.snapshots == 1 })
         #expect(r.feed.parseErrors == 0)
     }
+
+    /// Every file of the data set (cryptofeed `.http` companions are loaded with their `.ws` file).
+    @Test func everyFileReplaysWithoutMismatch() throws {
+        let files = try MarketDataFiles.all().filter { !$0.name.contains(".http.") }
+        #expect(files.count >= 8)
+        for file in files {
+            let r = try Self.replay([file.name])
+            for (symbol, o) in r.oracle {
+                #expect(o.matched == o.checked, "\(file.name) \(symbol): oracle \(o.matched)/\(o.checked), first mismatch \(String(describing: o.firstMismatch))")
+            }
+            for (symbol, s) in r.sync {
+                #expect(s.crossedBooks == 0 && s.gaps == 0, "\(file.name) \(symbol): \(s)")
+            }
+            #expect(r.feed.parseErrors == 0, "\(file.name)")
+            #expect(r.feed.unroutable == 0, "\(file.name)")
+        }
+    }
 }

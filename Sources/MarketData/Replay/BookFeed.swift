@@ -18,6 +18,7 @@ public struct BookFeed: ~Copyable {
     /// Trades of the last trade message (valid until the next `ingest`).
     public var trades: TradeBuffer
     public var counters: BookFeedCounters
+    @usableFromInline var lastDepth: DepthUpdateHeader
     /// Recent bookTickers per instrument (a ring of `oracleWindow` each), kept because a ticker
     /// usually arrives before the batched diff that ends at its `u`.
     @usableFromInline let tickerRing: UnsafeMutablePointer<BookTickerEvent>
@@ -55,6 +56,8 @@ public struct BookFeed: ~Copyable {
         self.levels = DepthLevelBuffer(capacityPerSide: levelsPerSide)
         self.trades = TradeBuffer(capacity: tradeCapacity)
         self.counters = BookFeedCounters()
+        self.lastDepth = DepthUpdateHeader(instrument: InstrumentId(raw: 0), venue: venue, kind: .diff, firstUpdateId: 0, finalUpdateId: 0,
+                                           previousFinalUpdateId: 0, sequence: 0, exchangeTime: .zero, receiveTime: .zero, bidCount: 0, askCount: 0)
         self.oracleWindow = max(1, oracleWindow)
         self.tickerRing = .allocate(capacity: instruments.count * max(1, oracleWindow))
         self.tickerHead = .allocate(capacity: instruments.count)
@@ -107,6 +110,7 @@ public struct BookFeed: ~Copyable {
             let i = Int(header.instrument.raw)
             guard i < instrumentCount else { counters.unroutable &+= 1; return .unroutable }
             counters.depthMessages &+= 1
+            lastDepth = header
             let before = books[i].lastUpdateId
             let outcome = books[i].apply(header, bids: levels.bids, asks: levels.asks)
             if books[i].phase == .live && books[i].lastUpdateId != before { checkPendingTickers(i) }
@@ -179,6 +183,9 @@ public struct BookFeed: ~Copyable {
             n &+= 1
         }
     }
+
+    /// The header of the last depth message routed (its levels are in `levels` until the next ingest).
+    @inlinable public var lastDepthHeader: DepthUpdateHeader { lastDepth }
 
     /// Calls `body` with the synced book of `instrument`.
     /// - Precondition: `instrument.raw < instrumentCount`.
