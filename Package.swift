@@ -86,7 +86,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
-        .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims"], swiftSettings: strict),
+        .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims", "CNuma", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(
             name: "HFTTelemetryTests",
             dependencies: ["HFTTelemetry", "HFTPrimitives", .product(name: "Histogram", package: "hdrhistogram-swift")],
@@ -99,6 +99,12 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives"], swiftSettings: strict),
 
         // MARK: Benchmarks
+        .executableTarget(
+            name: "TransportBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Transport", "CSystemShims", "HFTPrimitives"],
+            path: "Benchmarks/TransportBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "BookBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives"],
@@ -136,6 +142,17 @@ let package = Package(
             name: "InferenceBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference"],
             path: "Benchmarks/InferenceBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // C11 peer of HFTRuntime's Ring (same slot layout) and the cache-line ping-pong floor; benchmark-only.
+        .target(name: "CRing", path: "Benchmarks/CRing", cSettings: strictC),
+        .executableTarget(
+            name: "RingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"), "CRing", "CSystemShims", "HFTRuntime", "HFTPrimitives",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            path: "Benchmarks/RingBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
