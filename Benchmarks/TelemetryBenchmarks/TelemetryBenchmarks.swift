@@ -115,6 +115,22 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(histogram.snapshot().totalCount)
         }
     }
+
+    // A full report of the 13 standard hops from one recorder: what a reporting thread pays.
+    let reportRegistry = TelemetryRegistry(hopCapacity: 16)
+    let reportHops = reportRegistry.registerStandardHops()
+    let reportThread = RecorderOwner(reportRegistry.makeRecorder(name: "benchmark.report.thread"))
+    for i in 0..<100_000 { reportThread.recorder.record(reportHops.tickToOrder, Int64(table[i & (valueCount - 1)])) }
+
+    Benchmark(
+        "TelemetryRegistry.report + text + prometheus (cold, 13 hops)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(2))
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let report = reportRegistry.report()
+            blackHole(report.text().utf8.count &+ report.prometheus().utf8.count)
+        }
+    }
 }
 
 /// Owns a recorder the way a stage object on a hot thread does (a non-copyable stored property).

@@ -125,7 +125,12 @@ public struct HistogramSnapshot: Hashable, Sendable {
     /// - Precondition: same layout.
     public mutating func add(_ other: HistogramSnapshot) {
         precondition(other.layout == layout, "cannot merge histograms of different layouts")
-        for i in 0..<counts.count { counts[i] &+= other.counts[i] }
+        counts.withUnsafeMutableBufferPointer { destination in
+            other.counts.withUnsafeBufferPointer { source in
+                // SAFETY: both buffers hold layout.countsLength slots (same layout, checked above).
+                for i in 0..<destination.count { destination[i] &+= source[i] }
+            }
+        }
         totalCount &+= other.totalCount
         sum &+= other.sum
         overflowCount &+= other.overflowCount
@@ -162,6 +167,28 @@ public struct HistogramSnapshot: Hashable, Sendable {
             result.minNonZeroValue = Swift.max(minNonZeroValue, layout.lowestValue(atIndex: lowest))
         }
         return result
+    }
+
+    /// Traps unless the invariants hold: `counts` has `layout.countsLength` slots summing to
+    /// `totalCount`; when non-empty, `min <= max`, the lowest and highest non-empty slots lie within
+    /// the slots of `min` and `max`, and the clamp counts do not exceed `totalCount`. O(countsLength).
+    public func checkInvariants() {
+        precondition(counts.count == layout.countsLength, "counts length \(counts.count) != layout \(layout.countsLength)")
+        var total: UInt64 = 0
+        var lowest = -1
+        var highest = -1
+        for (i, c) in counts.enumerated() where c != 0 {
+            total &+= c
+            if lowest < 0 { lowest = i }
+            highest = i
+        }
+        precondition(total == totalCount, "totalCount \(totalCount) != sum of counts \(total)")
+        precondition(overflowCount <= totalCount && underflowCount <= totalCount, "clamp counts exceed total")
+        guard totalCount > 0 else { return }
+        precondition(min <= max, "min \(min) > max \(max)")
+        precondition(max <= layout.highestTrackableValue, "max above the layout")
+        precondition(layout.index(of: min) <= lowest, "a slot below min is non-empty")
+        precondition(layout.index(of: max) >= highest, "a slot above max is non-empty")
     }
 
     /// Empties the snapshot, keeping its layout.

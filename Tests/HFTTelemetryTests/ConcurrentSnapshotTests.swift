@@ -29,6 +29,7 @@ import Testing
             var monotone = true
             for i in 0..<current.counts.count where current.counts[i] < previous.counts[i] { monotone = false }
             #expect(monotone)
+            current.checkInvariants()
             #expect(current.count <= UInt64(total))
             if current.count > 0 && current.count < UInt64(total) {
                 sawPartial = true
@@ -67,6 +68,7 @@ import Testing
         var lastCounter: UInt64 = 0
         while group.wait(timeout: .now() + .milliseconds(1)) == .timedOut {
             let s = registry.snapshot(hop)
+            s.checkInvariants()
             #expect(s.count >= last)
             last = s.count
             let c = registry.value(of: events)

@@ -20,6 +20,7 @@ import Testing
         let histogram = LatencyHistogram()
         for v in values { histogram.record(v) }
         let snapshot = histogram.snapshot()
+        snapshot.checkInvariants()
         let sorted = values.sorted()
         #expect(snapshot.count == UInt64(values.count))
         #expect(snapshot.min == sorted.first!)
@@ -69,6 +70,7 @@ import Testing
         histogram.record(Int64(-5))
         histogram.record(Nanos(raw: 250))
         let s = histogram.snapshot()
+        s.checkInvariants()
         #expect(s.count == 4)
         #expect(s.overflowCount == 1)
         #expect(s.underflowCount == 1)
@@ -116,6 +118,7 @@ import Testing
         let second = TestDistribution.bimodal.samples(5_000, seed: 2)
         for v in second { h.record(v) }
         let interval = h.snapshot().subtracting(first)
+        interval.checkInvariants()
         var expected = HistogramSnapshot()
         for v in second { expected.record(v) }
         #expect(interval.counts == expected.counts)
