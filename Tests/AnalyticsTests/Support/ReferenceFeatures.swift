@@ -354,7 +354,9 @@ final class ReferenceFeatures {
         if sIdx != sessionIndex {
             sessionIndex = sIdx
             sessionVolume = [:]
+            // The session starts with the first trade stamped inside it (possibly this event's).
             sessionCounted = trades.count
+            while sessionCounted > 0, trades[sessionCounted - 1].time / c.sessionLengthNanos == sIdx { sessionCounted -= 1 }
         }
         if sessionCounted < trades.count {
             let width = c.sessionProfile.binTicks * spec.tick
