@@ -30,8 +30,9 @@ final class SwiftOneToOne {
         let consumer = ring.consumer
         let stopFlag = self.stopFlag
         first = next
-        var expected = next
+        let first = next
         thread = BenchmarkThread(cpu: helperCPU) { [self] in
+            var expected = first
             var errors = 0
             while true {
                 let count = consumer.consume(max: 64) { event in

@@ -55,7 +55,7 @@ public enum ByteRingLayout {
     /// Bytes a record with `length` payload bytes occupies (header + payload, rounded up to 64).
     @_transparent
     public static func recordSize(length: Int) -> Int {
-        (headerSize + length + recordAlignment - 1) & ~(recordAlignment - 1)
+        (headerSize &+ length &+ (recordAlignment &- 1)) & ~(recordAlignment &- 1)
     }
 
     /// The smallest capacity that always fits a record of `maxRecordLength` bytes: in the worst case a

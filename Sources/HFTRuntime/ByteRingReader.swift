@@ -34,7 +34,7 @@ public struct ByteRingReader {
         while count < maxRecords {
             // SAFETY: `position & mask` < capacity; records start on 64-byte lines whose first word
             // was bound as the atomic stamp at init.
-            let record = base + (ByteRingLayout.recordsOffset + (position & mask))
+            let record = base + (ByteRingLayout.recordsOffset &+ (position & mask))
             let stamp = UnsafeAtomic<Int>(at: record.assumingMemoryBound(to: Int.AtomicRepresentation.self))
             // ORDERING: acquiring pairs with the writer's releasing stamp store: header and payload
             // below are the ones written for this position.

@@ -43,7 +43,7 @@ public struct ByteRingWriter {
     @usableFromInline @_transparent
     func record(_ position: Int) -> UnsafeMutableRawPointer {
         // SAFETY: `position & mask` < capacity: inside the record area.
-        base + (ByteRingLayout.recordsOffset + (position & mask))
+        base + (ByteRingLayout.recordsOffset &+ (position & mask))
     }
 
     /// The stamp of the record at `position`.

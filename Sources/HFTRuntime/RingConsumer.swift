@@ -33,7 +33,7 @@ public struct RingConsumer<Element: BitwiseCopyable> {
     @usableFromInline @_transparent
     func slot(_ position: Int) -> UnsafeMutableRawPointer {
         // SAFETY: `position & mask` < capacity, so the slot lies inside the allocation.
-        base + (RingLayout.slotsOffset + (position & mask) &* RingLayout.slotStride(of: Element.self))
+        base + (RingLayout.slotsOffset &+ (position & mask) &* RingLayout.slotStride(of: Element.self))
     }
 
     /// The event at `position` if the producer has published it, read without consuming it.

@@ -44,7 +44,7 @@ public struct RingProducer<Element: BitwiseCopyable> {
         }
         // SAFETY: `tail & mask` < capacity, so the slot lies inside the allocation; the slot is free
         // (checked above) and only this thread writes it until the sequence store publishes it.
-        let slot = base + (RingLayout.slotsOffset + (tail & mask) &* RingLayout.slotStride(of: Element.self))
+        let slot = base + (RingLayout.slotsOffset &+ (tail & mask) &* RingLayout.slotStride(of: Element.self))
         (slot + RingLayout.payloadOffset(of: Element.self)).storeBytes(of: element, as: Element.self)
         // SAFETY: the sequence word was bound to Int.AtomicRepresentation at init.
         let sequence = UnsafeAtomic<Int>(at: (slot + RingLayout.sequenceOffset).assumingMemoryBound(to: Int.AtomicRepresentation.self))

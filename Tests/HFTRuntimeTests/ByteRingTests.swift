@@ -48,7 +48,7 @@ final class ByteRingTestPattern: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized)
+@Suite
 struct ByteRingTests {
     @Test func layoutConstants() {
         #expect(ByteRingLayout.writerOffset == 0)
@@ -233,68 +233,5 @@ struct ByteRingTests {
         #expect(tooLarge > 0)
         #expect(lengths.contains(max))
         #expect(bytesWritten > 50 * capacity)
-    }
-
-    /// 1 M records of random length (0 … max, exactly max included) from CPU 0 to CPU 1, every
-    /// length, channel, time and payload byte verified; the writer fills records in place.
-    @Test func stressTwoPinnedThreads() {
-        let count: UInt64 = 1_000_000
-        let max = 2_048
-        let ring = ByteRing(capacity: 1 << 15, maxRecordLength: max, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
-        let pattern = ByteRingTestPattern(maxRecordLength: max)
-        let writer = ring.writer
-        let reader = ring.reader
-        final class Result: @unchecked Sendable {
-            // SAFETY: written by the reader thread before join(), read after it.
-            var received: UInt64 = 0
-            var errors: UInt64 = 0
-        }
-        let result = Result()
-        let started = hft_monotonic_ns()
-        let readerThread = RingTestThread(cpu: RingTestThread.cpus.1) {
-            var random = ByteRingTestRandom(state: 99)
-            var expected: UInt64 = 0
-            var errors: UInt64 = 0
-            var spins = 0
-            while expected < count {
-                let got = reader.consume(maxRecords: 16) { record in
-                    let roll = random.next(below: 64)
-                    let length = roll == 0 ? max : random.next(below: 600)
-                    if record.bytes.count != length || record.channel != UInt16(expected & 0xFF)
-                        || record.receiveTime.raw != Int64(expected) || !pattern.matches(record, sequence: expected) {
-                        errors += 1
-                    }
-                    expected += 1
-                }
-                if got == 0 { ringTestBackoff(&spins) }
-            }
-            result.received = expected
-            result.errors = errors
-        }
-        let writerThread = RingTestThread(cpu: RingTestThread.cpus.0) {
-            var random = ByteRingTestRandom(state: 99)
-            var spins = 0
-            for sequence in 0..<count {
-                let roll = random.next(below: 64)
-                let length = roll == 0 ? max : random.next(below: 600)
-                while true {
-                    if case .claimed(let buffer) = writer.claim(maxLength: max) {
-                        let payload = pattern.payload(record: sequence, length: length)
-                        if length > 0 { buffer.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: length) }
-                        writer.commit(length: length, channel: UInt16(sequence & 0xFF), receiveTime: Nanos(raw: Int64(sequence)))
-                        break
-                    }
-                    ringTestBackoff(&spins)
-                }
-            }
-        }
-        writerThread.join()
-        readerThread.join()
-        let elapsed = Double(hft_monotonic_ns() - started) / 1e9
-        #expect(result.received == count)
-        #expect(result.errors == 0)
-        let extra = reader.read { _ in Issue.record("extra record") }
-        #expect(!extra)
-        print("ByteRing stress: \(count) records in \(elapsed) s")
     }
 }

@@ -39,7 +39,7 @@ struct RingTestEvent56: BitwiseCopyable {
     var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 }
 
-@Suite(.serialized)
+@Suite
 struct RingTests {
     @Test func layoutConstants() {
         #expect(MemoryLayout<RingTestEvent>.size == 64)
@@ -137,66 +137,5 @@ struct RingTests {
         }
         #expect(expected == next)
         #expect(next > 1_000)
-    }
-
-    /// 10 M events from a thread on CPU 0 to a thread on CPU 1 through a 1024-slot ring; the
-    /// consumer alternates single pops and batches and checks every word of every event.
-    @Test func stressTwoPinnedThreads() {
-        let count: UInt64 = 10_000_000
-        let ring = Ring<RingTestEvent>(capacity: 1024, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
-        let producer = ring.producer
-        let consumer = ring.consumer
-        final class Result: @unchecked Sendable {
-            // SAFETY: written by the consumer thread before join(), read after it.
-            var received: UInt64 = 0
-            var errors: UInt64 = 0
-            var backPressured: UInt64 = 0
-        }
-        let result = Result()
-        let started = hft_monotonic_ns()
-        let consumerThread = RingTestThread(cpu: RingTestThread.cpus.1) {
-            var expected: UInt64 = 0
-            var errors: UInt64 = 0
-            var spins = 0
-            while expected < count {
-                var got = 0
-                if expected & 1 == 0 {
-                    if let event = consumer.pop() {
-                        if event.sequence != expected || !event.isConsistent { errors += 1 }
-                        expected += 1
-                        got = 1
-                    }
-                } else {
-                    got = consumer.consume(max: 37) { event in
-                        if event.sequence != expected || !event.isConsistent { errors += 1 }
-                        expected += 1
-                    }
-                }
-                if got == 0 { ringTestBackoff(&spins) }
-            }
-            result.received = expected
-            result.errors = errors
-        }
-        let producerThread = RingTestThread(cpu: RingTestThread.cpus.0) {
-            var backPressured: UInt64 = 0
-            var spins = 0
-            var sequence: UInt64 = 0
-            while sequence < count {
-                if producer.push(RingTestEvent(sequence)) == .published {
-                    sequence += 1
-                } else {
-                    backPressured += 1
-                    ringTestBackoff(&spins)
-                }
-            }
-            result.backPressured = backPressured
-        }
-        producerThread.join()
-        consumerThread.join()
-        let elapsed = Double(hft_monotonic_ns() - started) / 1e9
-        #expect(result.received == count)
-        #expect(result.errors == 0)
-        #expect(consumer.pop() == nil)
-        print("Ring stress: \(count) events in \(elapsed) s, back-pressured \(result.backPressured) times")
     }
 }
