@@ -1,0 +1,133 @@
+import Benchmark
+import Foundation
+import Inference
+
+/// Inference at batch 1 on the parity fixtures' benchmark-size models (weights from the real libraries):
+/// - TCN: locuslab `TCN(16 inputs, num_channels [32, 32, 32, 32], kernel_size 3)` + 3-way head,
+///   ≈ 23.6 k multiply-adds per streaming step (receptive field 61), window 64 (≈ 1.5 M for the full window);
+/// - TabNet: `TabNetClassifier(input_dim 32, n_d = n_a = 8, n_steps 3, n_shared = n_independent = 2)`, sparsemax,
+///   3 classes, ≈ 11 k multiply-adds, masks written;
+/// - PPO: SB3 `MlpPolicy(obs 24, net_arch [64, 32], Tanh)`, Discrete(3): actor ≈ 3.7 k, actor + critic ≈ 7.3 k.
+/// Budgets (DESIGN.md): TCN step ≤ 2 µs, TabNet ≤ 3 µs, PPO ≤ 1 µs; 0 mallocs and 0 retains per inference.
+/// `Tuning/models/bench_onnxruntime.py` times ONNX Runtime on the same models for the ratio.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration.maxDuration = .seconds(2)
+    Benchmark.defaultConfiguration.maxIterations = 200_000
+    let hot = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
+        thresholds: [.mallocCountTotal: .init(absolute: [.p100: 0]), .retainCount: .init(absolute: [.p100: 0]),
+                     .releaseCount: .init(absolute: [.p100: 0])])
+
+    Benchmark("TCNStreamingStep", configuration: hot) { benchmark in
+        let m = Models.tcn, x = Models.inputs
+        let logits = Models.output
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            // SAFETY: inputs hold 256 rows of 64 floats; logits holds 64 floats.
+            m.pointee.step(x + (i & 255) * 64, logits: logits)
+            i &+= 1
+        }
+        blackHole(logits[0])
+    }
+
+    Benchmark("TCNFullWindow64", configuration: hot) { benchmark in
+        let m = Models.tcn, x = Models.window
+        let logits = Models.output
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.forward(window: x, steps: 64, logits: logits)
+        }
+        blackHole(logits[0])
+    }
+
+    Benchmark("TabNetPredictWithMasks", configuration: hot) { benchmark in
+        let m = Models.tabnet, x = Models.inputs
+        let logits = Models.output, masks = Models.masks
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.predict(x + (i & 255) * 64, logits: logits, masks: masks)
+            i &+= 1
+        }
+        blackHole(masks[0])
+    }
+
+    Benchmark("PPOActorCritic", configuration: hot) { benchmark in
+        let m = Models.ppo, x = Models.inputs
+        let head = Models.output
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let v = m.pointee.evaluate(x + (i & 255) * 64, head: head)
+            blackHole(m.pointee.discreteAction(head))
+            blackHole(v)
+            i &+= 1
+        }
+    }
+
+    Benchmark("PPOActorOnly", configuration: hot) { benchmark in
+        let m = Models.ppo, x = Models.inputs
+        let head = Models.output
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.actionHead(x + (i & 255) * 64, into: head)
+            blackHole(m.pointee.discreteAction(head))
+            i &+= 1
+        }
+    }
+}
+
+/// The models and buffers, built once (cold) and reached through plain pointers so the measured loops
+/// touch no reference counts and no exclusivity checks.
+// SAFETY: nonisolated(unsafe) on every pointer below: package-benchmark runs one benchmark at a time on
+// one thread, so the pointees are never accessed concurrently.
+enum Models {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Tests/InferenceTests/Fixtures").standardized.path
+
+    static func config(_ name: String, _ arch: ModelArch) -> ModelBundleConfig {
+        let data = FileManager.default.contents(atPath: "\(fixtures)/\(name).params.json")!
+        return try! ModelBundleConfig.fromParamsFile(arch: arch, json: data)
+    }
+
+    static func weights(_ name: String) -> SafeTensorsFile {
+        try! SafeTensorsFile(path: "\(fixtures)/\(name).safetensors")
+    }
+
+    nonisolated(unsafe) static let tcn: UnsafeMutablePointer<TCNModel> = {
+        let p = UnsafeMutablePointer<TCNModel>.allocate(capacity: 1)
+        p.initialize(to: try! TCNModel(params: config("tcn", .tcn).decodeParams(TCNParams.self), weights: weights("tcn"), maxWindow: 64))
+        return p
+    }()
+
+    nonisolated(unsafe) static let tabnet: UnsafeMutablePointer<TabNetModel> = {
+        let p = UnsafeMutablePointer<TabNetModel>.allocate(capacity: 1)
+        p.initialize(to: try! TabNetModel(params: config("tabnet_sparsemax", .tabnet).decodeParams(TabNetParams.self), weights: weights("tabnet_sparsemax")))
+        return p
+    }()
+
+    nonisolated(unsafe) static let ppo: UnsafeMutablePointer<PPOPolicy> = {
+        let p = UnsafeMutablePointer<PPOPolicy>.allocate(capacity: 1)
+        p.initialize(to: try! PPOPolicy(params: config("ppo_discrete", .ppo).decodeParams(PPOParams.self), weights: weights("ppo_discrete")))
+        return p
+    }()
+
+    /// 256 rows of 64 pseudo-random features (each model reads its first 16/24/32).
+    nonisolated(unsafe) static let inputs: UnsafeMutablePointer<Float> = {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: 256 * 64)
+        var s: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<(256 * 64) {
+            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            p[i] = Float(Int64(bitPattern: s >> 11) % 4000) / 1000 - 2
+        }
+        return p
+    }()
+
+    /// One (16 features, 64 steps) window.
+    nonisolated(unsafe) static let window: UnsafeMutablePointer<Float> = inputs
+
+    nonisolated(unsafe) static let output = UnsafeMutablePointer<Float>.allocate(capacity: 64)
+    nonisolated(unsafe) static let masks = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 32)
+}
