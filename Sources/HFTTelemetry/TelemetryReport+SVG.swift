@@ -22,7 +22,8 @@ extension TelemetryReport {
     /// A self-contained SVG percentile plot in the style of HdrHistogram's plotter: x is the
     /// percentile on a `log10(1 / (1 - p))` scale labelled 0%, 90%, 99%, 99.9%..., y the latency on
     /// a log scale; one `<polyline>` per hop that has values (empty hops are left out of the plot
-    /// and the legend), a legend, a title and axis labels.
+    /// and the legend), a legend with each hop's max (the curve stops at the last decade), a title
+    /// and axis labels.
     public func svg(style: PlotStyle = PlotStyle()) -> String {
         let plotted = hops.filter { $0.histogram.totalCount > 0 }
         let left = 90.0, right = 200.0, top = 50.0, bottom = 60.0
@@ -99,10 +100,12 @@ extension TelemetryReport {
             }
             out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" "
                 + "data-hop=\"\(Self.escapeXML(hop.name))\" points=\"\(points.joined(separator: " "))\"/>\n"
-            let ly = top + 10 + Double(i) * 20
+            let ly = top + 10 + Double(i) * 30
             let lx = left + plotW + 16
             out += "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 24))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
             out += "<text x=\"\(f(lx + 30))\" y=\"\(f(ly + 4))\">\(Self.escapeXML(hop.name))</text>\n"
+            let maxLabel = "max " + LatencyFormat.string(nanoseconds: hop.histogram.max)
+            out += "<text x=\"\(f(lx + 30))\" y=\"\(f(ly + 16))\" font-size=\"10\" fill=\"#666666\">\(Self.escapeXML(maxLabel))</text>\n"
         }
         out += "</svg>\n"
         return out

@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HFTPrimitives
 import Synchronization
 import Testing
@@ -12,9 +17,15 @@ import Testing
         let values = TestDistribution.logNormal.samples(4096, seed: 99)
         let total = 3_000_000
         let done = Atomic<Bool>(false)
+        let readerSawPartial = Atomic<Bool>(false)
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            for i in 0..<total { histogram.record(values[i & 4095]) }
+            for i in 0..<total / 2 { histogram.record(values[i & 4095]) }
+            // Halfway, wait until the reader has seen a partial histogram, so the test always
+            // overlaps reads with writes even if the scheduler runs the writer first.
+            // ORDERING: relaxed; only the flag's own value matters.
+            while !readerSawPartial.load(ordering: .relaxed) { sched_yield() }
+            for i in total / 2..<total { histogram.record(values[i & 4095]) }
             // ORDERING: release; the reader's acquire load then sees every record.
             done.store(true, ordering: .releasing)
         }
@@ -33,6 +44,8 @@ import Testing
             #expect(current.count <= UInt64(total))
             if current.count > 0 && current.count < UInt64(total) {
                 sawPartial = true
+                // ORDERING: relaxed; the writer only waits for the flag.
+                readerSawPartial.store(true, ordering: .relaxed)
                 // Queries stay inside the recorded range while the writer runs.
                 let p99 = current.valueAtPercentile(99)
                 #expect(p99 >= current.min && p99 <= current.max)

@@ -145,6 +145,7 @@ import Testing
         }
         #expect(!collector.texts.contains("100ns"))
         #expect(collector.texts.contains("tick→order"))
+        #expect(collector.texts.contains("max 10.0ms") && collector.texts.contains("max 1.50µs"))
         // Lines rise (or stay) from left to right: latency is non-decreasing in the percentile.
         for ys in collector.polylineYs { #expect(zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 }) }
     }
