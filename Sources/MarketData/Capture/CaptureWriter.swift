@@ -143,6 +143,15 @@ public struct CaptureWriter: ~Copyable {
         }
     }
 
+    /// Appends one record from an array (tools and tests; the recorder uses the pointer form).
+    public mutating func append(receiveTime: Nanos, channel: CaptureChannel, contents: [UInt8]) throws(CaptureError) {
+        var failure: CaptureError? = nil
+        contents.withUnsafeBytes { b in
+            do throws(CaptureError) { try append(receiveTime: receiveTime, channel: channel, bytes: b) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     /// Writes the buffer to the file (no fsync).
     public mutating func flush() throws(CaptureError) {
         guard buffered > 0 else { return }
