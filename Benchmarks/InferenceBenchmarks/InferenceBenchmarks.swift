@@ -11,8 +11,8 @@ import Inference
 /// Budgets (DESIGN.md): TCN step ≤ 2 µs, TabNet ≤ 3 µs, PPO ≤ 1 µs; 0 mallocs and 0 retains per inference.
 /// `Tuning/models/bench_onnxruntime.py` times ONNX Runtime on the same models for the ratio.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration.maxDuration = .seconds(2)
-    Benchmark.defaultConfiguration.maxIterations = 200_000
+    Benchmark.defaultConfiguration.maxDuration = .seconds(1)
+    Benchmark.defaultConfiguration.maxIterations = 100_000
     let hot = Benchmark.Configuration(
         metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
         thresholds: [.mallocCountTotal: .init(absolute: [.p100: 0]), .retainCount: .init(absolute: [.p100: 0]),

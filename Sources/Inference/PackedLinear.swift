@@ -1,4 +1,4 @@
-/// A dense layer `y = W x + b` with `W` packed row-major at a row stride of `paddedTo8(inputs)` floats
+/// A dense layer `y = W x + b` with `W` packed in transposed tiles of 8 outputs (`DenseKernels.packTiles`)
 /// inside a model's arena. Plain pointers, no ownership: the model that owns the arena frees it.
 @frozen
 public struct PackedLinear {
@@ -27,10 +27,10 @@ public struct PackedLinear {
     @inlinable
     public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         if let scale, let bias {
-            DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: nil, accumulate: false, into: y)
+            DenseKernels.gemvTiled(weights, outputs: outputs, inputsPadded: stride, rows: x, bias: nil, accumulate: false, into: y)
             for i in 0..<outputs { y[i] = y[i] * scale[i] + bias[i] }
         } else {
-            DenseKernels.gemv(weights, rows: outputs, colsPadded: stride, x, bias: bias, accumulate: accumulate, into: y)
+            DenseKernels.gemvTiled(weights, outputs: outputs, inputsPadded: stride, rows: x, bias: bias, accumulate: accumulate, into: y)
         }
     }
 }
@@ -47,11 +47,7 @@ struct PackedLinearPlan {
     init(weight: [Float], bias: [Float]?, scale: [Float]? = nil, outputs: Int, inputs: Int, layout: inout UnsafeFloatArenaLayout) {
         precondition(scale == nil || bias != nil, "a scale comes with a bias (a batch norm's shift)")
         precondition(weight.count == outputs * inputs)
-        let stride = paddedTo8(inputs)
-        var packed = [Float](repeating: 0, count: outputs * stride)
-        for r in 0..<outputs {
-            for c in 0..<inputs { packed[r * stride + c] = weight[r * inputs + c] }
-        }
+        let packed = DenseKernels.packTiles(weight, outputs: outputs, inputs: inputs)
         self.weights = layout.constant(packed)
         self.bias = bias.map { layout.constant($0) }
         self.scale = scale.map { layout.constant($0) }

@@ -2,8 +2,8 @@
 /// `Chomp1d` implied by reading only past rows), ReLUs, and the residual (1×1 `downsample` when the channel
 /// counts differ). Plain pointers into the owning `TCNModel`'s arena.
 ///
-/// A convolution with kernel `k` and dilation `d` is `k` taps; tap `j` is an `(cout × padded cin)` matrix that
-/// multiplies the input at lag `(k − 1 − j)·d`. Streaming state: `ringInput` (the block's input rows) and
+/// A convolution with kernel `k` and dilation `d` is `k` taps; tap `j` is a `(cout × cin)` matrix, packed in
+/// tiles (`DenseKernels.packTiles`), that multiplies the input at lag `(k − 1 − j)·d`. Streaming state: `ringInput` (the block's input rows) and
 /// `ringHidden` (after conv1 + ReLU), each `slots` rows, `slots` a power of two > `(k − 1)·d`; a row of a
 /// time before the last reset is all zeros, which is exactly the zero padding of the PyTorch model.
 @frozen
@@ -25,6 +25,9 @@ public struct TCNBlock {
     @usableFromInline let residual: UnsafeMutablePointer<Float>
     @usableFromInline let windowHidden: UnsafeMutablePointer<Float>
     @usableFromInline let windowOutput: UnsafeMutablePointer<Float>
+    /// Floats between two taps of conv1 / conv2 (`DenseKernels.tiledCount`).
+    @usableFromInline let tap1: Int
+    @usableFromInline let tap2: Int
 
     /// Row of the input ring that holds time `t`.
     @inlinable
@@ -36,29 +39,24 @@ public struct TCNBlock {
     @inlinable
     func step(at t: Int, into out: UnsafeMutablePointer<Float>) {
         let hidden = ringHidden + (t & ringMask) * outputStride
-        let tap1 = outputs * inputStride
-        let tap2 = outputs * outputStride
-        // conv1 over the cached inputs; the first tap starts from the bias.
-        for j in 0..<kernel {
-            let lag = (kernel - 1 - j) * dilation
-            DenseKernels.gemv(conv1 + j * tap1, rows: outputs, colsPadded: inputStride,
-                              ringInput + ((t - lag) & ringMask) * inputStride,
-                              bias: bias1, accumulate: j != 0, into: hidden)
-        }
+        DenseKernels.gemvTiled(conv1, outputs: outputs, inputsPadded: inputStride, taps: kernel, tapStride: tap1,
+                               rows: ringInput, time: t, dilation: dilation, mask: ringMask,
+                               bias: bias1, accumulate: false, into: hidden)
         DenseKernels.relu(hidden, count: outputs)
-        for j in 0..<kernel {
-            let lag = (kernel - 1 - j) * dilation
-            DenseKernels.gemv(conv2 + j * tap2, rows: outputs, colsPadded: outputStride,
-                              ringHidden + ((t - lag) & ringMask) * outputStride,
-                              bias: bias2, accumulate: j != 0, into: out)
-        }
-        DenseKernels.relu(out, count: outputs)
-        let x = inputRow(t)
+        DenseKernels.gemvTiled(conv2, outputs: outputs, inputsPadded: outputStride, taps: kernel, tapStride: tap2,
+                               rows: ringHidden, time: t, dilation: dilation, mask: ringMask,
+                               bias: bias2, accumulate: false, into: out)
+        residual(out, input: inputRow(t))
+    }
+
+    /// `out = ReLU(ReLU(out) + res)`, `res` the input or its 1×1 downsample.
+    @inlinable
+    func residual(_ out: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>) {
         if let downsample {
             downsample.apply(x, into: residual)
-            for i in 0..<outputs { out[i] = max(out[i] + residual[i], 0) }
+            for i in 0..<outputs { out[i] = max(max(out[i], 0) + residual[i], 0) }
         } else {
-            for i in 0..<outputs { out[i] = max(out[i] + x[i], 0) }
+            for i in 0..<outputs { out[i] = max(max(out[i], 0) + x[i], 0) }
         }
     }
 
@@ -66,38 +64,19 @@ public struct TCNBlock {
     /// the result is in `windowOutput` (`steps` rows of `outputStride`). Times before 0 read as zeros.
     @inlinable
     func forward(window input: UnsafePointer<Float>, steps: Int) {
-        let tap1 = outputs * inputStride
-        let tap2 = outputs * outputStride
         for t in 0..<steps {
             let h = windowHidden + t * outputStride
-            for i in 0..<outputs { h[i] = bias1[i] }
-            for j in 0..<kernel {
-                let s = t - (kernel - 1 - j) * dilation
-                if s >= 0 {
-                    DenseKernels.gemv(conv1 + j * tap1, rows: outputs, colsPadded: inputStride,
-                                      input + s * inputStride, bias: nil, accumulate: true, into: h)
-                }
-            }
+            DenseKernels.gemvTiled(conv1, outputs: outputs, inputsPadded: inputStride, taps: kernel, tapStride: tap1,
+                                   rows: input, time: t, dilation: dilation, skipNegative: true,
+                                   bias: bias1, accumulate: false, into: h)
             DenseKernels.relu(h, count: outputs)
         }
         for t in 0..<steps {
             let o = windowOutput + t * outputStride
-            for i in 0..<outputs { o[i] = bias2[i] }
-            for j in 0..<kernel {
-                let s = t - (kernel - 1 - j) * dilation
-                if s >= 0 {
-                    DenseKernels.gemv(conv2 + j * tap2, rows: outputs, colsPadded: outputStride,
-                                      windowHidden + s * outputStride, bias: nil, accumulate: true, into: o)
-                }
-            }
-            DenseKernels.relu(o, count: outputs)
-            let x = input + t * inputStride
-            if let downsample {
-                downsample.apply(x, into: residual)
-                for i in 0..<outputs { o[i] = max(o[i] + residual[i], 0) }
-            } else {
-                for i in 0..<outputs { o[i] = max(o[i] + x[i], 0) }
-            }
+            DenseKernels.gemvTiled(conv2, outputs: outputs, inputsPadded: outputStride, taps: kernel, tapStride: tap2,
+                                   rows: windowHidden, time: t, dilation: dilation, skipNegative: true,
+                                   bias: bias2, accumulate: false, into: o)
+            residual(o, input: input + t * inputStride)
         }
     }
 

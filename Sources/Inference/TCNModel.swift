@@ -111,7 +111,9 @@ public struct TCNModel: ~Copyable {
                 inputStride: paddedTo8(b.cin), outputStride: paddedTo8(b.cout),
                 ringInput: arena.pointer(b.ringIn), ringHidden: arena.pointer(b.ringHidden), ringMask: b.slots - 1,
                 residual: arena.pointer(b.residual),
-                windowHidden: arena.pointer(b.winHidden), windowOutput: arena.pointer(b.winOut)))
+                windowHidden: arena.pointer(b.winHidden), windowOutput: arena.pointer(b.winOut),
+                tap1: DenseKernels.tiledCount(outputs: b.cout, inputs: b.cin),
+                tap2: DenseKernels.tiledCount(outputs: b.cout, inputs: b.cout)))
         }
         head = PackedLinear(headPlan, arena: arena)
         normalizer = normalization.map { PackedNormalizer($0) }
@@ -202,14 +204,13 @@ public struct TCNModel: ~Copyable {
         return w
     }
 
-    /// `(cout, cin, k)` → k taps of `(cout, paddedTo8(cin))`.
+    /// `(cout, cin, k)` → k taps, each a `(cout, cin)` matrix packed by `DenseKernels.packTiles`.
     static func packTaps(_ w: [Float], cout: Int, cin: Int, k: Int) -> [Float] {
-        let stride = paddedTo8(cin)
-        var out = [Float](repeating: 0, count: k * cout * stride)
+        var out: [Float] = []
         for j in 0..<k {
-            for o in 0..<cout {
-                for i in 0..<cin { out[(j * cout + o) * stride + i] = w[(o * cin + i) * k + j] }
-            }
+            var tap = [Float](repeating: 0, count: cout * cin)
+            for o in 0..<cout { for i in 0..<cin { tap[o * cin + i] = w[(o * cin + i) * k + j] } }
+            out += DenseKernels.packTiles(tap, outputs: cout, inputs: cin)
         }
         return out
     }

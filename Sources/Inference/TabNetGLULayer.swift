@@ -11,11 +11,6 @@ public struct TabNetGLULayer {
     @inlinable
     func apply(_ x: UnsafePointer<Float>, scratch z: UnsafeMutablePointer<Float>, into h: UnsafeMutablePointer<Float>) {
         linear.apply(x, into: z)
-        let scale = Float(0.5).squareRoot()
-        if residual {
-            for i in 0..<width { h[i] = (h[i] + z[i] * DenseKernels.sigmoid(z[width + i])) * scale }
-        } else {
-            for i in 0..<width { h[i] = z[i] * DenseKernels.sigmoid(z[width + i]) }
-        }
+        DenseKernels.glu(z, width: width, residual: residual, scale: Float(0.5).squareRoot(), into: h)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ModelEvaluationTests {
     @Test(arguments: [
         ("tcn_small", ModelArch.tcn, ["logits", "probs", "logits_all_steps"]),
-        ("tabnet_entmax", ModelArch.tabnet, ["logits", "probs", "pred", "masks"]),
+        ("tabnet_sparsemax", ModelArch.tabnet, ["logits", "probs", "pred", "masks"]),
         ("ppo_discrete", ModelArch.ppo, ["action_logits", "probs", "actions", "values"]),
         ("ppo_box", ModelArch.ppo, ["mean_actions", "actions", "values"]),
     ])

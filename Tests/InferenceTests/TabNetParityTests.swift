@@ -3,6 +3,9 @@ import Testing
 
 /// pytorch-tabnet TabNetClassifier (fitted, eval mode) against the library: logits, probabilities,
 /// predictions (exact) and the per-step masks, for sparsemax and entmax, from both state_dict savers.
+/// Every value is checked against the library run in float64; against the library's float32 outputs, every
+/// value whose float32 reference is itself within half the tolerance of the float64 one (see
+/// `ParityStats.illConditioned`: one entmax logit, where torch's own float32 error is 1.2e-5).
 @Suite struct TabNetParityTests {
     @Test(arguments: ["tabnet_sparsemax", "tabnet_entmax"])
     func matchesPytorchTabnet(name: String) throws {
@@ -27,14 +30,14 @@ import Testing
             var masks = [Float](repeating: 0, count: steps * n)
             for r in 0..<rows {
                 Array(xs[(r * n)..<((r + 1) * n)]).withUnsafeBufferPointer { model.predict($0.baseAddress!, logits: &logits, masks: &masks) }
-                stats.logits.check(logits, Array(refLogits[(r * k)..<((r + 1) * k)]), "\(name) logits row \(r)")
+                stats.logits.check(logits, Array(refLogits[(r * k)..<((r + 1) * k)]), exact: Array(exactLogits[(r * k)..<((r + 1) * k)]), "\(name) logits row \(r)")
                 stats.exactLogits.check(logits, Array(exactLogits[(r * k)..<((r + 1) * k)]), "\(name) logits vs float64 row \(r)")
                 logits.withUnsafeBufferPointer { DenseKernels.softmax($0.baseAddress!, count: k, into: &probs) }
                 stats.probs.check(probs, Array(refProbs[(r * k)..<((r + 1) * k)]), "\(name) probs row \(r)")
                 #expect(Int64(logits.withUnsafeBufferPointer { DenseKernels.argmax($0.baseAddress!, count: k) }) == refPred[r], "\(name) pred row \(r)")
                 for s in 0..<steps {
                     let base = (s * rows + r) * n
-                    stats.masks.check(Array(masks[(s * n)..<((s + 1) * n)]), Array(refMasks[base..<(base + n)]), "\(name) mask step \(s) row \(r)")
+                    stats.masks.check(Array(masks[(s * n)..<((s + 1) * n)]), Array(refMasks[base..<(base + n)]), exact: Array(exactMasks[base..<(base + n)]), "\(name) mask step \(s) row \(r)")
                     stats.exactMasks.check(Array(masks[(s * n)..<((s + 1) * n)]), Array(exactMasks[base..<(base + n)]), "\(name) mask vs float64 step \(s) row \(r)")
                 }
             }
