@@ -73,11 +73,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "Engine",
+            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry"],
+            swiftSettings: strict
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "hft",
             dependencies: [
-                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "Inference",
+                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "Inference", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,6 +98,7 @@ let package = Package(
             dependencies: ["HFTTelemetry", "HFTPrimitives", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict
         ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims"], swiftSettings: strict),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),

@@ -2,11 +2,11 @@ import ArgumentParser
 import CJemalloc
 
 @main
-struct HFTCommand: ParsableCommand {
+struct HFTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hft",
         abstract: "HFT Core: a low-latency trading core for crypto venues.",
-        subcommands: [ModelCommand.self]
+        subcommands: [DemoCommand.self, ModelCommand.self]
     )
 
     func run() throws {
