@@ -55,8 +55,8 @@ struct MicroPriceAndExportTests {
             let row = (0..<e.schema.count).map { Double($0) * 0.1 + Double(r) + 1e-17 * Double($0) }
             rows.append(row)
             try row.withUnsafeBufferPointer { b in
-                try csv.append(time: 1_723_161_254_000_000_000 + Int64(r), features: b)
-                try npy.append(time: 1_723_161_254_000_000_000 + Int64(r), features: b)
+                try csv.append(time: 1_723_161_254_000_000_000 + Int64(r), event: r == 1 ? .trade : .book, features: b)
+                try npy.append(time: 1_723_161_254_000_000_000 + Int64(r), event: r == 1 ? .trade : .book, features: b)
             }
         }
         try csv.close()
@@ -64,19 +64,19 @@ struct MicroPriceAndExportTests {
         let text = try String(contentsOf: dir.appendingPathComponent("f.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[0] == Substring("time_ns," + e.schema.names.joined(separator: ",")))
+        #expect(lines[0] == Substring("time_ns,event," + e.schema.names.joined(separator: ",")))
         let cells = lines[2].split(separator: ",")
-        #expect(cells[0] == "1723161254000000001")
-        #expect(cells.dropFirst().map { Double($0)! } == rows[1])
+        #expect(cells[0] == "1723161254000000001" && cells[1] == "1")
+        #expect(cells.dropFirst(2).map { Double($0)! } == rows[1])
         let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent("f.npy")))
-        #expect(bytes.count == 128 + 3 * (e.schema.count + 1) * 8)
+        #expect(bytes.count == 128 + 3 * (e.schema.count + 2) * 8)
         let header = String(decoding: bytes[10..<128], as: UTF8.self)
-        #expect(header.contains("'shape': (3, \(e.schema.count + 1))") && header.contains("'<f8'") && header.hasSuffix("\n"))
-        let v = bytes[(128 + 8)..<(128 + 16)].withUnsafeBytes { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        #expect(header.contains("'shape': (3, \(e.schema.count + 2))") && header.contains("'<f8'") && header.hasSuffix("\n"))
+        let v = bytes[(128 + 16)..<(128 + 24)].withUnsafeBytes { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
         #expect(v == rows[0][0])
         let bad = [0.0]
         #expect(throws: FeatureExportError.rowWidth(expected: e.schema.count, actual: 1)) {
-            try bad.withUnsafeBufferPointer { try csv.append(time: 0, features: $0) }
+            try bad.withUnsafeBufferPointer { try csv.append(time: 0, event: .book, features: $0) }
         }
     }
 }

@@ -230,6 +230,9 @@ public struct FeatureEngine: ~Copyable {
         for i in 0..<layout.count { destination[i] = Float(out[i]) }
     }
 
+    /// The engine clock (ns) after the last event: exchange time when present, else receive time, monotone.
+    public var clock: Int64 { now }
+
     /// Profile health counters (volume dropped by re-centres, early expiries), for telemetry.
     public var rollingProfileDroppedVolume: Int64 { rollingProfile.droppedVolume }
     public var sessionProfileDroppedVolume: Int64 { sessionProfile.droppedVolume }

@@ -1,9 +1,10 @@
 /// Writes the feature stream as a NumPy `.npy` (format 1.0) 2-D little-endian array of shape
-/// `(rows, 1 + features)`: column 0 is the engine clock in seconds (`time_ns / 1e9`, so about
-/// 0.2 µs resolution at today's Unix times), then the features in schema order. Element type is
+/// `(rows, 2 + features)`: column 0 is the engine clock in seconds (`time_ns / 1e9`, so about
+/// 0.2 µs resolution at today's Unix times), column 1 the event kind (0 book, 1 trade), then the
+/// features in schema order. Element type is
 /// `<f4` (`Float`) or `<f8` (`Double`). The header is written with room for any row count and
 /// rewritten with the final shape by `close()`; a file not closed has shape `(0, …)`.
-/// Load with `numpy.load(path)`; the column names are `["time_s"] + schema.names`.
+/// Load with `numpy.load(path)`; the column names are `["time_s", "event"] + schema.names`.
 /// Cold path: it buffers rows and writes them in blocks.
 public final class FeatureNPYWriter {
     public enum Precision: Sendable {
@@ -28,7 +29,7 @@ public final class FeatureNPYWriter {
 
     private func header(rows: Int) -> [UInt8] {
         let descr = precision == .float32 ? "<f4" : "<f8"
-        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(rows), \(schema.count + 1)), }"
+        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(rows), \(schema.count + 2)), }"
         let fixed = 10
         while fixed + dict.utf8.count + 1 < FeatureNPYWriter.headerLength { dict += " " }
         dict += "\n"
@@ -39,9 +40,10 @@ public final class FeatureNPYWriter {
     }
 
     /// Appends one row. - Throws: `.rowWidth` when `features.count != schema.count`, `.write` on I/O failure.
-    public func append(time: Int64, features: UnsafeBufferPointer<Double>) throws(FeatureExportError) {
+    public func append(time: Int64, event: FeatureEventKind, features: UnsafeBufferPointer<Double>) throws(FeatureExportError) {
         guard features.count == schema.count else { throw .rowWidth(expected: schema.count, actual: features.count) }
         put(Double(time) / 1e9)
+        put(Double(event.rawValue))
         for v in features { put(v) }
         rows += 1
         if buffer.count >= 1 << 16 { try flush() }
