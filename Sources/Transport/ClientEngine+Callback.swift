@@ -43,11 +43,11 @@ extension ClientEngine {
             return 0
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
             let message = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "connection error"
-            slotEnded(index, reason: slot.pointee.closeReason ?? .connectFailed(message), now: delivery.now().raw)
+            slotEnded(index, reason: slot.pointee.closeReason ?? .connectFailed(message), now: now().raw)
             return 0
         case LWS_CALLBACK_CLIENT_CLOSED:
             slotEnded(index, reason: slot.pointee.closeReason ?? .remoteClosed(code: slot.pointee.peerCloseCode),
-                      now: delivery.now().raw)
+                      now: now().raw)
             return 0
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
             if let input, length >= 2 {
@@ -60,7 +60,7 @@ extension ClientEngine {
                 let reason: CloseReason = slot.pointee.closeReason
                     ?? (slot.pointee.everOpened ? .remoteClosed(code: slot.pointee.peerCloseCode)
                                                : .connectFailed("connection destroyed"))
-                slotEnded(index, reason: reason, now: delivery.now().raw)
+                slotEnded(index, reason: reason, now: now().raw)
                 slot.pointee.phase = .idle
                 slot.pointee.wsi = nil
             }
@@ -72,7 +72,7 @@ extension ClientEngine {
 
     private func established(wsi: OpaquePointer, index: Int) {
         let slot = slots + index
-        let now = delivery.now().raw
+        let now = now().raw
         if slot.pointee.phase == .closing {
             lws_callback_on_writable(wsi)
             return
@@ -124,7 +124,7 @@ extension ClientEngine {
     @inline(__always)
     private func complete(wsi: OpaquePointer, index: Int, message: UnsafeRawBufferPointer, buffered: Bool) {
         let slot = slots + index
-        let now = delivery.now()
+        let now = now()
         slot.pointee.lastMessageAt = now.raw
         slot.pointee.receivedAny = true
         if _slowPath(!isDelivering(index, now: now.raw)) {
@@ -136,7 +136,7 @@ extension ClientEngine {
                 return
             }
         }
-        if _fastPath(delivery.deliver(message, now, slot.pointee.id)) {
+        if _fastPath(deliver(message, now, slot.pointee.id)) {
             WebSocketClientCounters.bump(counters.messages)
             WebSocketClientCounters.bump(counters.bytes, by: UInt64(message.count))
             slot.pointee.reassembler.reset()

@@ -17,7 +17,9 @@ final class ClientEngine: @unchecked Sendable {
     let counters = WebSocketClientCounters()
     let stopRequested = Atomic<Bool>(false)
     private let onEvent: @Sendable (ConnectionEvent) -> Void
-    unowned(unsafe) let delivery: DeliveryTarget
+    /// The sink and clock, unretained (the `WebSocketClient` owns them and outlives the engine's
+    /// context); called through `_withUnsafeGuaranteedRef` so no retain/release per message.
+    private let delivery: Unmanaged<DeliveryTarget>
 
     private(set) var context: OpaquePointer? = nil
     let slots: UnsafeMutablePointer<ClientSlot>
@@ -52,7 +54,7 @@ final class ClientEngine: @unchecked Sendable {
     init(configuration: WebSocketClientConfiguration, delivery: DeliveryTarget,
          onEvent: @escaping @Sendable (ConnectionEvent) -> Void) {
         self.configuration = configuration
-        self.delivery = delivery
+        self.delivery = Unmanaged.passUnretained(delivery)
         self.onEvent = onEvent
         self.backoff = ReconnectBackoff(policy: configuration.reconnect, seed: configuration.jitterSeed)
         slots = .allocate(capacity: Self.slotCount)
@@ -121,7 +123,7 @@ final class ClientEngine: @unchecked Sendable {
     func run() {
         guard let ctx = context else { return }
         scheduleHousekeeping()
-        connect(standby: false, now: delivery.now().raw)
+        connect(standby: false, now: now().raw)
         // ORDERING: acquiring pairs with the owner's releasing store in `requestStop`.
         while !stopRequested.load(ordering: .acquiring) {
             if lws_service(ctx, 0) < 0 { break }
@@ -147,6 +149,18 @@ final class ClientEngine: @unchecked Sendable {
         }
         lws_context_destroy(ctx)
         context = nil
+    }
+
+    // MARK: Sink and clock
+
+    /// Reads the receive clock (hot path: no ARC).
+    @inline(__always)
+    func now() -> Nanos { delivery._withUnsafeGuaranteedRef { $0.now() } }
+
+    /// Offers a message to the sink (hot path: no ARC).
+    @inline(__always)
+    func deliver(_ bytes: UnsafeRawBufferPointer, _ receiveTime: Nanos, _ connection: UInt32) -> Bool {
+        delivery._withUnsafeGuaranteedRef { $0.deliver(bytes, receiveTime, connection) }
     }
 
     // MARK: Events
@@ -307,7 +321,7 @@ final class ClientEngine: @unchecked Sendable {
     /// Periodic check: reconnect due, healthy reset, staleness, rollover, heartbeats.
     func housekeeping() {
         guard !stopping else { return }
-        let now = delivery.now().raw
+        let now = now().raw
         if active < 0, let due = reconnectAt, now >= due {
             reconnectAt = nil
             connect(standby: false, now: now)
@@ -366,12 +380,12 @@ final class ClientEngine: @unchecked Sendable {
                 continue
             }
             let message = slot.pointee.reassembler.message
-            if delivery.deliver(message, slot.pointee.pendingReceiveTime, slot.pointee.id) {
+            if deliver(message, slot.pointee.pendingReceiveTime, slot.pointee.id) {
                 WebSocketClientCounters.bump(counters.messages)
                 WebSocketClientCounters.bump(counters.bytes, by: UInt64(message.count))
                 slot.pointee.reassembler.reset()
                 slot.pointee.paused = false
-                slot.pointee.lastMessageAt = delivery.now().raw
+                slot.pointee.lastMessageAt = now().raw
                 if let wsi = slot.pointee.wsi { lws_rx_flow_control(wsi, 1) }
             } else {
                 stillPaused = true
