@@ -45,6 +45,7 @@ struct cring_thread {
     cring_t out;
     int cpu;
     uint64_t first;
+    uint64_t count;
     uint64_t errors;
 };
 
@@ -52,8 +53,10 @@ static void *cring_consumer_main(void *argument) {
     cring_thread_t *self = argument;
     cring_pin(self->cpu);
     uint64_t expected = self->first;
+    uint64_t end = self->first + self->count;
     uint64_t errors = 0;
     for (;;) {
+        if (self->count != 0 && expected == end) { break; }
         if (cring_consume_checked(&self->in, 64, &expected, &errors) == 0) {
             // ORDERING: relaxed: the flag carries no data; join() synchronizes the result.
             if (atomic_load_explicit(&self->stop, memory_order_relaxed)) { break; }
@@ -80,7 +83,7 @@ static void *cring_echo_main(void *argument) {
     return NULL;
 }
 
-static cring_thread_t *cring_start(const cring_t *in, const cring_t *out, int cpu, uint64_t first, void *(*main)(void *)) {
+static cring_thread_t *cring_start(const cring_t *in, const cring_t *out, int cpu, uint64_t first, uint64_t count, void *(*main)(void *)) {
     cring_thread_t *self = NULL;
     if (posix_memalign((void **)&self, 128, sizeof(*self)) != 0) { return NULL; }
     memset(self, 0, sizeof(*self));
@@ -89,6 +92,7 @@ static cring_thread_t *cring_start(const cring_t *in, const cring_t *out, int cp
     if (out != NULL) { self->out = *out; }
     self->cpu = cpu;
     self->first = first;
+    self->count = count;
     if (pthread_create(&self->thread, NULL, main, self) != 0) {
         free(self);
         return NULL;
@@ -96,12 +100,19 @@ static cring_thread_t *cring_start(const cring_t *in, const cring_t *out, int cp
     return self;
 }
 
-cring_thread_t *cring_start_consumer(const cring_t *ring, int cpu, uint64_t first) {
-    return cring_start(ring, NULL, cpu, first, cring_consumer_main);
+cring_thread_t *cring_start_consumer(const cring_t *ring, int cpu, uint64_t first, uint64_t count) {
+    return cring_start(ring, NULL, cpu, first, count, cring_consumer_main);
 }
 
 cring_thread_t *cring_start_echo(const cring_t *in, const cring_t *out, int cpu) {
-    return cring_start(in, out, cpu, 0, cring_echo_main);
+    return cring_start(in, out, cpu, 0, 0, cring_echo_main);
+}
+
+uint64_t cring_join(cring_thread_t *thread) {
+    pthread_join(thread->thread, NULL);
+    uint64_t errors = thread->errors;
+    free(thread);
+    return errors;
 }
 
 uint64_t cring_stop(cring_thread_t *thread) {

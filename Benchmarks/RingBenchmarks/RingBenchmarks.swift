@@ -66,7 +66,7 @@ final class COneToOne {
     init() { precondition(cring_init(&ring, UInt64(ringCapacity)) == 0) }
 
     func start() {
-        thread = cring_start_consumer(&ring, helperCPU, next)
+        thread = cring_start_consumer(&ring, helperCPU, next, 0)
         precondition(thread != nil)
     }
 
@@ -184,6 +184,8 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: [.mallocCountTotal: zero, .retainCount: zero, .releaseCount: zero]
     )
 
+    registerInterleavedBenchmarks()
+
     let swiftOneToOne = SwiftOneToOne()
     Benchmark("OneToOneRing.Swift", configuration: throughput) { benchmark in
         pinBenchmarkThread()
@@ -283,11 +285,13 @@ let benchmarks: @Sendable () -> Void = {
     let hotConsumer = hotRings.ring.consumer
     Benchmark("Ring.PushPop.SingleThread", configuration: hot) { benchmark in
         var event = BenchEvent()
+        var sum: UInt64 = 0
         for _ in benchmark.scaledIterations {
             precondition(hotProducer.push(event) == .published)
-            blackHole(hotConsumer.pop())
+            sum &+= hotConsumer.pop()?.sequence ?? 1
             event.sequence &+= 1
         }
+        blackHole(sum)
     }
     Benchmark("Ring.ConsumeBatch.SingleThread", configuration: hot) { benchmark in
         var event = BenchEvent()

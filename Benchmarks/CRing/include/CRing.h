@@ -100,12 +100,15 @@ static inline uint64_t cring_consume_checked(const cring_t *ring, uint64_t max, 
 typedef struct cring_thread cring_thread_t;
 
 /// Starts a thread on `cpu` that consumes `ring` in batches of 64, checking sequence numbers
-/// (words[0] counts up from `first`). NULL on failure.
-cring_thread_t *cring_start_consumer(const cring_t *ring, int cpu, uint64_t first);
+/// (words[0] counts up from `first`). With `count` > 0 it returns after `count` events (wait with
+/// `cring_join`); with 0 it runs until `cring_stop`. NULL on failure.
+cring_thread_t *cring_start_consumer(const cring_t *ring, int cpu, uint64_t first, uint64_t count);
 /// Starts a thread on `cpu` that pops from `in` and pushes each event back on `out`. NULL on failure.
 cring_thread_t *cring_start_echo(const cring_t *in, const cring_t *out, int cpu);
 /// Stops and joins the thread; returns the number of sequence errors it saw (0 for echo).
 uint64_t cring_stop(cring_thread_t *thread);
+/// Joins a counted consumer without stopping it; returns its sequence errors, frees the thread.
+uint64_t cring_join(cring_thread_t *thread);
 
 /// Pushes `count` events with words[0] = first, first + 1, …, spinning on back-pressure.
 void cring_produce(const cring_t *ring, uint64_t first, uint64_t count);
