@@ -214,7 +214,9 @@ final class ClientEngine: @unchecked Sendable {
         info.protocol = nil
         info.ietf_version_or_minus_one = -1
         info.userdata = UnsafeMutableRawPointer(slot)
-        info.pwsi = withUnsafeMutablePointer(to: &slot.pointee.wsi) { $0 }
+        // SAFETY: the slot lives in stable memory for the engine's lifetime; lws stores the new wsi there early.
+        info.pwsi = (UnsafeMutableRawPointer(slot) + MemoryLayout<ClientSlot>.offset(of: \ClientSlot.wsi)!)
+            .assumingMemoryBound(to: OpaquePointer?.self)
         info.local_protocol_name = UnsafePointer(cProtocolName)
         info.alpn = UnsafePointer(cALPN)
         let wsi = lws_client_connect_via_info(&info)

@@ -96,7 +96,10 @@ public final class HTTPClient: @unchecked Sendable {
             if let context { lws_cancel_service(context) }
             s.thread?.join()
             s.thread = nil
-            for exchange in inFlight.values { exchange.failure = .cancelled }
+            for exchange in inFlight.values {
+                exchange.failure = .cancelled
+                lws_sul_cancel(&exchange.timer.pointee.sul)
+            }
             if let context { lws_context_destroy(context) }
             context = nil
             for exchange in inFlight.values { exchange.complete(.failure(.cancelled)) }
@@ -173,7 +176,7 @@ public final class HTTPClient: @unchecked Sendable {
             info.alpn = UnsafePointer(cALPN)
             info.local_protocol_name = UnsafePointer(protocolName)
             info.userdata = Unmanaged.passUnretained(exchange).toOpaque()
-            info.pwsi = withUnsafeMutablePointer(to: &exchange.wsi) { $0 }
+            info.pwsi = exchange.wsiCell
             if lws_client_connect_via_info(&info) == nil {
                 exchange.complete(.failure(exchange.failure ?? .connectFailed("lws_client_connect_via_info failed")))
                 inFlight[exchange.serial] = nil

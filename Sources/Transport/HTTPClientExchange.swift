@@ -14,7 +14,12 @@ final class HTTPClientExchange: @unchecked Sendable {
     let cMethod: UnsafeMutablePointer<CChar>
     let cHost: UnsafeMutablePointer<CChar>
     let cPath: UnsafeMutablePointer<CChar>
-    var wsi: OpaquePointer? = nil
+    /// Where lws stores the exchange's wsi (`pwsi`): stable memory, not a class property address.
+    let wsiCell: UnsafeMutablePointer<OpaquePointer?>
+    var wsi: OpaquePointer? {
+        get { wsiCell.pointee }
+        set { wsiCell.pointee = newValue }
+    }
     var status = 0
     var contentType: String? = nil
     var body: [UInt8] = []
@@ -29,6 +34,8 @@ final class HTTPClientExchange: @unchecked Sendable {
         self.completion = completion
         timer = .allocate(capacity: 1)
         timer.initialize(to: hft_lws_timer())
+        wsiCell = .allocate(capacity: 1)
+        wsiCell.initialize(to: nil)
         cMethod = strdup(request.method.rawValue)!
         cHost = strdup(request.url.host)!
         cPath = strdup(request.url.pathAndQuery)!
@@ -36,6 +43,7 @@ final class HTTPClientExchange: @unchecked Sendable {
 
     deinit {
         timer.deallocate()
+        wsiCell.deallocate()
         free(cMethod); free(cHost); free(cPath)
     }
 
