@@ -1,0 +1,236 @@
+import CSystemShims
+import Synchronization
+import Testing
+@testable import HFTRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A stage that counts its polls and records where it ran.
+actor ProbeStage: Agent {
+    nonisolated let pinnedExecutor: PinnedExecutor
+    var polls = 0
+    var pollTid: Int32 = 0
+    var startTid: Int32 = 0
+    /// Written by `onClose`, readable after the thread stopped (its jobs no longer run then).
+    nonisolated let closeTid = Atomic<Int32>(0)
+    var pokes = 0
+    var assumedIsolatedEntries = 0
+    /// Another stage on the same thread entered synchronously from this one's `doWork`.
+    var neighbour: ProbeStage?
+    /// Work reported per poll (0 makes the thread idle).
+    var workPerPoll = 0
+
+    init(on thread: PinnedThread) { pinnedExecutor = thread.executor }
+
+    func doWork() -> Int {
+        polls += 1
+        if pollTid == 0 { pollTid = hft_gettid() }
+        if let neighbour {
+            neighbour.withPinnedIsolation { $0.pokes += 1 }
+            if assumedIsolatedEntries == 0 {
+                // The standard entry must also accept the pinned thread (isIsolatingCurrentContext).
+                neighbour.assumeIsolated { $0.pokes += 1 }
+                assumedIsolatedEntries += 1
+            }
+        }
+        return workPerPoll
+    }
+
+    func onStart() { startTid = hft_gettid() }
+    func onClose() { closeTid.store(hft_gettid(), ordering: .releasing) }
+
+    func setNeighbour(_ stage: ProbeStage) { neighbour = stage }
+    func setWork(_ work: Int) { workPerPoll = work }
+    func whereAmI() -> (tid: Int32, cpu: Int32) { (hft_gettid(), hft_current_cpu()) }
+    func snapshot() -> (polls: Int, pollTid: Int32, pokes: Int, startTid: Int32) {
+        (polls, pollTid, pokes, startTid)
+    }
+}
+
+/// The standard entry, from a synchronous context (it is unavailable in async ones).
+func enterWithStandardAssumeIsolated(_ stage: ProbeStage) {
+    stage.assumeIsolated { $0.pokes += 1 }
+}
+
+/// The highest core this process may use (tests pin there; core 0 takes most interrupts).
+func testCore() -> Int {
+    let count = Int(hft_cpu_count())
+    return (0..<count).last { hft_cpu_is_allowed(Int32($0)) } ?? 0
+}
+
+func waitUntil(timeoutMs: Int = 5_000, _ condition: () async -> Bool) async -> Bool {
+    let deadline = hft_monotonic_ns() + Int64(timeoutMs) * 1_000_000
+    while hft_monotonic_ns() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(2))
+    }
+    return await condition()
+}
+
+@Suite(.serialized)
+struct PinnedThreadTests {
+    @Test func dutyCyclePollsAgentsAndDrainsJobs() async throws {
+        let thread = try PinnedThread(name: "t-duty", core: testCore(), idle: .backoff())
+        let first = ProbeStage(on: thread)
+        let second = ProbeStage(on: thread)
+        try thread.attach(first)
+        try thread.attach(second)
+        #expect(thread.agentCount == 2)
+        try thread.start()
+        #expect(thread.state == .running)
+        #expect(await waitUntil {
+            let a = await first.snapshot().polls
+            let b = await second.snapshot().polls
+            return a > 50 && b > 50
+        })
+        let snapshot = await first.snapshot()
+        #expect(snapshot.pollTid == thread.threadID)
+        #expect(snapshot.startTid == thread.threadID)
+        let jobsBefore = thread.executor.jobsEnqueued
+        for _ in 0..<10 { await second.setWork(0) }
+        #expect(thread.executor.jobsEnqueued >= jobsBefore + 10)
+        thread.stop()
+        #expect(thread.state == .stopped)
+        let stats = thread.runStatistics
+        #expect(stats.cycles > 50)
+        #expect(stats.jobs >= 10)
+        #expect(first.closeTid.load(ordering: .acquiring) == snapshot.pollTid)
+        #expect(second.closeTid.load(ordering: .acquiring) == snapshot.pollTid)
+        thread.stop()  // idempotent
+    }
+
+    @Test func controlAwaitRunsOnThePinnedThread() async throws {
+        let core = testCore()
+        let thread = try PinnedThread(name: "t-control", core: core, idle: .spinYield(maxSpins: 10))
+        let stage = ProbeStage(on: thread)
+        try thread.attach(stage)
+        try thread.start()
+        defer { thread.stop() }
+        let here = hft_gettid()
+        let there = await stage.whereAmI()
+        #expect(there.tid == thread.threadID)
+        #expect(there.tid != here)
+        #expect(Int(there.cpu) == core)
+    }
+
+    @Test func jobsEnqueuedBeforeStartRunOnceStarted() async throws {
+        let thread = try PinnedThread(name: "t-early", core: testCore(), idle: .backoff())
+        let stage = ProbeStage(on: thread)
+        try thread.attach(stage)
+        async let early = stage.whereAmI()
+        try await Task.sleep(for: .milliseconds(20))
+        try thread.start()
+        defer { thread.stop() }
+        #expect(await early.tid == thread.threadID)
+    }
+
+    @Test func enteringAnActorFromItsOwnPinnedThreadWorks() async throws {
+        let thread = try PinnedThread(name: "t-enter", core: testCore(), idle: .backoff())
+        let caller = ProbeStage(on: thread)
+        let callee = ProbeStage(on: thread)
+        try thread.attach(caller)
+        try thread.attach(callee)
+        try thread.start()
+        defer { thread.stop() }
+        await caller.setNeighbour(callee)
+        #expect(await waitUntil { await callee.snapshot().pokes > 100 })
+        let callerPolls = await caller.snapshot().polls
+        #expect(callerPolls > 0)
+        #expect(await caller.assumedIsolatedEntries == 1)
+        #expect(!thread.executor.isCurrentThread)
+    }
+
+    @Test func enteringAnActorFromAnotherThreadTraps() async throws {
+        await #expect(processExitsWith: .failure) {
+            let thread = try PinnedThread(name: "t-trap", core: testCore(), idle: .backoff())
+            let stage = ProbeStage(on: thread)
+            try thread.attach(stage)
+            try thread.start()
+            // Not the pinned thread: must trap, not run.
+            stage.withPinnedIsolation { $0.pokes += 1 }
+            exit(0)
+        }
+    }
+
+    @Test func standardAssumeIsolatedFromAnotherThreadTraps() async throws {
+        await #expect(processExitsWith: .failure) {
+            let thread = try PinnedThread(name: "t-assume", core: testCore(), idle: .backoff())
+            let stage = ProbeStage(on: thread)
+            try thread.attach(stage)
+            try thread.start()
+            enterWithStandardAssumeIsolated(stage)
+            exit(0)
+        }
+    }
+
+    @Test func exitTestsRunInAChildProcess() async throws {
+        let parent: Int32 = getpid()
+        // If the body ran in this process, exit(42) would end the whole test run.
+        await #expect(processExitsWith: .exitCode(42)) { [parent = parent as Int32] in
+            let me: Int32 = getpid()
+            let up: Int32 = getppid()
+            if me != parent && up == parent { exit(42) }
+            exit(1)
+        }
+    }
+
+    @Test func nonexistentCoreIsATypedError() {
+        let cpus = Int(hft_cpu_count())
+        #expect(throws: PinnedThreadError.coreDoesNotExist(core: cpus, cpuCount: cpus)) {
+            try PinnedThread(name: "t-missing", core: cpus)
+        }
+        #expect(throws: PinnedThreadError.coreDoesNotExist(core: -1, cpuCount: cpus)) {
+            try PinnedThread(name: "t-negative", core: -1)
+        }
+        #expect(throws: PinnedThreadError.self) {
+            try PinnedThread(name: "t-idle", core: 0, idle: .backoff(.init(minParkNanos: 0)))
+        }
+    }
+
+    @Test func coreOutsideTheAllowedSetIsATypedError() async throws {
+        guard hft_cpu_count() >= 2 else { return }
+        await #expect(processExitsWith: .success) {
+            var set = cpu_set_t()
+            // SAFETY: cpu_set_t is a plain bit array; bit 0 = CPU 0.
+            withUnsafeMutableBytes(of: &set) { $0.storeBytes(of: UInt8(1), toByteOffset: 0, as: UInt8.self) }
+            guard sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else { exit(2) }
+            do throws(PinnedThreadError) {
+                _ = try PinnedThread(name: "t-denied", core: 1)
+                exit(3)
+            } catch .coreNotAllowed(core: 1) {
+                exit(0)
+            } catch {
+                exit(4)
+            }
+        }
+    }
+
+    @Test func attachRulesAreEnforced() throws {
+        let thread = try PinnedThread(name: "t-attach", core: testCore(), idle: .backoff())
+        let other = try PinnedThread(name: "t-other", core: testCore(), idle: .backoff())
+        let foreign = ProbeStage(on: other)
+        #expect(throws: PinnedThreadError.agentOnAnotherExecutor(agent: "ProbeStage", executor: "t-other")) {
+            try thread.attach(foreign)
+        }
+        try thread.start()
+        #expect(throws: PinnedThreadError.alreadyStarted(thread: "t-attach")) {
+            try thread.attach(ProbeStage(on: thread))
+        }
+        #expect(throws: PinnedThreadError.alreadyStarted(thread: "t-attach")) { try thread.start() }
+        thread.stop()
+        #expect(thread.state == .stopped)
+        other.stop()  // never started: no-op
+        #expect(other.state == .created)
+    }
+
+    @Test func busySpinThreadStartsAndStopsBriefly() async throws {
+        let thread = try PinnedThread(name: "t-spin", core: testCore(), idle: .busySpin)
+        let stage = ProbeStage(on: thread)
+        try thread.attach(stage)
+        try thread.start()
+        #expect(await waitUntil(timeoutMs: 1_000) { await stage.snapshot().polls > 1_000 })
+        thread.stop()
+        #expect(thread.runStatistics.cycles > 1_000)
+    }
+}
