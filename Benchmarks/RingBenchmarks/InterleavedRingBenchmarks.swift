@@ -12,11 +12,16 @@ final class Interleaved {
     let swiftPing = Ring<BenchEvent>(capacity: ringCapacity)
     let swiftPong = Ring<BenchEvent>(capacity: ringCapacity)
     let swiftOneWay = Ring<BenchEvent>(capacity: ringCapacity)
+    let swiftPing56 = Ring<BenchEvent56>(capacity: ringCapacity)
+    let swiftPong56 = Ring<BenchEvent56>(capacity: ringCapacity)
+    let swiftOneWay56 = Ring<BenchEvent56>(capacity: ringCapacity)
     var cPing = cring_t()
     var cPong = cring_t()
     var cOneWay = cring_t()
     var swiftPingNext: UInt64 = 0
     var swiftOneWayNext: UInt64 = 0
+    var swiftPing56Next: UInt64 = 0
+    var swiftOneWay56Next: UInt64 = 0
     var cPingNext: UInt64 = 0
     var cOneWayNext: UInt64 = 0
     let stopFlag = StopFlag()
@@ -26,8 +31,8 @@ final class Interleaved {
     let roundTrips = 2_000
     let warmRoundTrips = 200
     /// Events per contender per throughput sample, and warm-up events before timing.
-    let events = 400_000
-    let warmEvents = 20_000
+    let events = 200_000
+    let warmEvents = 10_000
 
     init() {
         precondition(cring_init(&cPing, UInt64(ringCapacity)) == 0)
@@ -60,16 +65,25 @@ final class Interleaved {
         return Double(elapsed) / Double(roundTrips)
     }
 
-    /// ns per round trip of the Swift ring.
+    /// ns per round trip of the Swift ring with 64-byte events.
     func swiftRoundTrip() -> Double {
+        swiftRoundTrip(ping: swiftPing, pong: swiftPong, next: &swiftPingNext)
+    }
+
+    /// ns per round trip of the Swift ring with 56-byte events (one-line slots).
+    func swiftRoundTrip56() -> Double {
+        swiftRoundTrip(ping: swiftPing56, pong: swiftPong56, next: &swiftPing56Next)
+    }
+
+    func swiftRoundTrip<Event: BenchSequenced>(ping: borrowing Ring<Event>, pong: borrowing Ring<Event>, next: inout UInt64) -> Double {
         stopFlag.reset()
-        let echo = startSwiftEcho(input: swiftPing.consumer, output: swiftPong.producer, stopFlag: stopFlag)
-        var errors = swiftRoundTrips(ping: swiftPing.producer, pong: swiftPong.consumer, first: swiftPingNext, count: warmRoundTrips)
-        swiftPingNext &+= UInt64(warmRoundTrips)
+        let echo = startSwiftEcho(input: ping.consumer, output: pong.producer, stopFlag: stopFlag)
+        var errors = swiftRoundTrips(ping: ping.producer, pong: pong.consumer, first: next, count: warmRoundTrips)
+        next &+= UInt64(warmRoundTrips)
         let start = hft_monotonic_ns()
-        errors &+= swiftRoundTrips(ping: swiftPing.producer, pong: swiftPong.consumer, first: swiftPingNext, count: roundTrips)
+        errors &+= swiftRoundTrips(ping: ping.producer, pong: pong.consumer, first: next, count: roundTrips)
         let elapsed = hft_monotonic_ns() - start
-        swiftPingNext &+= UInt64(roundTrips)
+        next &+= UInt64(roundTrips)
         stopFlag.stop()
         echo.join()
         precondition(errors == 0, "Swift ring echoed a wrong event")
@@ -90,34 +104,46 @@ final class Interleaved {
         return Double(events) * 1_000 / Double(elapsed)
     }
 
-    /// Events per µs through the Swift ring (Swift producer loop, Swift consumer thread checking sequences).
+    /// Events per µs through the Swift ring with 64-byte events.
     func swiftThroughput() -> Double {
+        swiftThroughput(ring: swiftOneWay, next: &swiftOneWayNext)
+    }
+
+    /// Events per µs through the Swift ring with 56-byte events.
+    func swiftThroughput56() -> Double {
+        swiftThroughput(ring: swiftOneWay56, next: &swiftOneWay56Next)
+    }
+
+    /// Events per µs through a Swift ring (Swift producer loop, Swift consumer thread checking sequences).
+    func swiftThroughput<Event: BenchSequenced>(ring: borrowing Ring<Event>, next: inout UInt64) -> Double {
         let total = UInt64(warmEvents + events)
-        let first = swiftOneWayNext
-        let consumer = swiftOneWay.consumer
-        final class Errors: @unchecked Sendable {
-            // SAFETY: written by the consumer thread before join(), read after it.
-            var count = 0
-        }
-        let errors = Errors()
+        let first = next
+        let consumer = ring.consumer
+        let errors = ConsumerErrors()
         let thread = BenchmarkThread(cpu: helperCPU) {
             errors.count = swiftConsumeCounted(consumer: consumer, first: first, count: total)
         }
-        swiftProduce(producer: swiftOneWay.producer, first: first, count: warmEvents)
+        swiftProduce(producer: ring.producer, first: first, count: warmEvents)
         let start = hft_monotonic_ns()
-        swiftProduce(producer: swiftOneWay.producer, first: first &+ UInt64(warmEvents), count: events)
+        swiftProduce(producer: ring.producer, first: first &+ UInt64(warmEvents), count: events)
         thread.join()
         let elapsed = hft_monotonic_ns() - start
-        swiftOneWayNext &+= total
+        next &+= total
         precondition(errors.count == 0, "Swift ring lost or reordered events")
         return Double(events) * 1_000 / Double(elapsed)
     }
 }
 
+/// Sequence errors a consumer thread saw.
+final class ConsumerErrors: @unchecked Sendable {
+    // SAFETY: written by the consumer thread before join(), read after it (join synchronizes).
+    var count = 0
+}
+
 /// The Swift twin of `cring_round_trips`: kept out of line like the C one.
 @inline(never)
-func swiftRoundTrips(ping: RingProducer<BenchEvent>, pong: RingConsumer<BenchEvent>, first: UInt64, count: Int) -> Int {
-    var event = BenchEvent()
+func swiftRoundTrips<Event: BenchSequenced>(ping: RingProducer<Event>, pong: RingConsumer<Event>, first: UInt64, count: Int) -> Int {
+    var event = Event()
     var errors = 0
     for index in 0..<count {
         event.sequence = first &+ UInt64(index)
@@ -134,8 +160,8 @@ func swiftRoundTrips(ping: RingProducer<BenchEvent>, pong: RingConsumer<BenchEve
 
 /// The Swift twin of `cring_produce`.
 @inline(never)
-func swiftProduce(producer: RingProducer<BenchEvent>, first: UInt64, count: Int) {
-    var event = BenchEvent()
+func swiftProduce<Event: BenchSequenced>(producer: RingProducer<Event>, first: UInt64, count: Int) {
+    var event = Event()
     for index in 0..<count {
         event.sequence = first &+ UInt64(index)
         while producer.push(event) == .backPressured { hft_cpu_relax() }
@@ -144,7 +170,7 @@ func swiftProduce(producer: RingProducer<BenchEvent>, first: UInt64, count: Int)
 
 /// The Swift twin of the C counted consumer: batches of 64, every sequence checked; returns errors.
 @inline(never)
-func swiftConsumeCounted(consumer: RingConsumer<BenchEvent>, first: UInt64, count: UInt64) -> Int {
+func swiftConsumeCounted<Event: BenchSequenced>(consumer: RingConsumer<Event>, first: UInt64, count: UInt64) -> Int {
     var expected = first
     let end = first &+ count
     var errors = 0
@@ -159,7 +185,7 @@ func swiftConsumeCounted(consumer: RingConsumer<BenchEvent>, first: UInt64, coun
 }
 
 /// Starts the Swift twin of the C echo thread.
-func startSwiftEcho(input: RingConsumer<BenchEvent>, output: RingProducer<BenchEvent>, stopFlag: StopFlag) -> BenchmarkThread {
+func startSwiftEcho<Event: BenchSequenced>(input: RingConsumer<Event>, output: RingProducer<Event>, stopFlag: StopFlag) -> BenchmarkThread {
     BenchmarkThread(cpu: helperCPU) {
         while true {
             if let event = input.pop() {
@@ -176,55 +202,60 @@ func registerInterleavedBenchmarks() {
     let floorMetric = BenchmarkMetric.custom("RTT floor (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     let cMetric = BenchmarkMetric.custom("RTT C ring (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     let swiftMetric = BenchmarkMetric.custom("RTT Swift ring (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let swift56Metric = BenchmarkMetric.custom("RTT Swift ring 56 B events (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     let swiftOverFloor = BenchmarkMetric.custom("RTT Swift / floor (x1000)", polarity: .prefersSmaller, useScalingFactor: false)
     let swiftOverC = BenchmarkMetric.custom("RTT Swift / C (x1000)", polarity: .prefersSmaller, useScalingFactor: false)
     let interleaved = Interleaved()
     Benchmark(
         "PingPongRTT.Interleaved",
         configuration: .init(
-            metrics: [floorMetric, cMetric, swiftMetric, swiftOverFloor, swiftOverC],
-            warmupIterations: 2, maxDuration: .seconds(6), maxIterations: 200
+            metrics: [floorMetric, cMetric, swiftMetric, swift56Metric, swiftOverFloor, swiftOverC],
+            warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 200
         )
     ) { benchmark in
         pinBenchmarkThread()
-        var floor = 0.0, c = 0.0, swift = 0.0
-        for step in 0..<3 {
-            switch (step + interleaved.rotation) % 3 {
+        var floor = 0.0, c = 0.0, swift = 0.0, swift56 = 0.0
+        for step in 0..<4 {
+            switch (step + interleaved.rotation) % 4 {
             case 0: floor = interleaved.floorRoundTrip()
             case 1: c = interleaved.cRoundTrip()
-            default: swift = interleaved.swiftRoundTrip()
+            case 2: swift = interleaved.swiftRoundTrip()
+            default: swift56 = interleaved.swiftRoundTrip56()
             }
         }
         interleaved.rotation &+= 1
         benchmark.measurement(floorMetric, Int(floor.rounded()))
         benchmark.measurement(cMetric, Int(c.rounded()))
         benchmark.measurement(swiftMetric, Int(swift.rounded()))
+        benchmark.measurement(swift56Metric, Int(swift56.rounded()))
         benchmark.measurement(swiftOverFloor, Int((swift / floor * 1_000).rounded()))
         benchmark.measurement(swiftOverC, Int((swift / c * 1_000).rounded()))
     }
 
     let cRate = BenchmarkMetric.custom("C ring (events/ms)", polarity: .prefersLarger, useScalingFactor: false)
     let swiftRate = BenchmarkMetric.custom("Swift ring (events/ms)", polarity: .prefersLarger, useScalingFactor: false)
+    let swift56Rate = BenchmarkMetric.custom("Swift ring 56 B events (events/ms)", polarity: .prefersLarger, useScalingFactor: false)
     let swiftOverCRate = BenchmarkMetric.custom("Swift / C throughput (x1000)", polarity: .prefersLarger, useScalingFactor: false)
     Benchmark(
         "OneToOneRing.Interleaved",
         configuration: .init(
-            metrics: [cRate, swiftRate, swiftOverCRate],
-            warmupIterations: 2, maxDuration: .seconds(6), maxIterations: 200
+            metrics: [cRate, swiftRate, swift56Rate, swiftOverCRate],
+            warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 200
         )
     ) { benchmark in
         pinBenchmarkThread()
-        var c = 0.0, swift = 0.0
-        if interleaved.rotation & 1 == 0 {
-            c = interleaved.cThroughput()
-            swift = interleaved.swiftThroughput()
-        } else {
-            swift = interleaved.swiftThroughput()
-            c = interleaved.cThroughput()
+        var c = 0.0, swift = 0.0, swift56 = 0.0
+        for step in 0..<3 {
+            switch (step + interleaved.rotation) % 3 {
+            case 0: c = interleaved.cThroughput()
+            case 1: swift = interleaved.swiftThroughput()
+            default: swift56 = interleaved.swiftThroughput56()
+            }
         }
         interleaved.rotation &+= 1
         benchmark.measurement(cRate, Int((c * 1_000).rounded()))
         benchmark.measurement(swiftRate, Int((swift * 1_000).rounded()))
+        benchmark.measurement(swift56Rate, Int((swift56 * 1_000).rounded()))
         benchmark.measurement(swiftOverCRate, Int((swift / c * 1_000).rounded()))
     }
 }
