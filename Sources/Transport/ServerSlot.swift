@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One websocket connection slot of a `WebSocketServer`: the part other threads touch (send queue,
 /// close requests) behind a mutex, and service-thread-only state.
 final class ServerSlot: @unchecked Sendable {
@@ -15,7 +13,7 @@ final class ServerSlot: @unchecked Sendable {
         var abort = false
     }
 
-    let shared: Mutex<Shared>
+    let shared: PThreadLocked<Shared>
     var inUse = false
     var wsi: OpaquePointer? = nil
     var route = 0
@@ -23,7 +21,7 @@ final class ServerSlot: @unchecked Sendable {
     var reassembler: MessageReassembler
 
     init(queueBytes: Int, messageBytes: Int) {
-        shared = Mutex(Shared(queue: ServerSendQueue(capacity: queueBytes)))
+        shared = PThreadLocked(Shared(queue: ServerSendQueue(capacity: queueBytes)))
         reassembler = MessageReassembler(capacity: messageBytes)
     }
 
