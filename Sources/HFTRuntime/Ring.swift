@@ -12,6 +12,11 @@ import Atomics
 /// never on the producer's index. The producer reads the consumer's `head` only when its cached copy
 /// says the ring is full.
 ///
+/// Why an owner plus views (STYLE 6): the owner's `deinit` pairs the allocation with exactly one
+/// free, while the hot path passes only trivially copyable values (no ARC, no existential, no
+/// exclusivity checks). The views' hot methods are `@_transparent`: inlined and specialized at the
+/// call site even in debug builds.
+///
 /// - Warning: the views dangle once the owner is destroyed. Keep the owner alive (in the engine, the
 ///   test, the benchmark) until both threads have stopped. Exactly one thread may use the producer
 ///   and exactly one the consumer at any time.
