@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
 
         // MARK: Benchmarks
         .executableTarget(
