@@ -19,9 +19,3 @@ public protocol WebSocketMessageSink {
     /// - Warning: hot path: must not allocate, lock, log or block.
     mutating func deliver(bytes: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt32) -> Bool
 }
-
-/// The source of receive timestamps for a `WebSocketClient`.
-public protocol ReceiveClock {
-    /// The current time on the receive clock (monotonic nanoseconds). Hot path: no allocation.
-    func now() -> Nanos
-}
