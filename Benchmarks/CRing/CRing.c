@@ -145,10 +145,12 @@ uint64_t cring_round_trips(const cring_t *ping, const cring_t *pong, uint64_t fi
     return errors;
 }
 
+// The bounced word, the stop flag and the owner's fields each get their own 128 bytes: the
+// responder polls `stop` while idle, so nothing the pinger writes may share its line.
 struct cring_pingpong {
     _Alignas(128) _Atomic uint64_t word;
     _Alignas(128) _Atomic int stop;
-    pthread_t thread;
+    _Alignas(128) pthread_t thread;
     int cpu;
     uint64_t next;
 };
@@ -185,13 +187,15 @@ cring_pingpong_t *cring_pingpong_start(int cpu) {
 }
 
 void cring_pingpong_round_trips(cring_pingpong_t *self, uint64_t count) {
+    uint64_t next = self->next;
     for (uint64_t i = 0; i < count; i++) {
-        uint64_t odd = self->next * 2 + 1;
-        self->next += 1;
+        uint64_t odd = next * 2 + 1;
+        next += 1;
         // ORDERING: release/acquire, mirroring the responder.
         atomic_store_explicit(&self->word, odd, memory_order_release);
         while (atomic_load_explicit(&self->word, memory_order_acquire) != odd + 1) { CRING_RELAX(); }
     }
+    self->next = next;
 }
 
 void cring_pingpong_stop(cring_pingpong_t *self) {

@@ -210,6 +210,7 @@ func registerInterleavedBenchmarks() {
         "PingPongRTT.Interleaved",
         configuration: .init(
             metrics: [floorMetric, cMetric, swiftMetric, swift56Metric, swiftOverFloor, swiftOverC],
+            units: Dictionary(uniqueKeysWithValues: [floorMetric, cMetric, swiftMetric, swift56Metric, swiftOverFloor, swiftOverC].map { ($0, .count) }),
             warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 200
         )
     ) { benchmark in
@@ -240,6 +241,7 @@ func registerInterleavedBenchmarks() {
         "OneToOneRing.Interleaved",
         configuration: .init(
             metrics: [cRate, swiftRate, swift56Rate, swiftOverCRate],
+            units: Dictionary(uniqueKeysWithValues: [cRate, swiftRate, swift56Rate, swiftOverCRate].map { ($0, .count) }),
             warmupIterations: 1, maxDuration: .seconds(8), maxIterations: 200
         )
     ) { benchmark in
