@@ -106,12 +106,15 @@ public struct PPOPolicy: ~Copyable {
     /// Copies (or normalises) the observation into the padded input buffer.
     @inlinable
     func load(_ observation: UnsafePointer<Float>) {
+        // SAFETY: observation holds inputCount floats (caller contract); obs is the arena's padded input.
         if let normalizer { normalizer.apply(observation, into: obs) } else { obs.update(from: observation, count: obsDim) }
     }
 
     /// Runs an MLP from `obs`; returns the buffer holding its last activations.
     @inlinable
     func mlp(_ net: UnsafeMutablePointer<PackedLinear>, depth: Int) -> UnsafeMutablePointer<Float> {
+        // SAFETY: net holds depth layers; bufferA/bufferB hold the widest layer (padded), so each layer reads
+        // and writes inside them.
         var input = obs
         var output = bufferA
         for i in 0..<depth {
@@ -158,6 +161,7 @@ public struct PPOPolicy: ~Copyable {
     /// The deterministic Box action: the mean clipped to the space's `[low, high]` (`actions` may alias `head`).
     @inlinable
     public func boxAction(_ head: UnsafePointer<Float>, into actions: UnsafeMutablePointer<Float>) {
+        // SAFETY: head and actions hold actionCount floats (caller contract); low/high hold as many.
         for i in 0..<actionWidth { actions[i] = min(max(head[i], low[i]), high[i]) }
     }
 

@@ -9,6 +9,7 @@ public enum SparseMasks {
     /// - Parameter scratch: at least `2 * count` floats.
     @inlinable
     public static func sparsemax(_ z: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
+        // SAFETY: z holds n floats and scratch 2n (documented contract); all indices are < n or < 2n.
         guard n > 0 else { return }
         var m = z[0]
         for i in 1..<n { m = max(m, z[i]) }
@@ -32,6 +33,7 @@ public enum SparseMasks {
     /// - Parameter scratch: at least `2 * count` floats.
     @inlinable
     public static func entmax15(_ z: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
+        // SAFETY: z holds n floats and scratch 2n (documented contract); all indices are < n or < 2n.
         guard n > 0 else { return }
         var m = z[0]
         for i in 1..<n { m = max(m, z[i]) }

@@ -38,6 +38,8 @@ public struct TCNBlock {
     /// - Complexity: k·cout·(cin + cout) multiply-adds, plus cout·cin for the downsample.
     @inlinable
     func step(at t: Int, into out: UnsafeMutablePointer<Float>) {
+        // SAFETY: ring rows are (t − lag) & ringMask < slots; out holds outputStride floats (a ring row of the
+        // next block or the model's `last` buffer).
         let hidden = ringHidden + (t & ringMask) * outputStride
         DenseKernels.gemvTiled(conv1, outputs: outputs, inputsPadded: inputStride, taps: kernel, tapStride: tap1,
                                rows: ringInput, time: t, dilation: dilation, mask: ringMask,
@@ -64,6 +66,8 @@ public struct TCNBlock {
     /// the result is in `windowOutput` (`steps` rows of `outputStride`). Times before 0 read as zeros.
     @inlinable
     func forward(window input: UnsafePointer<Float>, steps: Int) {
+        // SAFETY: steps <= the window capacity the buffers were sized for (checked by TCNModel.forward);
+        // negative times are skipped, never read.
         for t in 0..<steps {
             let h = windowHidden + t * outputStride
             DenseKernels.gemvTiled(conv1, outputs: outputs, inputsPadded: inputStride, taps: kernel, tapStride: tap1,

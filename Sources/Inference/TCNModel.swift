@@ -134,6 +134,7 @@ public struct TCNModel: ~Copyable {
 
     /// Forgets every pushed step (the next step sees zeros before it, like the start of a window).
     public mutating func reset() {
+        // SAFETY: blocks holds blockCount initialised blocks.
         for i in 0..<blockCount { blocks[i].resetState() }
         time = 0
     }
@@ -143,6 +144,8 @@ public struct TCNModel: ~Copyable {
     ///   no allocation, no ARC, no locks.
     @inlinable
     public mutating func step(_ features: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>) {
+        // SAFETY: features holds inputCount floats and logits outputCount (caller contract); every other
+        // pointer is into this model's arena, sized at init for these widths.
         let t = time
         let first = blocks[0].inputRow(t)
         if let normalizer {
@@ -163,7 +166,9 @@ public struct TCNModel: ~Copyable {
     /// streaming state.
     /// - Precondition: `1 ≤ steps ≤ windowCapacity`.
     @inlinable
-    public func forward(window x: UnsafePointer<Float>, steps: Int, logits: UnsafeMutablePointer<Float>) {
+    public mutating func forward(window x: UnsafePointer<Float>, steps: Int, logits: UnsafeMutablePointer<Float>) {
+        // SAFETY: x holds inputCount·steps floats and logits outputCount (caller contract); steps <= maxWindow
+        // (checked), so every window row written lies inside the arena's window buffers.
         precondition(steps >= 1 && steps <= maxWindow, "window longer than the preallocated capacity")
         let n = featureCount
         let stride = paddedTo8(n)

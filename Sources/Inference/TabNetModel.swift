@@ -140,6 +140,7 @@ public struct TabNetModel: ~Copyable {
     /// Runs feature transformer `index` on `x` (zero-padded), leaving its `n_d + n_a` outputs in `h`.
     @inlinable
     func featureTransformer(_ index: Int, _ x: UnsafePointer<Float>) {
+        // SAFETY: layers holds (n_steps + 1) · layersPerTransformer initialised layers; index <= n_steps.
         let first = layers + index * layersPerTransformer
         var input = x
         for l in 0..<layersPerTransformer {
@@ -154,6 +155,9 @@ public struct TabNetModel: ~Copyable {
     ///   no allocation, no ARC, no locks.
     @inlinable
     public mutating func predict(_ x: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>?) {
+        // SAFETY: x holds inputCount floats, logits outputCount, masks (if any) stepCount·inputCount (caller
+        // contract); every other pointer is into the arena, sized at init: xbn/masked/prior/m padded inputs,
+        // z 2·(n_d+n_a), h n_d+n_a, att n_a, acc n_d, scratch 2·inputs, maskStore steps·inputs.
         let n = inputDim
         if let normalizer { normalizer.apply(x, into: xbn) } else { xbn.update(from: x, count: n) }
         for i in 0..<n {
