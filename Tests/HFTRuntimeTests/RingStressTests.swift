@@ -7,11 +7,11 @@ import Testing
 /// spin against each other (this machine has two cores).
 @Suite(.serialized)
 struct RingStressTests {
-    /// 10 M events from a thread on CPU 0 to a thread on CPU 1 through a 1024-slot ring; the
+    /// 10 M events from a thread on CPU 0 to a thread on CPU 1 through a 16384-slot ring (610 laps); the
     /// consumer alternates single pops and batches and checks every word of every event.
     @Test func ringTenMillionEventsAcrossTwoPinnedThreads() {
         let count: UInt64 = 10_000_000
-        let ring = Ring<RingTestEvent>(capacity: 1024, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
+        let ring = Ring<RingTestEvent>(capacity: 1 << 14, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
         let producer = ring.producer
         let consumer = ring.consumer
         final class Result: @unchecked Sendable {
@@ -68,12 +68,12 @@ struct RingStressTests {
         print("Ring stress: \(count) events in \(elapsed) s, back-pressured \(result.backPressured) times")
     }
 
-    /// 1 M records of random length (0 … max, exactly max included) from CPU 0 to CPU 1, every
+    /// 1 M records of random length (0 … max, exactly max included; > 300 laps of a 1 MiB ring) from CPU 0 to CPU 1, every
     /// length, channel, time and payload byte verified; the writer fills records in place.
     @Test func byteRingOneMillionRecordsAcrossTwoPinnedThreads() {
         let count: UInt64 = 1_000_000
         let max = 2_048
-        let ring = ByteRing(capacity: 1 << 15, maxRecordLength: max, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
+        let ring = ByteRing(capacity: 1 << 20, maxRecordLength: max, placement: .nodeOfCPU(Int(RingTestThread.cpus.1)))
         let pattern = ByteRingTestPattern(maxRecordLength: max)
         let writer = ring.writer
         let reader = ring.reader

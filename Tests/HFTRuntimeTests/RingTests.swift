@@ -59,6 +59,11 @@ struct RingTests {
         #expect(RingLayout.payloadOffset(of: SIMD4<Float>.self) == 16)
         #expect(RingLayout.slotStride(of: SIMD4<Float>.self) == 64)
         #expect(RingLayout.byteCount(capacity: 1024, of: RingTestEvent.self) == 256 + 1024 * 128)
+        // The views are a pointer and a mask: trivially copyable, nothing for ARC to do.
+        #expect(MemoryLayout<RingProducer<RingTestEvent>>.size == 16)
+        #expect(MemoryLayout<RingConsumer<RingTestEvent>>.size == 16)
+        #expect(_isPOD(RingProducer<RingTestEvent>.self) && _isPOD(RingConsumer<RingTestEvent>.self))
+        #expect(_isPOD(ByteRingWriter.self) && _isPOD(ByteRingReader.self))
     }
 
     @Test func memoryIsAlignedZeroedAndPlaced() {
