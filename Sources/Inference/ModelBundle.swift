@@ -49,6 +49,13 @@ public final class ModelBundle: Sendable {
         return try ModelBundle(directory: directory)
     }
 
+    /// Throws `featureSchemaMismatch` when the bundle lists another number of feature names than `inputs`.
+    public func checkFeatureCount(_ inputs: Int) throws {
+        if let f = config.features, f.names.count != inputs {
+            throw ModelLoadError.featureSchemaMismatch("bundle lists \(f.names.count) feature names for a model with \(inputs) inputs")
+        }
+    }
+
     /// Builds (and drops) the model the config describes, to surface every load-time error.
     static func validate(config: ModelBundleConfig, weights: SafeTensorsFile) throws {
         let inputs: Int

@@ -32,7 +32,9 @@ public struct PPOPolicy: ~Copyable {
     /// Loads a bundle holding a PPO policy.
     public init(bundle: ModelBundle) throws {
         guard bundle.config.arch == .ppo else { throw ModelLoadError.archMismatch(expected: "ppo", actual: bundle.config.arch.rawValue) }
-        try self.init(params: bundle.config.decodeParams(PPOParams.self), weights: bundle.weights, normalization: bundle.config.normalization)
+        let params = try bundle.config.decodeParams(PPOParams.self)
+        try bundle.checkFeatureCount(params.obsDim)
+        try self.init(params: params, weights: bundle.weights, normalization: bundle.config.normalization)
     }
 
     /// Builds the policy from an SB3 `policy.state_dict()` (the `policy.` prefix of a saved PPO zip's

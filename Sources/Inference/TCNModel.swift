@@ -39,8 +39,9 @@ public struct TCNModel: ~Copyable {
     /// Loads a bundle holding a TCN.
     public init(bundle: ModelBundle, maxWindow: Int? = nil) throws {
         guard bundle.config.arch == .tcn else { throw ModelLoadError.archMismatch(expected: "tcn", actual: bundle.config.arch.rawValue) }
-        try self.init(params: bundle.config.decodeParams(TCNParams.self), weights: bundle.weights,
-                      normalization: bundle.config.normalization, maxWindow: maxWindow)
+        let params = try bundle.config.decodeParams(TCNParams.self)
+        try bundle.checkFeatureCount(params.inputSize)
+        try self.init(params: params, weights: bundle.weights, normalization: bundle.config.normalization, maxWindow: maxWindow)
     }
 
     /// Builds the model from a locuslab state_dict (`tcn.network.<i>.conv1.weight_g` or its alias

@@ -36,7 +36,9 @@ public struct TabNetModel: ~Copyable {
     /// Loads a bundle holding a TabNet.
     public init(bundle: ModelBundle) throws {
         guard bundle.config.arch == .tabnet else { throw ModelLoadError.archMismatch(expected: "tabnet", actual: bundle.config.arch.rawValue) }
-        try self.init(params: bundle.config.decodeParams(TabNetParams.self), weights: bundle.weights, normalization: bundle.config.normalization)
+        let params = try bundle.config.decodeParams(TabNetParams.self)
+        try bundle.checkFeatureCount(params.inputDim)
+        try self.init(params: params, weights: bundle.weights, normalization: bundle.config.normalization)
     }
 
     /// Builds the network from a `TabNetClassifier.network` state_dict (prefix `tabnet.`; a bare
