@@ -31,4 +31,12 @@ static inline hft_lws_timer *hft_lws_timer_of(lws_sorted_usec_list_t *sul) {
 /// `LWS_TO_KILL_ASYNC` (a macro): pass to `lws_set_timeout` to close a wsi on the next service pass.
 static const int hft_lws_to_kill_async = LWS_TO_KILL_ASYNC;
 
+/// Keeps OpenSSL's record buffers for the connection's lifetime. lws sets SSL_MODE_RELEASE_BUFFERS,
+/// which frees and re-allocates the read/write buffers around every TLS record (allocations per
+/// message on the hot path). No-op for a plain connection.
+static inline void hft_lws_keep_tls_buffers(struct lws *wsi) {
+    SSL *ssl = lws_get_ssl(wsi);
+    if (ssl != NULL) { SSL_clear_mode(ssl, SSL_MODE_RELEASE_BUFFERS); }
+}
+
 #endif

@@ -78,6 +78,7 @@ extension ClientEngine {
             return
         }
         slot.pointee.wsi = wsi
+        hft_lws_keep_tls_buffers(wsi)
         slot.pointee.phase = .open
         slot.pointee.everOpened = true
         slot.pointee.openedAt = now

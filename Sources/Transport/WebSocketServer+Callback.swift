@@ -88,6 +88,7 @@ extension WebSocketServer {
         let query = copyQuery(wsi)
         guard let route = routeIndex(configuration.websocketRoutes, path: path, prefix: \.pathPrefix) else { return -1 }
         guard let slot = acquireSlot(wsi: wsi, route: route) else { return -1 }
+        hft_lws_keep_tls_buffers(wsi)
         let index = slot.id.index
         let accepted = configuration.websocketRoutes[route].onOpen(self, slot.id, WebSocketRequestHead(path: path, query: query))
         guard accepted else {
