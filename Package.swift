@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .systemLibrary(name: "CNuma", providers: [.apt(["libnuma-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Core layers
         .target(name: "HFTPrimitives", swiftSettings: strict),
@@ -72,6 +73,12 @@ let package = Package(
             dependencies: ["HFTPrimitives", "MarketData"],
             swiftSettings: strict
         ),
+        .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(
+            name: "Simulator",
+            dependencies: ["Transport", "MarketData", "Execution", "HFTPrimitives", "HFTRuntime", "Signing", "CSystemShims"],
+            swiftSettings: strict
+        ),
 
         .target(
             name: "Engine",
@@ -83,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "hft",
             dependencies: [
-                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "Inference", "Engine",
+                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "MarketData", "Inference", "Engine", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +111,12 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Transport", "MarketData", "Execution", "Signing", "HFTPrimitives", "CSystemShims"],
+            exclude: ["python_feed_client.py"], swiftSettings: strict
+        ),
 
         // MARK: Benchmarks
         .executableTarget(
