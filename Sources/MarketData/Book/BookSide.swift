@@ -22,6 +22,7 @@ import Darwin
 /// - Complexity: update/remove inside the window O(1) (removing the best walks the bitmap down to the
 ///   next occupied word); overflow update O(log n) search plus a `memmove`; re-centring O(levels).
 @usableFromInline
+@frozen
 struct BookSide: ~Copyable {
     /// Ladder size in ticks, a power of two.
     @usableFromInline let slotCount: Int
@@ -72,6 +73,7 @@ struct BookSide: ~Copyable {
         self.recentres = 0
     }
 
+    @inlinable
     deinit {
         quantities.deallocate()
         occupied.deallocate()

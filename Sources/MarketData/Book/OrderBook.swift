@@ -13,6 +13,7 @@ import HFTPrimitives
 ///
 /// - Complexity: `set` O(1) inside the ladder window; `bestBid`/`bestAsk` O(1); top-N O(N + empty
 ///   64-tick words skipped).
+@frozen
 public struct OrderBook: ~Copyable {
     @usableFromInline var bids: BookSide
     @usableFromInline var asks: BookSide

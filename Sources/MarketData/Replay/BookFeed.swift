@@ -6,6 +6,7 @@ import HFTPrimitives
 /// Instruments are indexed by `InstrumentId.raw`, which must be dense `0..<count`. All memory
 /// (books, level and trade buffers, stale-diff buffers) is allocated in `init`; `ingest` does not
 /// allocate, retain, lock or throw.
+@frozen
 public struct BookFeed: ~Copyable {
     public let venue: VenueId
     public let instrumentCount: Int
@@ -69,6 +70,7 @@ public struct BookFeed: ~Copyable {
         self.parseFailures.initialize(repeating: 0, count: BookFeed.failureKinds)
     }
 
+    @inlinable
     deinit {
         specs.deinitialize(count: instrumentCount)
         specs.deallocate()

@@ -5,6 +5,7 @@ import HFTPrimitives
 ///
 /// Bounded twice: by message count and by total level count; `append` returns false when either
 /// would be exceeded (the caller's named outcome is `.bufferOverflowed`). No allocation after `init`.
+@frozen
 public struct DiffBuffer: ~Copyable {
     public let messageCapacity: Int
     public let levelCapacity: Int
@@ -30,6 +31,7 @@ public struct DiffBuffer: ~Copyable {
         self.levelEnd = 0
     }
 
+    @inlinable
     deinit {
         headers.deallocate()
         offsets.deallocate()

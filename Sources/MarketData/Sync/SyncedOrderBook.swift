@@ -9,6 +9,7 @@ import HFTPrimitives
 ///
 /// - Complexity: a diff costs its level updates (O(1) each in the ladder) plus O(1) sequencing.
 ///   No allocation, no throwing.
+@frozen
 public struct SyncedOrderBook: ~Copyable {
     public let policy: BookSyncPolicy
     /// Configured tick (raw price units); when 1 (unknown) each snapshot's tick is inferred from its prices.

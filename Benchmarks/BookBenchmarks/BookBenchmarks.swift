@@ -1,0 +1,168 @@
+import Benchmark
+import HFTPrimitives
+import MarketData
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Book benchmarks (see DESIGN.md budgets):
+/// - `OrderBookApplyDiff`: one real USD-M depth diff applied to the book (pre-decoded levels), per diff.
+/// - `ReplayUSDM.*`: a whole capture from raw frames through parser + sync + book on one thread,
+///   frames loaded in memory first; only the replay is timed. Custom metric: level updates per second.
+/// Data: `$HFT_MARKET_DATA`, else `<package>/../shared/data/market`.
+
+let marketData: String = {
+    if let p = getenv("HFT_MARKET_DATA") { return String(cString: p) }
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3) // Benchmarks/BookBenchmarks/BookBenchmarks.swift
+    return parts.joined(separator: "/") + "/../shared/data/market"
+}()
+
+/// A recording and its instruments, loaded once (cold).
+struct Recording: Sendable {
+    var frames: FrameSequence
+    var venue: VenueId
+    var instruments: [(symbol: String, spec: InstrumentSpec)]
+    var routes: [Int]
+
+    init(_ relative: [String], depthOnly: Bool = false) {
+        let all = try! RecordingImporter.load(paths: relative.map { marketData + "/" + $0 })
+        venue = all.venue!
+        instruments = BookReplay.instruments(for: all, venue: venue)
+        if depthOnly {
+            let marker = Array("depthUpdate".utf8)
+            let keep = all.frames.indices.filter { i in
+                let f = all.frames[i]
+                if f.channel.kind == .restDepthSnapshot { return true }
+                return all.frameBytes(i).withUnsafeBytes { b in
+                    (0...(b.count - marker.count)).contains { j in (0..<marker.count).allSatisfy { b[j + $0] == marker[$0] } }
+                }
+            }
+            frames = all.selecting(keep)
+        } else {
+            frames = all
+        }
+        routes = BookReplay.symbolRoutes(frames, instruments: instruments)
+    }
+}
+
+/// Replays `r` once on a fresh feed; the feed's construction is outside the measured region.
+func replay(_ r: Recording, _ benchmark: Benchmark, rates: Bool) {
+    var feed = BookFeed(venue: r.venue, instruments: r.instruments,
+                        book: OrderBookConfiguration(checksInvariants: false))
+    let clock = ContinuousClock()
+    benchmark.startMeasurement()
+    let start = clock.now
+    let counters = BookReplay.run(r.frames, routes: r.routes, feed: &feed)
+    let elapsed = clock.now - start
+    benchmark.stopMeasurement()
+    guard rates else { blackHole(counters); return }
+    var levels = 0
+    for i in 0..<r.instruments.count { levels += feed.syncCounters(InstrumentId(raw: UInt32(i))).appliedLevels }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    benchmark.measurement(.custom("level updates/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(levels) / seconds))
+    benchmark.measurement(.custom("frames/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(counters.frames) / seconds))
+    blackHole(counters)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration.maxDuration = .seconds(5)
+    let zero: [BenchmarkMetric: BenchmarkThresholds] = [
+        .mallocCountTotal: .init(absolute: [.p100: 0]),
+        .retainCount: .init(absolute: [.p100: 0]),
+        .releaseCount: .init(absolute: [.p100: 0]),
+    ]
+
+    Benchmark("OrderBookApplyDiff",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .retainCount, .releaseCount, .throughput],
+                                   scalingFactor: .kilo, thresholds: zero)) { benchmark in
+        let f = applyFixture
+        let (flat, starts, bidCounts, n) = (f.flat, f.starts, f.bidCounts, f.count)
+        var book = OrderBook(configuration: OrderBookConfiguration(checksInvariants: false))
+        f.snapshot.0.withUnsafeBufferPointer { b in f.snapshot.1.withUnsafeBufferPointer { a in
+            book.replace(tick: TickInference.tick(bids: b, asks: a), bids: b, asks: a)
+        } }
+        var k = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let s = starts[k], m = bidCounts[k], e = starts[k + 1]
+            book.apply(bids: UnsafeBufferPointer(rebasing: flat[s..<(s + m)]), asks: UnsafeBufferPointer(rebasing: flat[(s + m)..<e]))
+            k = k + 1 == n ? 0 : k + 1
+        }
+        benchmark.stopMeasurement()
+        blackHole(book.bestBid)
+    }
+
+    // ARC/malloc counting and custom metrics cannot share a benchmark here (the ARC hook crashes the
+    // runner's metric comparison), so each recording has a counted run and a rate run.
+    let counted: [BenchmarkMetric] = [.wallClock, .mallocCountTotal, .retainCount, .releaseCount]
+    let rate: [BenchmarkMetric] = [.wallClock,
+                                   .custom("level updates/s", polarity: .prefersLarger, useScalingFactor: false),
+                                   .custom("frames/s", polarity: .prefersLarger, useScalingFactor: false)]
+    for (name, recording) in [("ReplayUSDM.allFrames", usdm), ("ReplayUSDM.depthOnly", usdmDepth), ("ReplaySpot2Files.allFrames", spot)] {
+        Benchmark("\(name).counted", configuration: .init(metrics: counted, maxIterations: 10, thresholds: zero)) { benchmark in
+            replay(recording, benchmark, rates: false)
+        }
+        Benchmark("\(name).rate", configuration: .init(metrics: rate, maxIterations: 20)) { benchmark in
+            replay(recording, benchmark, rates: true)
+        }
+    }
+}
+
+let usdm = Recording(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])
+let usdmDepth = Recording(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depthOnly: true)
+let spot = Recording(["binance/spot/hftbacktest_spot_ethusdt_20240808.gz", "binance/spot/hftbacktest_spot_ethusdt_20240809.gz"])
+
+/// Every USD-M diff pre-decoded into one flat level buffer (cold, once), plus the snapshot.
+// SAFETY: the buffers are written once in `init`, then only read by the single benchmark thread.
+struct ApplyFixture: @unchecked Sendable {
+    let flat: UnsafeMutableBufferPointer<DepthLevel>
+    let starts: UnsafeMutableBufferPointer<Int>
+    let bidCounts: UnsafeMutableBufferPointer<Int>
+    let count: Int
+    let snapshot: ([DepthLevel], [DepthLevel])
+
+    init() {
+        // Pre-decode every USD-M diff (cold), load the snapshot, then apply diffs in order, cycling.
+        let r = Recording(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depthOnly: true)
+        var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
+        var diffLevels: [[DepthLevel]] = []
+        var diffBidCounts: [Int] = []
+        var snap: ([DepthLevel], [DepthLevel]) = ([], [])
+        r.frames.withFrames { table, base in
+            for f in table {
+                let b = UnsafeRawBufferPointer(rebasing: base[f.offset..<(f.offset + f.length)])
+                let result = f.channel.kind == .restDepthSnapshot
+                    ? feed.ingestSnapshot(b, instrument: InstrumentId(raw: 0), receiveTime: .zero)
+                    : feed.ingest(b, receiveTime: .zero)
+                guard case .depth = result else { continue }
+                if feed.lastDepthHeader.kind == .snapshot {
+                    snap = (Array(feed.levels.bids), Array(feed.levels.asks))
+                } else {
+                    diffLevels.append(Array(feed.levels.bids) + Array(feed.levels.asks))
+                    diffBidCounts.append(feed.levels.bidCount)
+                }
+            }
+        }
+        // Flatten into one buffer so the loop touches no Array (no retain/release).
+        let total = diffLevels.reduce(0) { $0 + $1.count }
+        let flat = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: total)
+        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: diffLevels.count + 1)
+        let bidCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: diffLevels.count)
+        var o = 0
+        for (i, d) in diffLevels.enumerated() {
+            starts[i] = o
+            bidCounts[i] = diffBidCounts[i]
+            for l in d { flat[o] = l; o += 1 }
+        }
+        starts[diffLevels.count] = o
+        self.flat = flat
+        self.starts = starts
+        self.bidCounts = bidCounts
+        self.count = diffLevels.count
+        self.snapshot = snap
+    }
+}
+
+let applyFixture = ApplyFixture()
