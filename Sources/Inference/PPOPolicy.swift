@@ -6,6 +6,7 @@
 /// Box spaces: the head is `mean_actions`; the deterministic action is the mean clipped to `[low, high]`
 /// (what `policy.predict(obs, deterministic=True)` returns without `squash_output`). Optional
 /// `VecNormalize` observation normalisation runs first.
+@frozen
 public struct PPOPolicy: ~Copyable {
     public let params: PPOParams
     @usableFromInline let arena: UnsafeFloatArena

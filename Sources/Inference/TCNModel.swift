@@ -10,6 +10,7 @@
 ///
 /// Owns one arena (weights + every buffer): noncopyable, freed in `deinit`. All inference methods take and
 /// fill raw buffers and allocate nothing.
+@frozen
 public struct TCNModel: ~Copyable {
     // SAFETY: @unchecked Sendable below: the model is noncopyable, so exactly one owner can reach its buffers.
     public let params: TCNParams

@@ -10,6 +10,7 @@
 /// The shared GLU weights are saved under 2 × (n_steps + 1) names (`shared.shared_layers.i` and
 /// `shared.glu_layers.i.fc` in every feature transformer); any one of them is accepted.
 /// Only continuous features (no `cat_idxs`) and the identity attention group matrix are supported.
+@frozen
 public struct TabNetModel: ~Copyable {
     public let params: TabNetParams
     @usableFromInline let arena: UnsafeFloatArena

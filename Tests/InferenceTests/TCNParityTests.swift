@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Inference
 
@@ -81,5 +82,50 @@ import Testing
         #expect(all.entries["tcn.network.0.conv1.weight_v"] != nil)
         #expect(one.entries.count < all.entries.count)
         #expect(one.entries["tcn.network.0.net.0.weight_v"] == nil || one.entries["tcn.network.0.conv1.weight_v"] == nil)
+    }
+}
+
+/// torch ≥ 2.1's `parametrizations.weight_norm` names (`parametrizations.weight.original0/1`) load like
+/// `weight_g`/`weight_v`, and so does a state_dict with the weight norm already removed (plain `weight`).
+@Suite struct TCNWeightNormNamingTests {
+    @Test func newStyleAndFoldedNamesGiveTheSameModel() throws {
+        let params = try Fixture.config("tcn_small", .tcn).decodeParams(TCNParams.self)
+        let source = try SafeTensorsFile(path: Fixture.path("tcn_small.model.safetensors"))
+        let dir = try temporaryDirectory("wn")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func bytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
+        var renamed: [(String, String, [Int], [UInt8])] = []
+        var folded: [(String, String, [Int], [UInt8])] = []
+        for name in source.entries.keys.sorted() {
+            let e = source.entries[name]!
+            let v = try source.floats([name], shape: nil)
+            let newName = name.replacingOccurrences(of: ".weight_g", with: ".parametrizations.weight.original0")
+                .replacingOccurrences(of: ".weight_v", with: ".parametrizations.weight.original1")
+            renamed.append((newName, "F32", e.shape, bytes(v)))
+            if name.hasSuffix(".weight_g") { continue }
+            if name.hasSuffix(".weight_v") {
+                let module = String(name.dropLast(".weight_v".count))
+                let (cout, cin, k) = (e.shape[0], e.shape[1], e.shape[2])
+                let w = try TCNModel.convWeight(source, module.components(separatedBy: ".").dropLast().joined(separator: ".") + ".",
+                                                [String(module.split(separator: ".").last!)], cout: cout, cin: cin, k: k)
+                folded.append((module + ".weight", "F32", e.shape, bytes(w)))
+            } else {
+                folded.append((name, "F32", e.shape, bytes(v)))
+            }
+        }
+        try writeSafeTensors(renamed, to: dir + "/renamed.safetensors")
+        try writeSafeTensors(folded, to: dir + "/folded.safetensors")
+        let x = try Fixture.array("tcn_small", "x")
+        let steps = x.shape[2], width = x.shape[1] * steps
+        let row = Array(x.floats[0..<width])
+        var reference = [Float](repeating: 0, count: params.outputSize)
+        var original = try TCNModel(params: params, weights: source, maxWindow: steps)
+        row.withUnsafeBufferPointer { original.forward(window: $0.baseAddress!, steps: steps, logits: &reference) }
+        for file in ["renamed", "folded"] {
+            var model = try TCNModel(params: params, weights: SafeTensorsFile(path: dir + "/\(file).safetensors"), maxWindow: steps)
+            var logits = reference
+            row.withUnsafeBufferPointer { model.forward(window: $0.baseAddress!, steps: steps, logits: &logits) }
+            #expect(logits == reference, "\(file)")
+        }
     }
 }
