@@ -26,7 +26,7 @@
 ///
 /// Constants and helpers are `@_transparent` computed properties and functions: they fold to
 /// immediates in client modules (a cross-module `static let` is a call to its accessor) and inline
-/// even in debug builds, where a generic call per event made the 10 M-event stress test 3× slower.
+/// even in debug builds, where generic calls made a push + pop ≈ 7× slower (480 ns against 70 ns).
 @frozen
 public enum ByteRingLayout {
     /// Offset of the writer's private fields.
