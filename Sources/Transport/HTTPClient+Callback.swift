@@ -79,6 +79,16 @@ extension HTTPClient {
                     exchange.contentType = String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 }
             }
+            for name in exchange.request.responseHeaders {
+                let key = name.lowercased() + ":"
+                let length = lws_hdr_custom_length(wsi, key, Int32(key.utf8.count))
+                guard length >= 0 else { continue }
+                var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+                if lws_hdr_custom_copy(wsi, &buffer, Int32(buffer.count), key, Int32(key.utf8.count)) >= 0 {
+                    exchange.headers[name.lowercased()] = String(
+                        decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                }
+            }
             return 0
         case LWS_CALLBACK_RECEIVE_CLIENT_HTTP:
             let pre = Int(hft_lws_pre)
@@ -96,7 +106,7 @@ extension HTTPClient {
             return 0
         case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
             exchange.complete(.success(HTTPResponse(status: exchange.status, contentType: exchange.contentType,
-                                                    body: exchange.body)))
+                                                    body: exchange.body, headers: exchange.headers)))
             return 0
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
             let message = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "connection error"

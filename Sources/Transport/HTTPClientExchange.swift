@@ -22,6 +22,7 @@ final class HTTPClientExchange: @unchecked Sendable {
     }
     var status = 0
     var contentType: String? = nil
+    var headers: [String: String] = [:]
     var body: [UInt8] = []
     var bodyWritten = 0
     var completed = false

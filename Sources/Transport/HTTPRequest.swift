@@ -14,13 +14,17 @@ public struct HTTPRequest: Sendable, Hashable {
     public var body: [UInt8]
     /// From submission to the last response byte.
     public var timeout: Nanos
+    /// Response headers to return in `HTTPResponse.headers`, lower-case (e.g.
+    /// `x-mbx-used-weight-1m` for the venue's request-weight budget); lws 4.1 cannot enumerate them.
+    public var responseHeaders: [String]
 
     public init(method: Method, url: TransportURL, headers: [HTTPHeader] = [], body: [UInt8] = [],
-                timeout: Nanos = .seconds(10)) {
+                timeout: Nanos = .seconds(10), responseHeaders: [String] = []) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.responseHeaders = responseHeaders
     }
 }

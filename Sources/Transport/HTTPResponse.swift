@@ -4,4 +4,6 @@ public struct HTTPResponse: Sendable, Hashable {
     /// `Content-Type` of the response, when sent.
     public var contentType: String?
     public var body: [UInt8]
+    /// The headers named in `HTTPRequest.responseHeaders` that the response carried (lower-case names).
+    public var headers: [String: String] = [:]
 }

@@ -42,8 +42,9 @@ import Glibc
 
         let get = try await client.execute(HTTPRequest(
             method: .get, url: TransportURL(base + "/api/v3/depth?symbol=BTCUSDT&limit=1000")!,
-            headers: [HTTPHeader("X-MBX-APIKEY", "key-123")]))
+            headers: [HTTPHeader("X-MBX-APIKEY", "key-123")], responseHeaders: ["x-echo", "x-absent"]))
         #expect(get.status == 200)
+        #expect(get.headers == ["x-echo": "1"])
         #expect(get.contentType == "text/plain")
         #expect(String(decoding: get.body, as: UTF8.self)
             == "GET /api/v3/depth ?symbol=BTCUSDT&limit=1000 key=key-123 type=- body=")
