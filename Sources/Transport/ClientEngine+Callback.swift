@@ -84,10 +84,13 @@ extension ClientEngine {
         slot.pointee.openedAt = now
         slot.pointee.lastMessageAt = now
         slot.pointee.lastHeartbeatAt = now
-        slot.pointee.nextSubscribe = 0
         if slot.pointee.id > 1 { WebSocketClientCounters.bump(counters.reconnects) }
         emit(.open(connection: slot.pointee.id))
-        if !subscribeMessages.isEmpty { lws_callback_on_writable(wsi) }
+        slot.pointee.outbound = configuration.openingMessages.map { provider in
+            provider(slot.pointee.id).map { Array($0.utf8) }
+        } ?? subscribeMessages
+        slot.pointee.nextOutbound = 0
+        if !slot.pointee.outbound.isEmpty { lws_callback_on_writable(wsi) }
     }
 
     /// One RECEIVE callback: a fragment or a partial read of one. Hot path.
@@ -161,16 +164,20 @@ extension ClientEngine {
             return -1
         }
         guard slot.pointee.phase == .open else { return 0 }
-        if slot.pointee.nextSubscribe < subscribeMessages.count {
-            let message = subscribeMessages[slot.pointee.nextSubscribe]
-            slot.pointee.nextSubscribe += 1
-            if !writeText(wsi: wsi, message) { return -1 }
+        if slot.pointee.nextOutbound < slot.pointee.outbound.count {
+            let message = slot.pointee.outbound[slot.pointee.nextOutbound]
+            slot.pointee.nextOutbound += 1
+            if message.count > txCapacity {
+                WebSocketClientCounters.bump(counters.outboundDropped)
+            } else if !writeText(wsi: wsi, message) {
+                return -1
+            }
         } else if slot.pointee.heartbeatDue, let heartbeat = heartbeatMessage {
             slot.pointee.heartbeatDue = false
             if !writeText(wsi: wsi, heartbeat) { return -1 }
             WebSocketClientCounters.bump(counters.heartbeats)
         }
-        if slot.pointee.nextSubscribe < subscribeMessages.count || slot.pointee.heartbeatDue {
+        if slot.pointee.nextOutbound < slot.pointee.outbound.count || slot.pointee.heartbeatDue {
             lws_callback_on_writable(wsi)
         }
         return 0
@@ -180,7 +187,7 @@ extension ClientEngine {
         let pre = Int(hft_lws_pre)
         message.withUnsafeBytes { src in
             guard let base = src.baseAddress else { return }
-            // SAFETY: txBuffer holds LWS_PRE + txCapacity bytes and txCapacity ≥ every configured message.
+            // SAFETY: txBuffer holds LWS_PRE + txCapacity bytes; callers send only messages ≤ txCapacity.
             (txBuffer + pre).copyMemory(from: base, byteCount: src.count)
         }
         let written = lws_write(wsi, (txBuffer + pre).assumingMemoryBound(to: UInt8.self), message.count, LWS_WRITE_TEXT)

@@ -64,7 +64,7 @@ final class ClientEngine: @unchecked Sendable {
         subscribeMessages = configuration.subscribeMessages.map { Array($0.utf8) }
         heartbeatMessage = configuration.heartbeatMessage.map { Array($0.utf8) }
         let longest = max(subscribeMessages.map(\.count).max() ?? 0, heartbeatMessage?.count ?? 0)
-        txCapacity = max(longest, 16)
+        txCapacity = max(longest, configuration.maxOutboundMessageBytes, 16)
         txBuffer = .allocate(byteCount: Int(hft_lws_pre) + txCapacity, alignment: 64)
         cHost = strdup(configuration.url.host)!
         cPath = strdup(configuration.url.pathAndQuery)!
@@ -189,7 +189,8 @@ final class ClientEngine: @unchecked Sendable {
         slot.pointee.closeReason = nil
         slot.pointee.peerCloseCode = nil
         slot.pointee.heartbeatDue = false
-        slot.pointee.nextSubscribe = 0
+        slot.pointee.outbound = []
+        slot.pointee.nextOutbound = 0
         slot.pointee.reassembler.reset()
         if isStandby { standby = index } else { active = index }
         emit(.connecting(connection: slot.pointee.id, standby: isStandby))

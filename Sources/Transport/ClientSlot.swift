@@ -30,7 +30,9 @@ struct ClientSlot {
     var lastMessageAt: Int64 = 0
     var lastHeartbeatAt: Int64 = 0
     var pendingReceiveTime = Nanos.zero
-    var nextSubscribe = 0
+    /// Messages to send after the open (subscribe / auth), and how many went out.
+    var outbound: [[UInt8]] = []
+    var nextOutbound = 0
     var heartbeatDue = false
     var closeReason: CloseReason? = nil
     var peerCloseCode: UInt16? = nil

@@ -6,6 +6,13 @@ public struct WebSocketClientConfiguration: Sendable {
     public var url: TransportURL
     /// Text messages sent, in order, right after every (re)connection opens (Bybit `subscribe`).
     public var subscribeMessages: [String]
+    /// When set, called on the service thread each time a connection opens to produce that
+    /// connection's opening messages instead of `subscribeMessages` (e.g. Bybit private `auth`
+    /// with a fresh expiry and signature, then `subscribe`). Cold path; must not block.
+    public var openingMessages: (@Sendable (_ connection: UInt32) -> [String])?
+    /// Largest opening or heartbeat message (bytes); longer ones are not sent and are counted in
+    /// `outboundDropped`.
+    public var maxOutboundMessageBytes: Int
     /// Application-level heartbeat sent every `heartbeatInterval` on every open connection
     /// (Bybit `{"op":"ping"}`); nil = none. Protocol pings are answered by libwebsockets itself.
     public var heartbeatMessage: String?
@@ -41,6 +48,8 @@ public struct WebSocketClientConfiguration: Sendable {
     public init(
         url: TransportURL,
         subscribeMessages: [String] = [],
+        openingMessages: (@Sendable (_ connection: UInt32) -> [String])? = nil,
+        maxOutboundMessageBytes: Int = 16_384,
         heartbeatMessage: String? = nil,
         heartbeatInterval: Nanos = .seconds(20),
         maxMessageBytes: Int = 1 << 20,
@@ -59,6 +68,8 @@ public struct WebSocketClientConfiguration: Sendable {
     ) {
         self.url = url
         self.subscribeMessages = subscribeMessages
+        self.openingMessages = openingMessages
+        self.maxOutboundMessageBytes = maxOutboundMessageBytes
         self.heartbeatMessage = heartbeatMessage
         self.heartbeatInterval = heartbeatInterval
         self.maxMessageBytes = maxMessageBytes

@@ -24,6 +24,8 @@ public final class WebSocketClientCounters: Sendable {
     public let flowControlViolations = Atomic<UInt64>(0)
     /// Messages received on a connection not selected for delivery (overlap), not delivered.
     public let overlapDiscarded = Atomic<UInt64>(0)
+    /// Opening messages longer than `maxOutboundMessageBytes`, not sent.
+    public let outboundDropped = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -43,6 +45,7 @@ public final class WebSocketClientCounters: Sendable {
             oversized: oversized.load(ordering: .relaxed), backpressure: backpressure.load(ordering: .relaxed),
             connectFailures: connectFailures.load(ordering: .relaxed), heartbeats: heartbeats.load(ordering: .relaxed),
             flowControlViolations: flowControlViolations.load(ordering: .relaxed),
-            overlapDiscarded: overlapDiscarded.load(ordering: .relaxed))
+            overlapDiscarded: overlapDiscarded.load(ordering: .relaxed),
+            outboundDropped: outboundDropped.load(ordering: .relaxed))
     }
 }

@@ -10,4 +10,5 @@ public struct WebSocketClientStatistics: Sendable, Hashable {
     public var heartbeats: UInt64
     public var flowControlViolations: UInt64
     public var overlapDiscarded: UInt64
+    public var outboundDropped: UInt64
 }

@@ -171,6 +171,24 @@ import Glibc
         #expect(reconnecting.allSatisfy { $0.1.raw >= 80_000_000 && $0.1.raw <= 200_000_000 })
     }
 
+    @Test func openingMessagesAreProducedFreshForEveryConnection() throws {
+        let state = FeedServerState()
+        let server = try startServer(state)
+        defer { server.stop() }
+        let recorder = Recorder(), events = EventLog()
+        let client = makeClient(WebSocketClientConfiguration(
+            url: loopbackURL(.ws, port: server.port), subscribeMessages: ["static-is-ignored"],
+            openingMessages: { connection in ["auth-\(connection)", "subscribe", String(repeating: "x", count: 100)] },
+            maxOutboundMessageBytes: 64, reconnect: ReconnectPolicy(baseDelay: .milliseconds(50)),
+            housekeepingInterval: .milliseconds(20)), recorder, events)
+        try client.start()
+        defer { client.stop() }
+        #expect(waitUntil(5) { state.receivedTexts == ["auth-1", "subscribe"] })
+        #expect(server.abort(state.openIds[0]))
+        #expect(waitUntil(5) { state.receivedTexts == ["auth-1", "subscribe", "auth-2", "subscribe"] })
+        #expect(client.counters.snapshot.outboundDropped == 2)
+    }
+
     @Test func watchdogFiresOnSilentServerAndReconnects() throws {
         let state = FeedServerState()
         let server = try startServer(state)
