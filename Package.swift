@@ -81,6 +81,12 @@ let package = Package(
         ),
 
         .target(
+            name: "Venues",
+            dependencies: ["Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "HFTTelemetry", "CSystemShims"],
+            swiftSettings: strict
+        ),
+
+        .target(
             name: "Engine",
             dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry"],
             swiftSettings: strict
@@ -90,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "hft",
             dependencies: [
-                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "MarketData", "Inference", "Engine", "Simulator",
+                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "MarketData", "Inference", "Engine", "Simulator", "Venues", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,6 +117,11 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "VenuesTests",
+            dependencies: ["Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(
             name: "SimulatorTests",
@@ -173,6 +184,15 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
             path: "Benchmarks/RingBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ExecutorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"), "CSystemShims", "HFTRuntime", "HFTPrimitives",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            path: "Benchmarks/ExecutorBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -49,15 +49,19 @@ extension Agent {
     @inlinable @inline(__always)
     public nonisolated func withPinnedIsolation<R>(_ body: (isolated Self) -> R) -> R {
         if !pinnedExecutor.isCurrentThread { PinnedExecutor.wrongThread(pinnedExecutor.name) }
-        return withoutActuallyEscaping(body) { escapable in
-            // SAFETY: the check above proves we run on the only thread that executes this
-            // agent's executor, and a pinned thread runs one thing at a time (a job or a duty
-            // cycle step, never both), so no other code is isolated to `self` right now. An
-            // `isolated` parameter changes type checking only, not the calling convention, so
-            // the two function types have the same representation.
-            let entered = unsafeBitCast(escapable, to: ((Self) -> R).self)
-            return entered(self)
-        }
+        // SAFETY: the check above proves we run on the only thread that executes this agent's
+        // executor, and a pinned thread runs one thing at a time (a job or a duty-cycle step,
+        // never both), so no other code is isolated to `self` right now. An `isolated`
+        // parameter changes type checking only, not the calling convention, so the two
+        // function types have the same representation. The trampoline captures nothing (no
+        // context to allocate) and `body` is passed through non-escaping, so nothing is
+        // allocated or retained; casting `body` itself (as `assumeIsolated` does) would need
+        // `withoutActuallyEscaping` plus a reabstraction thunk: one `malloc` per call.
+        typealias Isolated = (isolated Self, (isolated Self) -> R) -> R
+        typealias Entered = (Self, (isolated Self) -> R) -> R
+        let trampoline: Isolated = { agent, body in body(agent) }
+        let enter = unsafeBitCast(trampoline, to: Entered.self)
+        return enter(self, body)
     }
 }
 
