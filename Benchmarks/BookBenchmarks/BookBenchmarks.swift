@@ -100,6 +100,9 @@ let benchmarks: @Sendable () -> Void = {
     let rate: [BenchmarkMetric] = [.wallClock,
                                    .custom("level updates/s", polarity: .prefersLarger, useScalingFactor: false),
                                    .custom("frames/s", polarity: .prefersLarger, useScalingFactor: false)]
+    Benchmark("ReplayUSDM.depthOnly.parseOnly.rate", configuration: .init(metrics: rate, maxIterations: 20)) { benchmark in
+        parseOnly(usdmDepth, benchmark)
+    }
     for (name, recording) in [("ReplayUSDM.allFrames", usdm), ("ReplayUSDM.depthOnly", usdmDepth), ("ReplaySpot2Files.allFrames", spot)] {
         Benchmark("\(name).counted", configuration: .init(metrics: counted, maxIterations: 10, thresholds: zero)) { benchmark in
             replay(recording, benchmark, rates: false)
@@ -108,6 +111,29 @@ let benchmarks: @Sendable () -> Void = {
             replay(recording, benchmark, rates: true)
         }
     }
+}
+
+/// The same frames through the parser alone (no sync, no book): the share of the replay that is decoding.
+func parseOnly(_ r: Recording, _ benchmark: Benchmark) {
+    let parser = VenueParser(venue: r.venue, symbols: SymbolTable(r.instruments))!
+    var levels = DepthLevelBuffer(capacityPerSide: 5000)
+    var trades = TradeBuffer(capacity: 1024)
+    var parsedLevels = 0
+    let clock = ContinuousClock()
+    benchmark.startMeasurement()
+    let start = clock.now
+    r.frames.withFrames { table, base in
+        for f in table where f.channel.kind != .restDepthSnapshot {
+            let b = UnsafeRawBufferPointer(rebasing: base[f.offset..<(f.offset &+ f.length)])
+            if case .depth = parser.parse(b, receiveTime: f.receiveTime, levels: &levels, trades: &trades) {
+                parsedLevels &+= levels.bidCount &+ levels.askCount
+            }
+        }
+    }
+    let elapsed = clock.now - start
+    benchmark.stopMeasurement()
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    benchmark.measurement(.custom("level updates/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(parsedLevels) / seconds))
 }
 
 let usdm = Recording(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])

@@ -1,26 +1,24 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One side of an `OrderBook`, in "key" space where a larger key is a better price
 /// (bids: `key = price.raw`, asks: `key = -price.raw`), so both sides share one implementation.
 ///
 /// Storage, all allocated once in `init`:
 /// - a **ladder**: `slotCount` quantities indexed by `(key - baseKey) / tick`, with an occupancy
 ///   bitmap (one bit per slot) so that finding the next occupied slot is word-at-a-time;
-/// - an **overflow** store: a sorted array (ascending key, best at the end) for levels outside the
-///   ladder window or off the tick grid (far levels, or prices after a venue tick change);
-/// - a scratch area used only when the window is re-centred.
+/// - an **overflow** store for levels outside the ladder window or off the tick grid: an
+///   open-addressing hash table (linear probing, backward-shift deletion), O(1) per update. Real
+///   feeds update far levels often (on Binance USD-M ETHUSDT about 10% of level updates are more
+///   than $700 from the touch), so a sorted array here costs a `memmove` of the whole store per far
+///   update; the hash does not. Sorted order is only needed when a walk goes past the ladder, and is
+///   built then (heapsort into scratch, no allocation);
+/// - scratch areas used by such walks and by re-centring.
 ///
 /// Invariant: a level lives in exactly one of ladder or overflow; a ladder slot is occupied iff its
 /// bit is set iff its quantity is non-zero; `bestSlot` is the highest occupied slot (or -1); the
-/// overflow is strictly ascending with non-zero quantities and holds no key that is in the window
-/// and on the grid.
+/// overflow holds no zero quantity and no key that is in the window and on the grid;
+/// `overflowMaxBound` ≥ every overflow key.
 ///
-/// - Complexity: update/remove inside the window O(1) (removing the best walks the bitmap down to the
-///   next occupied word); overflow update O(log n) search plus a `memmove`; re-centring O(levels).
+/// - Complexity: update O(1) (ladder or overflow); removing the best walks the bitmap down to the
+///   next occupied word; re-centring O(levels + table) (rare: the touch moved ~¾ of the window).
 @usableFromInline
 @frozen
 struct BookSide: ~Copyable {
@@ -28,9 +26,14 @@ struct BookSide: ~Copyable {
     @usableFromInline let slotCount: Int
     @usableFromInline let quantities: UnsafeMutablePointer<Int64>
     @usableFromInline let occupied: UnsafeMutablePointer<UInt64>
+    /// Most levels the overflow holds.
     @usableFromInline let overflowCapacity: Int
-    @usableFromInline let overflowKeys: UnsafeMutablePointer<Int64>
-    @usableFromInline let overflowQuantities: UnsafeMutablePointer<Int64>
+    /// Hash table size − 1 (size is a power of two ≥ 2 × capacity).
+    @usableFromInline let tableMask: Int
+    @usableFromInline let tableKeys: UnsafeMutablePointer<Int64>
+    @usableFromInline let tableQuantities: UnsafeMutablePointer<Int64>
+    @usableFromInline let sortedKeys: UnsafeMutablePointer<Int64>
+    @usableFromInline let sortedQuantities: UnsafeMutablePointer<Int64>
     @usableFromInline let scratchKeys: UnsafeMutablePointer<Int64>
     @usableFromInline let scratchQuantities: UnsafeMutablePointer<Int64>
 
@@ -42,6 +45,8 @@ struct BookSide: ~Copyable {
     @usableFromInline var bestSlot: Int
     @usableFromInline var ladderCount: Int
     @usableFromInline var overflowCount: Int
+    /// An upper bound of the overflow's keys (`.min` when empty); tightened when it matters.
+    @usableFromInline var overflowMaxBound: Int64
     /// Whether the window has been positioned (false until the first level arrives after a reset).
     @usableFromInline var anchored: Bool
     /// Levels discarded because the overflow store was full (always the worst-priced ones).
@@ -49,7 +54,10 @@ struct BookSide: ~Copyable {
     /// Times the window was re-centred.
     @usableFromInline var recentres: Int
 
-    /// - Precondition: `slotCount` is a power of two ≥ 64; `overflowCapacity ≥ 1`.
+    /// The empty-slot marker of the hash table (no price key can be `Int64.min`).
+    @inlinable static var emptyKey: Int64 { .min }
+
+    /// - Precondition: `slotCount` is a power of two ≥ 64; `overflowCapacity ≥ 1`; `tick ≥ 1`.
     init(slotCount: Int, overflowCapacity: Int, tick: Int64) {
         precondition(slotCount >= 64 && slotCount & (slotCount - 1) == 0, "ladder size must be a power of two ≥ 64")
         precondition(overflowCapacity >= 1 && tick >= 1, "overflow capacity and tick must be positive")
@@ -59,8 +67,15 @@ struct BookSide: ~Copyable {
         self.occupied = .allocate(capacity: slotCount >> 6)
         self.occupied.initialize(repeating: 0, count: slotCount >> 6)
         self.overflowCapacity = overflowCapacity
-        self.overflowKeys = .allocate(capacity: overflowCapacity)
-        self.overflowQuantities = .allocate(capacity: overflowCapacity)
+        var size = 16
+        while size < overflowCapacity * 2 { size <<= 1 }
+        self.tableMask = size - 1
+        self.tableKeys = .allocate(capacity: size)
+        self.tableKeys.initialize(repeating: BookSide.emptyKey, count: size)
+        self.tableQuantities = .allocate(capacity: size)
+        self.tableQuantities.initialize(repeating: 0, count: size)
+        self.sortedKeys = .allocate(capacity: overflowCapacity)
+        self.sortedQuantities = .allocate(capacity: overflowCapacity)
         self.scratchKeys = .allocate(capacity: slotCount + overflowCapacity)
         self.scratchQuantities = .allocate(capacity: slotCount + overflowCapacity)
         self.tick = tick
@@ -68,6 +83,7 @@ struct BookSide: ~Copyable {
         self.bestSlot = -1
         self.ladderCount = 0
         self.overflowCount = 0
+        self.overflowMaxBound = .min
         self.anchored = false
         self.truncatedLevels = 0
         self.recentres = 0
@@ -77,8 +93,10 @@ struct BookSide: ~Copyable {
     deinit {
         quantities.deallocate()
         occupied.deallocate()
-        overflowKeys.deallocate()
-        overflowQuantities.deallocate()
+        tableKeys.deallocate()
+        tableQuantities.deallocate()
+        sortedKeys.deallocate()
+        sortedQuantities.deallocate()
         scratchKeys.deallocate()
         scratchQuantities.deallocate()
     }
@@ -89,41 +107,51 @@ struct BookSide: ~Copyable {
     @inlinable @inline(__always)
     var isEmpty: Bool { ladderCount == 0 && overflowCount == 0 }
 
-    /// Key of the best level and its quantity, or nil when the side is empty. O(1).
     @inlinable @inline(__always)
+    var ladderBestKey: Int64 { bestSlot >= 0 ? baseKey &+ Int64(bestSlot) &* tick : .min }
+
+    /// Key of the best level and its quantity, or nil when the side is empty.
+    /// - Complexity: O(1), except while an off-grid overflow level is better than the ladder (a
+    ///   table scan; only after a venue tick change).
+    @inlinable
     var best: (key: Int64, quantity: Int64)? {
-        let ladderKey: Int64 = bestSlot >= 0 ? baseKey &+ Int64(bestSlot) &* tick : .min
-        if overflowCount > 0 {
-            let last = overflowCount &- 1
-            let k = overflowKeys[last]
-            if k > ladderKey { return (k, overflowQuantities[last]) }
+        let ladderKey = ladderBestKey
+        if overflowCount > 0 && overflowMaxBound > ladderKey {
+            let m = overflowMax()
+            if m.key > ladderKey { return (m.key, m.quantity) }
         }
         if bestSlot >= 0 { return (ladderKey, quantities[bestSlot]) }
         return nil
     }
 
-    /// Empties the side and adopts a new tick grid. O(occupied words + 1).
+    /// Empties the side and adopts a new tick grid. O(occupied words + table when non-empty).
     @inlinable
     mutating func removeAll(tick newTick: Int64) {
-        var w = 0
-        let words = slotCount >> 6
         if ladderCount > 0 {
+            var w = 0
+            let words = slotCount >> 6
             while w < words {
                 var word = occupied[w]
                 while word != 0 {
-                    let bit = word.trailingZeroBitCount
-                    quantities[(w << 6) | bit] = 0
+                    quantities[(w << 6) | word.trailingZeroBitCount] = 0
                     word &= word &- 1
                 }
                 occupied[w] = 0
                 w &+= 1
             }
         }
+        if overflowCount > 0 { clearTable() }
         tick = max(1, newTick)
         bestSlot = -1
         ladderCount = 0
-        overflowCount = 0
         anchored = false
+    }
+
+    @usableFromInline
+    mutating func clearTable() {
+        tableKeys.update(repeating: BookSide.emptyKey, count: tableMask &+ 1)
+        overflowCount = 0
+        overflowMaxBound = .min
     }
 
     /// The ladder slot of `key`, or -1 when it is outside the window or off the grid.
@@ -152,7 +180,7 @@ struct BookSide: ~Copyable {
     }
 
     /// Sets the absolute quantity at `key`; 0 removes the level (removing an unknown level is a no-op).
-    /// - Complexity: O(1) in the window; see the type's note otherwise. No allocation.
+    /// - Complexity: O(1); no allocation.
     @inlinable
     mutating func set(key: Int64, quantity: Int64) {
         if !anchored {
@@ -190,76 +218,158 @@ struct BookSide: ~Copyable {
         anchored = true
     }
 
-    /// Index of the first overflow key ≥ `key`.
+    /// Home bucket of `key` in the hash table.
     @inlinable @inline(__always)
-    func overflowLowerBound(_ key: Int64) -> Int {
-        var lo = 0
-        var hi = overflowCount
-        while lo < hi {
-            let mid = (lo &+ hi) >> 1
-            if overflowKeys[mid] < key { lo = mid &+ 1 } else { hi = mid }
+    func home(_ key: Int64) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 29) & tableMask
+    }
+
+    /// The bucket holding `key`, or the empty bucket where it would go.
+    @inlinable @inline(__always)
+    func probe(_ key: Int64) -> (index: Int, found: Bool) {
+        var i = home(key)
+        while true {
+            let k = tableKeys[i]
+            if k == key { return (i, true) }
+            if k == BookSide.emptyKey { return (i, false) }
+            i = (i &+ 1) & tableMask
         }
-        return lo
+    }
+
+    /// Removes the entry at bucket `index` (backward-shift deletion keeps probe chains intact).
+    @inlinable
+    mutating func removeBucket(_ index: Int) {
+        var i = index
+        var j = index
+        while true {
+            j = (j &+ 1) & tableMask
+            let k = tableKeys[j]
+            if k == BookSide.emptyKey { break }
+            let h = home(k)
+            let stays = i <= j ? (i < h && h <= j) : (i < h || h <= j)
+            if !stays {
+                tableKeys[i] = k
+                tableQuantities[i] = tableQuantities[j]
+                i = j
+            }
+        }
+        tableKeys[i] = BookSide.emptyKey
+        overflowCount &-= 1
+        if overflowCount == 0 { overflowMaxBound = .min }
     }
 
     @inlinable
     mutating func setOverflow(key: Int64, quantity: Int64) {
-        let i = overflowLowerBound(key)
-        let found = i < overflowCount && overflowKeys[i] == key
+        let (i, found) = probe(key)
         if quantity == 0 {
-            guard found else { return }
-            let tail = overflowCount &- i &- 1
-            if tail > 0 {
-                // SAFETY: both ranges lie inside the first `overflowCount` elements; memmove allows overlap.
-                memmove(overflowKeys + i, overflowKeys + i + 1, tail &* 8)
-                memmove(overflowQuantities + i, overflowQuantities + i + 1, tail &* 8)
-            }
-            overflowCount &-= 1
+            if found { removeBucket(i) }
             return
         }
         if found {
-            overflowQuantities[i] = quantity
+            tableQuantities[i] = quantity
             return
         }
-        var at = i
         if overflowCount == overflowCapacity {
-            // Full: keep the better levels, discard the worst (index 0) or the new one if it is the worst.
-            truncatedLevels &+= 1
-            if at == 0 { return }
-            // SAFETY: shifts elements 1..<at down by one inside the allocated range.
-            memmove(overflowKeys, overflowKeys + 1, (at &- 1) &* 8)
-            memmove(overflowQuantities, overflowQuantities + 1, (at &- 1) &* 8)
-            at &-= 1
-        } else {
-            let tail = overflowCount &- at
-            if tail > 0 {
-                // SAFETY: `overflowCount < overflowCapacity`, so the shifted range ends inside the allocation.
-                memmove(overflowKeys + at + 1, overflowKeys + at, tail &* 8)
-                memmove(overflowQuantities + at + 1, overflowQuantities + at, tail &* 8)
-            }
-            overflowCount &+= 1
+            insertIntoFullOverflow(key: key, quantity: quantity)
+            return
         }
-        overflowKeys[at] = key
-        overflowQuantities[at] = quantity
+        tableKeys[i] = key
+        tableQuantities[i] = quantity
+        overflowCount &+= 1
+        if key > overflowMaxBound { overflowMaxBound = key }
+    }
+
+    /// Full overflow: keep the better levels; discard the worst one (or the new one if it is the worst).
+    /// Cold: O(table).
+    @usableFromInline
+    mutating func insertIntoFullOverflow(key: Int64, quantity: Int64) {
+        truncatedLevels &+= 1
+        var worst = -1
+        var i = 0
+        while i <= tableMask {
+            let k = tableKeys[i]
+            if k != BookSide.emptyKey && (worst < 0 || k < tableKeys[worst]) { worst = i }
+            i &+= 1
+        }
+        guard worst >= 0, key > tableKeys[worst] else { return }
+        removeBucket(worst)
+        let (j, _) = probe(key)
+        tableKeys[j] = key
+        tableQuantities[j] = quantity
+        overflowCount &+= 1
+        if key > overflowMaxBound { overflowMaxBound = key }
+    }
+
+    /// The best overflow level (exact). O(table).
+    @usableFromInline
+    func overflowMax() -> (key: Int64, quantity: Int64) {
+        var best: Int64 = .min
+        var q: Int64 = 0
+        var i = 0
+        while i <= tableMask {
+            let k = tableKeys[i]
+            if k != BookSide.emptyKey && k > best { best = k; q = tableQuantities[i] }
+            i &+= 1
+        }
+        return (best, q)
     }
 
     /// Re-centres when the best level is in the overflow (the touch moved above the window or the
     /// ladder emptied) or the ladder's best drifted into the bottom eighth of the window.
     @inlinable @inline(__always)
     mutating func recentreIfNeeded() {
-        let topKey = overflowKeys[overflowCount &- 1]
-        let ladderBest: Int64 = bestSlot >= 0 ? baseKey &+ Int64(bestSlot) &* tick : .min
-        if topKey > ladderBest {
-            if topKey % tick == 0 { recentre(on: topKey) }
+        let ladderBest = ladderBestKey
+        if overflowMaxBound > ladderBest {
+            let top = overflowMax().key
+            overflowMaxBound = top
+            if top > ladderBest && top % tick == 0 { recentre(on: top) }
         } else if bestSlot < slotCount >> 3 {
             recentre(on: ladderBest)
         }
     }
 
-    /// Moves every level to the window anchored on `key`. Cold: O(levels + slotCount/64).
+    /// Copies the overflow into `sortedKeys`/`sortedQuantities`, ascending. O(n log n + table), no allocation.
+    @usableFromInline
+    func sortOverflow() {
+        var n = 0
+        var i = 0
+        while i <= tableMask {
+            let k = tableKeys[i]
+            if k != BookSide.emptyKey {
+                sortedKeys[n] = k
+                sortedQuantities[n] = tableQuantities[i]
+                n &+= 1
+            }
+            i &+= 1
+        }
+        // Heapsort (in place, ascending).
+        func siftDown(_ start: Int, _ end: Int) {
+            var root = start
+            while true {
+                var child = 2 &* root &+ 1
+                if child >= end { return }
+                if child &+ 1 < end && sortedKeys[child] < sortedKeys[child &+ 1] { child &+= 1 }
+                if sortedKeys[root] >= sortedKeys[child] { return }
+                sortedKeys.swapAt(root, child, with: sortedQuantities)
+                root = child
+            }
+        }
+        var start = n / 2 - 1
+        while start >= 0 { siftDown(start, n); start &-= 1 }
+        var end = n &- 1
+        while end > 0 {
+            sortedKeys.swapAt(0, end, with: sortedQuantities)
+            siftDown(0, end)
+            end &-= 1
+        }
+    }
+
+    /// Moves every level to the window anchored on `key`. Cold: O(levels + slotCount/64 + table).
     @usableFromInline
     mutating func recentre(on key: Int64) {
         recentres &+= 1
+        sortOverflow()
+        let overflowN = overflowCount
         // Gather all levels ascending: ladder and overflow are disjoint, merge them.
         var n = 0
         var oi = 0
@@ -270,8 +380,8 @@ struct BookSide: ~Copyable {
             while word != 0 {
                 let s = (w << 6) | word.trailingZeroBitCount
                 let k = baseKey &+ Int64(s) &* tick
-                while oi < overflowCount && overflowKeys[oi] < k {
-                    scratchKeys[n] = overflowKeys[oi]; scratchQuantities[n] = overflowQuantities[oi]
+                while oi < overflowN && sortedKeys[oi] < k {
+                    scratchKeys[n] = sortedKeys[oi]; scratchQuantities[n] = sortedQuantities[oi]
                     n &+= 1; oi &+= 1
                 }
                 scratchKeys[n] = k; scratchQuantities[n] = quantities[s]
@@ -282,13 +392,13 @@ struct BookSide: ~Copyable {
             occupied[w] = 0
             w &+= 1
         }
-        while oi < overflowCount {
-            scratchKeys[n] = overflowKeys[oi]; scratchQuantities[n] = overflowQuantities[oi]
+        while oi < overflowN {
+            scratchKeys[n] = sortedKeys[oi]; scratchQuantities[n] = sortedQuantities[oi]
             n &+= 1; oi &+= 1
         }
         ladderCount = 0
-        overflowCount = 0
         bestSlot = -1
+        if overflowCount > 0 { clearTable() }
         anchor(on: key)
         // Levels bound for the overflow beyond its capacity are the worst ones (lowest keys): skip them.
         var overflowBound = 0
@@ -306,9 +416,11 @@ struct BookSide: ~Copyable {
             } else if skip > 0 {
                 skip &-= 1
             } else {
-                overflowKeys[overflowCount] = k
-                overflowQuantities[overflowCount] = scratchQuantities[i]
+                let (j, _) = probe(k)
+                tableKeys[j] = k
+                tableQuantities[j] = scratchQuantities[i]
                 overflowCount &+= 1
+                if k > overflowMaxBound { overflowMaxBound = k }
             }
         }
     }
@@ -318,53 +430,80 @@ struct BookSide: ~Copyable {
     func quantity(at key: Int64) -> Int64 {
         let s = slot(of: key)
         if s >= 0 { return quantities[s] }
-        let i = overflowLowerBound(key)
-        return i < overflowCount && overflowKeys[i] == key ? overflowQuantities[i] : 0
+        let (i, found) = probe(key)
+        return found ? tableQuantities[i] : 0
     }
 
-    /// Visits levels best first (merging ladder and overflow) until `body` returns false or `limit`
-    /// levels were visited. Returns the number visited.
-    /// - Complexity: O(limit + empty words skipped); no allocation.
+    /// Visits levels best first until `body` returns false or `limit` levels were visited; returns
+    /// the number visited. The overflow is sorted (into scratch) only if the walk reaches it.
+    /// - Complexity: O(limit + empty words skipped) inside the ladder; + O(n log n) of the overflow
+    ///   when the walk goes past the ladder. No allocation.
     @inlinable
     func forEachLevel(limit: Int, _ body: (_ key: Int64, _ quantity: Int64) -> Bool) -> Int {
         var visited = 0
         var s = bestSlot
-        var oi = overflowCount &- 1
+        var oi = -1
+        var sorted = false
         while visited < limit {
             let lk: Int64 = s >= 0 ? baseKey &+ Int64(s) &* tick : .min
-            let ok: Int64 = oi >= 0 ? overflowKeys[oi] : .min
+            if !sorted && overflowCount > 0 && overflowMaxBound > lk {
+                sortOverflow()
+                sorted = true
+                oi = overflowCount &- 1
+            }
+            let ok: Int64 = oi >= 0 ? sortedKeys[oi] : .min
             if s < 0 && oi < 0 { break }
             visited &+= 1
             if s >= 0 && lk > ok {
                 if !body(lk, quantities[s]) { break }
                 s = occupiedSlot(atOrBelow: s &- 1)
             } else {
-                if !body(ok, overflowQuantities[oi]) { break }
+                if !body(ok, sortedQuantities[oi]) { break }
                 oi &-= 1
             }
         }
         return visited
     }
 
-    /// A description of the first broken invariant, or nil. O(slotCount + overflow).
+    /// A description of the first broken invariant, or nil. O(slotCount + table).
     func validate() -> String? {
         var counted = 0
         var highest = -1
-        for s in 0..<slotCount {
-            let bit = (occupied[s >> 6] >> UInt64(s & 63)) & 1 == 1
-            let q = quantities[s]
-            if bit != (q != 0) { return "slot \(s): bitmap \(bit) but quantity \(q)" }
-            if q < 0 { return "slot \(s): negative quantity \(q)" }
-            if bit { counted += 1; highest = s }
+        var w = 0
+        while w < slotCount >> 6 {
+            let word = occupied[w]
+            for b in 0..<64 {
+                let s = (w << 6) | b
+                let bit = (word >> UInt64(b)) & 1 == 1
+                let q = quantities[s]
+                if bit != (q != 0) { return "slot \(s): bitmap \(bit) but quantity \(q)" }
+                if q < 0 { return "slot \(s): negative quantity \(q)" }
+                if bit { counted += 1; highest = s }
+            }
+            w += 1
         }
         if counted != ladderCount { return "ladder count \(ladderCount) but \(counted) occupied slots" }
         if highest != bestSlot { return "best slot \(bestSlot) but highest occupied is \(highest)" }
-        if baseKey % tick != 0 && anchored { return "base key \(baseKey) not on the tick grid \(tick)" }
-        for i in 0..<overflowCount {
-            if overflowQuantities[i] <= 0 { return "overflow \(i): non-positive quantity" }
-            if i > 0 && overflowKeys[i - 1] >= overflowKeys[i] { return "overflow not strictly ascending at \(i)" }
-            if slot(of: overflowKeys[i]) >= 0 { return "overflow key \(overflowKeys[i]) belongs in the ladder" }
+        if anchored && baseKey % tick != 0 { return "base key \(baseKey) not on the tick grid \(tick)" }
+        var entries = 0
+        for i in 0...tableMask where tableKeys[i] != BookSide.emptyKey {
+            let k = tableKeys[i]
+            entries += 1
+            if tableQuantities[i] <= 0 { return "overflow key \(k): non-positive quantity" }
+            if slot(of: k) >= 0 { return "overflow key \(k) belongs in the ladder" }
+            if k > overflowMaxBound { return "overflow key \(k) above the bound \(overflowMaxBound)" }
+            if probe(k).index != i { return "overflow key \(k) unreachable by probing" }
         }
+        if entries != overflowCount { return "overflow count \(overflowCount) but \(entries) entries" }
         return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Int64 {
+    /// Swaps elements `a` and `b` here and in the parallel array `other`.
+    @usableFromInline
+    func swapAt(_ a: Int, _ b: Int, with other: UnsafeMutablePointer<Int64>) {
+        let k = self[a]; self[a] = self[b]; self[b] = k
+        let q = other[a]; other[a] = other[b]; other[b] = q
     }
 }
