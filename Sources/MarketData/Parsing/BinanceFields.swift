@@ -227,7 +227,7 @@ extension BinanceParser {
     }
 
     /// Decodes a level array straight into the buffer during the first pass.
-    @inline(__always)
+    @inline(always)
     func eagerLevels(_ c: inout JSONCursor, _ slot: inout UnsafePointer<UInt8>?, parsed: inout Bool, side: Side,
                      spec: InstrumentSpec, depth: Int, levels: inout DepthLevelBuffer) -> MarketDataParseError? {
         guard slot == nil else { return .duplicateField }
@@ -238,7 +238,7 @@ extension BinanceParser {
     }
 
     /// Decodes one level array at the cursor into `side` of `levels`.
-    @inline(__always)
+    @inline(never)
     func readLevels(_ c: inout JSONCursor, side: Side, spec: InstrumentSpec, depth: Int,
                     levels: inout DepthLevelBuffer) -> MarketDataParseError? {
         let capacity = levels.capacityPerSide

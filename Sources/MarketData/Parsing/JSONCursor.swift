@@ -48,25 +48,37 @@ struct JSONCursor {
     }
 
     /// The byte at `p`, or 0 at the end (0 is never valid in JSON outside strings, so callers fail on it).
-    @inline(__always)
+    @inline(always)
     func peek() -> UInt8 {
         // SAFETY: dereferenced only when p < end.
         p < end ? p.pointee : 0
     }
 
-    @inline(__always)
+    @inline(always)
     mutating func skipWhitespace() {
         // SAFETY: dereferenced only when p < end.
         while p < end {
             let c = p.pointee
+            if c > 0x20 { return }
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
             p += 1
         }
     }
 
     /// Skips whitespace; consumes `byte` and returns true if it is next.
-    @inline(__always)
+    @inline(always)
     mutating func consume(_ byte: UInt8) -> Bool {
+        // SAFETY: dereferenced only when p < end.
+        if p < end && p.pointee == byte {
+            p += 1
+            return true
+        }
+        return consumeAfterWhitespace(byte)
+    }
+
+    /// `consume` when the next byte is not `byte` already: skips whitespace, then retries.
+    @inline(never)
+    mutating func consumeAfterWhitespace(_ byte: UInt8) -> Bool {
         skipWhitespace()
         // SAFETY: dereferenced only when p < end.
         if p < end && p.pointee == byte {
@@ -140,7 +152,17 @@ struct JSONCursor {
         guard p < end && p.pointee == UInt8(ascii: "\"") else { return typeMismatch() }
         let s = p + 1
         var q = s
-        // SAFETY: q < end is checked before every dereference.
+        // SAFETY: whole words are read only while 8 bytes remain; then q < end is checked per byte.
+        while end - q >= 8 {
+            let w = JSONCursor.load64(UnsafeRawPointer(q))
+            let stops = JSONCursor.zeroBytes(w ^ 0x2222_2222_2222_2222) | JSONCursor.zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C)
+                | ((w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080)
+            if stops != 0 {
+                q += stops.trailingZeroBitCount &>> 3
+                break
+            }
+            q += 8
+        }
         while true {
             guard q < end else { return .malformedJSON }
             let c = q.pointee
@@ -156,7 +178,7 @@ struct JSONCursor {
     }
 
     /// Reads a quoted non-negative decimal at `places` decimal places through `DecimalParser`.
-    @inline(__always)
+    @inline(never)
     mutating func readDecimal(places: Int, _ value: inout Int64) -> MarketDataParseError? {
         skipWhitespace()
         guard p < end && p.pointee == UInt8(ascii: "\"") else { return typeMismatch() }
@@ -187,9 +209,51 @@ struct JSONCursor {
         return nil
     }
 
-    /// Reads a bare non-negative JSON integer (no sign, fraction or exponent) as UInt64.
-    @inline(__always)
+    /// Reads a bare non-negative JSON integer (no sign, fraction or exponent) as UInt64, eight digits
+    /// at a time when 24 bytes remain (ids and times of up to 19 digits cannot overflow), else bytewise.
+    @inline(always)
     mutating func readUInt64(_ value: inout UInt64) -> MarketDataParseError? {
+        skipWhitespace()
+        guard end - p >= 24, p.pointee &- 0x31 < 9 else { return readUInt64Bytewise(&value) }
+        // SAFETY: reads p[0..<24] at most (three words), below end.
+        let w0 = JSONCursor.load64(UnsafeRawPointer(p))
+        let w1 = JSONCursor.load64(UnsafeRawPointer(p + 8))
+        let t0 = JSONCursor.nonDigits(w0).trailingZeroBitCount &>> 3
+        let t1 = JSONCursor.nonDigits(w1).trailingZeroBitCount &>> 3
+        guard t0 < 8 || t1 < 8 else { return readUInt64Bytewise(&value) }
+        var acc: UInt64
+        var n: Int
+        if t0 < 8 {
+            acc = JSONCursor.eightDigits((w0 & JSONCursor.lowBytes(t0)) &<< UInt64(truncatingIfNeeded: (8 &- t0) &* 8))
+            n = t0
+        } else {
+            let high = JSONCursor.eightDigits(w0)
+            let low = JSONCursor.eightDigits((w1 & JSONCursor.lowBytes(t1)) &<< UInt64(truncatingIfNeeded: (8 &- t1) &* 8))
+            acc = high &* JSONCursor.pow10(t1) &+ low
+            n = 8 &+ t1
+        }
+        let next = p[n]
+        if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return .invalidNumber }
+        value = acc
+        p += n
+        return nil
+    }
+
+    /// 10^n for 0...8.
+    @inline(always)
+    static func pow10(_ n: Int) -> UInt64 {
+        var m: UInt64 = 1
+        var i = 0
+        while i < n {
+            m &*= 10
+            i &+= 1
+        }
+        return m
+    }
+
+    /// `readUInt64` one byte at a time, with overflow checks (near the frame's end, or 20+ digits).
+    @inline(never)
+    mutating func readUInt64Bytewise(_ value: inout UInt64) -> MarketDataParseError? {
         skipWhitespace()
         guard p < end else { return .malformedJSON }
         let first = p.pointee
@@ -306,6 +370,15 @@ struct JSONCursor {
         if q.pointee == UInt8(ascii: "0") {
             q += 1
         } else {
+            // SAFETY: whole words are read only while 8 bytes remain.
+            while end - q >= 8 {
+                let bad = JSONCursor.nonDigits(JSONCursor.load64(UnsafeRawPointer(q)))
+                if bad != 0 {
+                    q += bad.trailingZeroBitCount &>> 3
+                    break
+                }
+                q += 8
+            }
             while q < end && q.pointee &- 0x30 < 10 { q += 1 }
         }
         if q < end && q.pointee == UInt8(ascii: ".") {
@@ -366,32 +439,79 @@ struct JSONCursor {
 
     /// Parses an array of `[price, quantity, ...]` string pairs into `storage[count...]`.
     ///
-    /// Extra elements after the quantity are skipped (old Binance REST bodies carried a third).
+    /// Levels written `["p","q"]` without whitespace, far from the frame's end, take a fast path
+    /// (`fastDecimal`); any other level is parsed by `readLevel` (whitespace, extra elements after
+    /// the quantity as old Binance REST bodies had, `DecimalParser`). Same results either way.
     /// - Returns: `.levelCapacityExceeded` when more than `capacity - count` levels arrive.
-    @inline(__always)
+    @inline(always)
     mutating func readLevels(into storage: UnsafeMutablePointer<DepthLevel>, count: inout Int, capacity: Int,
                              pricePlaces: Int, quantityPlaces: Int, depth: Int) -> MarketDataParseError? {
         guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
         if consume(UInt8(ascii: "]")) { return nil }
         var n = count
+        var q = p
+        let end = self.end
+        let priceScale = JSONCursor.scaleMultiplier(places: pricePlaces)
+        let quantityScale = JSONCursor.scaleMultiplier(places: quantityPlaces)
         while true {
-            guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
-            var price: Int64 = 0
-            var quantity: Int64 = 0
-            if let e = readDecimal(places: pricePlaces, &price) { return e }
-            guard consume(UInt8(ascii: ",")) else { return .malformedJSON }
-            if let e = readDecimal(places: quantityPlaces, &quantity) { return e }
-            while consume(UInt8(ascii: ",")) {
-                if let e = skipValue(depth: depth &+ 2) { return e }
+            // SAFETY: the fast path reads below q + 2 + 32 + 32 <= q + 66 < end (checked first).
+            if end - q >= 72, q[0] == UInt8(ascii: "["), q[1] == UInt8(ascii: "\""),
+               let (price, a) = JSONCursor.fastDecimal(q + 1, places: pricePlaces, scale: priceScale),
+               a[0] == UInt8(ascii: ","), a[1] == UInt8(ascii: "\""),
+               let (quantity, b) = JSONCursor.fastDecimal(a + 1, places: quantityPlaces, scale: quantityScale),
+               b[0] == UInt8(ascii: "]") {
+                guard n < capacity else { return .levelCapacityExceeded }
+                // SAFETY: n < capacity, the storage's allocated size; DepthLevel is trivial.
+                storage[n] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
+                n &+= 1
+                q = b + 1
+            } else {
+                p = q
+                count = n
+                if let e = readLevel(into: storage, count: &count, capacity: capacity, pricePlaces: pricePlaces,
+                                     quantityPlaces: quantityPlaces, depth: depth) {
+                    return e
+                }
+                n = count
+                q = p
             }
-            guard consume(UInt8(ascii: "]")) else { return .malformedJSON }
-            guard n < capacity else { return .levelCapacityExceeded }
-            // SAFETY: n < capacity, the storage's allocated size; DepthLevel is trivial.
-            storage[n] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
-            n &+= 1
+            // SAFETY: dereferenced only when q < end.
+            if q < end && q[0] == UInt8(ascii: ",") {
+                q += 1
+                continue
+            }
+            p = q
             count = n
-            if consume(UInt8(ascii: ",")) { continue }
+            if q < end && q[0] == UInt8(ascii: "]") {
+                p += 1
+                return nil
+            }
+            if consume(UInt8(ascii: ",")) {
+                q = p
+                continue
+            }
             return consume(UInt8(ascii: "]")) ? nil : .malformedJSON
         }
+    }
+
+    /// One level `[price, quantity, ...]` at the cursor (whitespace tolerant) appended at `storage[count]`.
+    @inline(never)
+    mutating func readLevel(into storage: UnsafeMutablePointer<DepthLevel>, count: inout Int, capacity: Int,
+                            pricePlaces: Int, quantityPlaces: Int, depth: Int) -> MarketDataParseError? {
+        guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
+        var price: Int64 = 0
+        var quantity: Int64 = 0
+        if let e = readDecimal(places: pricePlaces, &price) { return e }
+        guard consume(UInt8(ascii: ",")) else { return .malformedJSON }
+        if let e = readDecimal(places: quantityPlaces, &quantity) { return e }
+        while consume(UInt8(ascii: ",")) {
+            if let e = skipValue(depth: depth &+ 2) { return e }
+        }
+        guard consume(UInt8(ascii: "]")) else { return .malformedJSON }
+        guard count < capacity else { return .levelCapacityExceeded }
+        // SAFETY: count < capacity, the storage's allocated size; DepthLevel is trivial.
+        storage[count] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
+        count &+= 1
+        return nil
     }
 }

@@ -1,0 +1,97 @@
+import HFTPrimitives
+
+extension JSONCursor {
+    /// Decodes the quoted non-negative decimal whose opening quote is at `quote`, eight bytes at a
+    /// time; returns the value at `places` and the position after the closing quote, or nil when
+    /// the text is not on the fast path (then the caller uses `readDecimal`, i.e. `DecimalParser`).
+    ///
+    /// Fast path: the shape venues send — at most 15 characters, at most 8 integer digits, an
+    /// optional point and at most `places` (≤ 8) fraction digits — where the value cannot overflow
+    /// (`integer digits + places ≤ 18`). Signs, long strings, extra trailing zeros and escapes
+    /// return nil. Where it answers, the result equals `DecimalParser`'s (checked over generated
+    /// strings by `ParserFastDecimalTests`). `scale` must be `scaleMultiplier(places:)`.
+    /// - Precondition: at least 32 readable bytes from `quote` (the caller checks).
+    /// - Complexity: O(1), no branch per digit.
+    @inline(always)
+    static func fastDecimal(_ quote: UnsafePointer<UInt8>, places: Int, scale: UInt64) -> (Int64, UnsafePointer<UInt8>)? {
+        // SAFETY: reads s[0..<16], below quote + 17 < quote + 32.
+        let s = UnsafeRawPointer(quote + 1)
+        // The closing quote within 16 bytes: the only work on the position's dependency chain
+        // (two independent loads and a few ALU ops), so consecutive strings overlap in the pipeline.
+        let w0 = load64(s)
+        let w1 = load64(s + 8)
+        // trailingZeroBitCount of 0 is 64, so an absent quote in w0 adds w1's index, branch-free.
+        let t0 = zeroBytes(w0 ^ 0x2222_2222_2222_2222).trailingZeroBitCount
+        let t1 = zeroBytes(w1 ^ 0x2222_2222_2222_2222).trailingZeroBitCount
+        let closing = (t0 &+ (t1 & (0 &- (t0 &>> 6)))) &>> 3
+        // The value, off that chain and branch-free: integer digits before the first point (within
+        // w0), fraction digits after it (a funnel shift of w0:w1), each converted eight at a time.
+        let dots = zeroBytes(w0 ^ 0x2E2E_2E2E_2E2E_2E2E)
+        let point = dots.trailingZeroBitCount &>> 3
+        let hasPoint = dots != 0 && point < closing
+        let integerDigits = hasPoint ? point : closing
+        let fractionDigits = hasPoint ? closing &- point &- 1 : 0
+        let k = UInt64(truncatingIfNeeded: point &+ 1) &* 8
+        let f = ((w0 &>> (k &- 8)) &>> 8) | (w1 &<< (64 &- k))
+        let integerMask = lowBytes(integerDigits)
+        let fractionMask = lowBytes(fractionDigits)
+        let invalid = (nonDigits(w0) & integerMask) | (nonDigits(f) & fractionMask)
+        guard closing < 16, places <= 8, integerDigits <= 8, fractionDigits <= places, integerDigits &+ fractionDigits > 0,
+              integerDigits &+ places <= 18, invalid == 0 else { return nil }
+        // Integer digits moved to the top (the zero bytes below act as leading zeros); fraction
+        // digits placed so that the zero bytes after them act as trailing zeros up to `places`.
+        let integer = eightDigits((w0 & integerMask) &<< UInt64(truncatingIfNeeded: (8 &- integerDigits) &* 8))
+        let fraction = eightDigits((f & fractionMask) &<< UInt64(truncatingIfNeeded: (8 &- places) &* 8))
+        // Cannot overflow: integer < 10^integerDigits and integerDigits + places <= 18.
+        return (Int64(truncatingIfNeeded: integer &* scale &+ fraction), quote + (closing &+ 2))
+    }
+
+    /// 10^places for the scales the fast path takes (0...8); 0 otherwise (the fast path refuses those).
+    @inline(always)
+    static func scaleMultiplier(places: Int) -> UInt64 {
+        guard places >= 0 && places <= 8 else { return 0 }
+        var m: UInt64 = 1
+        var i = 0
+        while i < places {
+            m &*= 10
+            i &+= 1
+        }
+        return m
+    }
+
+    /// The 8 bytes at `p` as a little-endian word, any alignment (LLVM folds this into one load).
+    @inline(always)
+    static func load64(_ p: UnsafeRawPointer) -> UInt64 {
+        // SAFETY: the callers guarantee 8 readable bytes at p.
+        let b = p.assumingMemoryBound(to: UInt8.self)
+        return UInt64(b[0]) | UInt64(b[1]) &<< 8 | UInt64(b[2]) &<< 16 | UInt64(b[3]) &<< 24
+            | UInt64(b[4]) &<< 32 | UInt64(b[5]) &<< 40 | UInt64(b[6]) &<< 48 | UInt64(b[7]) &<< 56
+    }
+
+    /// 0x80 in every byte of `v` that is zero (exact up to and including the lowest zero byte).
+    @inline(always)
+    static func zeroBytes(_ v: UInt64) -> UInt64 {
+        (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
+    }
+
+    /// 0x80 in every byte that is not an ASCII digit (exact up to and including the lowest such byte).
+    @inline(always)
+    static func nonDigits(_ v: UInt64) -> UInt64 {
+        ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+    }
+
+    /// A mask of the lowest `n` bytes (0...8), branch-free (two shifts so that n = 8 wraps to all ones).
+    @inline(always)
+    static func lowBytes(_ n: Int) -> UInt64 {
+        let half = UInt64(truncatingIfNeeded: n) &* 4
+        return ((UInt64(1) &<< half) &<< half) &- 1
+    }
+
+    /// The value of eight ASCII digits (zero bytes read as 0) in `v`, the lowest byte most significant.
+    @inline(always)
+    static func eightDigits(_ v: UInt64) -> UInt64 {
+        var x = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) &>> 8
+        x = ((x & 0x00FF_00FF_00FF_00FF) &* 6_553_601) &>> 16
+        return ((x & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) &>> 32
+    }
+}
