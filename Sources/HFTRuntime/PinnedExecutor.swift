@@ -15,11 +15,13 @@ import Glibc
 /// The queue is a mutex-protected pair of arrays (control plane only). The pinned thread's
 /// "anything to do?" check is one acquire load of `signals`, with no lock while the queue is empty.
 ///
-/// - Warning: jobs enqueued after the thread has stopped never run (the tasks awaiting them
-///   stay suspended); quiesce control traffic before `PinnedThread.stop()`.
+/// - Note: once the thread has stopped, a job enqueued here runs on the enqueuing thread
+///   (serialized, see `enqueue`), so `await stage.finalStats()` after `stop()` still completes.
 public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
-    // SAFETY (@unchecked Sendable): `signals` and `owner` are atomics; `incoming` is touched only
-    // under `mutex`; `draining` only by the pinned thread (`drainJobs` checks it is the owner).
+    // SAFETY (@unchecked Sendable): `signals` and `owner` are atomics; `incoming`, `closed` and
+    // `callerDraining` are touched only under `mutex`; `draining` only by the thread that owns
+    // the executor at the time (`drainJobs` checks): the pinned thread, or after close the one
+    // caller that set `callerDraining`.
 
     /// Bit of `signals` set while `incoming` holds jobs.
     @usableFromInline static let jobsPending: UInt = 1
@@ -40,6 +42,10 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     private var incoming: [UnownedJob] = []
     private var draining: [UnownedJob] = []
     private var enqueuedTotal: UInt64 = 0
+    /// Set once the pinned thread has exited: jobs then run on the enqueuing thread.
+    private var closed = false
+    /// A thread is running jobs of the closed executor (guarded by `mutex`).
+    private var callerDraining = false
 
     /// Creates an executor not yet bound to a thread; jobs enqueued now run once it is.
     public init(name: String) {
@@ -92,11 +98,25 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     // MARK: SerialExecutor / TaskExecutor
 
     /// Queues a job for the pinned thread. Takes a mutex; may allocate when the queue grows.
+    ///
+    /// After the thread has stopped, the enqueuing thread runs the queue itself, one job at a
+    /// time (jobs enqueued meanwhile by other threads or by the jobs themselves join the same
+    /// drain), so control calls made during shutdown complete instead of hanging.
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         pthread_mutex_lock(mutex)
         incoming.append(unowned)
         enqueuedTotal &+= 1
+        if closed {
+            if callerDraining {
+                pthread_mutex_unlock(mutex)
+                return
+            }
+            callerDraining = true
+            pthread_mutex_unlock(mutex)
+            runClosedQueue()
+            return
+        }
         // ORDERING: release (inside the mutex); pairs with the pinned thread's acquire load of
         // `signals`, though the job array itself is handed over by the mutex.
         _ = signals.loadThenBitwiseOr(with: Self.jobsPending, ordering: .releasing)
@@ -139,12 +159,6 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
         owner.store(UInt(pthread_self()), ordering: .releasing)
     }
 
-    /// Unbinds the executor (called by the pinned thread as it exits).
-    func unbind() {
-        // ORDERING: release; after this no thread is isolated to the executor.
-        owner.store(0, ordering: .releasing)
-    }
-
     /// Asks the pinned thread to leave its duty cycle after the current cycle.
     func requestStop() {
         // ORDERING: release; pairs with the acquire in `pendingSignals`.
@@ -173,6 +187,48 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
         }
         draining.removeAll(keepingCapacity: true)
         return count
+    }
+
+    /// Marks the executor closed and unbinds it (the pinned thread is exiting) after running
+    /// any job still queued. Pinned thread only, after its last `drainJobs()`; returns the jobs
+    /// it ran.
+    func close() -> Int {
+        if !isCurrentThread { Self.wrongThread(name) }
+        var ran = 0
+        while true {
+            pthread_mutex_lock(mutex)
+            if incoming.isEmpty {
+                closed = true
+                // ORDERING: relaxed inside the mutex; nobody polls the bit any more.
+                _ = signals.loadThenBitwiseAnd(with: ~Self.jobsPending, ordering: .relaxed)
+                // ORDERING: release inside the mutex; a caller that drains after close takes
+                // the mutex first and then writes its own id.
+                owner.store(0, ordering: .releasing)
+                pthread_mutex_unlock(mutex)
+                return ran
+            }
+            pthread_mutex_unlock(mutex)
+            ran &+= drainJobs()
+        }
+    }
+
+    /// Runs the queue of a closed executor on the calling thread until it is empty. The caller
+    /// set `callerDraining`, so it is the only thread running this executor's jobs.
+    private func runClosedQueue() {
+        // ORDERING: relaxed; only this thread compares against its own id while it drains.
+        owner.store(UInt(pthread_self()), ordering: .relaxed)
+        while true {
+            pthread_mutex_lock(mutex)
+            if incoming.isEmpty {
+                callerDraining = false
+                pthread_mutex_unlock(mutex)
+                break
+            }
+            pthread_mutex_unlock(mutex)
+            _ = drainJobs()
+        }
+        // ORDERING: release; the next draining caller takes the mutex before writing its id.
+        owner.store(0, ordering: .releasing)
     }
 
     /// Jobs enqueued since creation (control-plane telemetry).

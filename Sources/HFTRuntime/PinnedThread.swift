@@ -15,8 +15,8 @@ import Glibc
 /// cycle is: one vtable call per agent, one acquire load of the executor's signal word, and the
 /// idle step. No allocation, lock or ARC traffic while there are no control jobs.
 ///
-/// - Warning: a started thread keeps itself alive until `stop()`. Jobs enqueued on its executor
-///   after `stop()` never run.
+/// - Warning: a started thread keeps itself alive until `stop()`. After `stop()`, control jobs
+///   run on the thread that enqueues them (see `PinnedExecutor.enqueue`), no longer pinned.
 public final class PinnedThread: @unchecked Sendable {
     // SAFETY (@unchecked Sendable): `slots`/`pollList` are written only before start (under
     // `lifecycle`) and read by the pinned thread after `pthread_create`, which orders them;
@@ -155,6 +155,7 @@ public final class PinnedThread: @unchecked Sendable {
         }, context)
         if rc != 0 {
             Unmanaged<PinnedThread>.fromOpaque(context).release()
+            // ORDERING: release; no thread exists, this only publishes the state to readers.
             stateCell.store(State.failed.rawValue, ordering: .releasing)
             throw .threadCreationFailed(errno: rc)
         }
@@ -217,8 +218,7 @@ public final class PinnedThread: @unchecked Sendable {
         }
         result.jobs &+= UInt64(executor.drainJobs())
         for slot in pollList { slot._withUnsafeGuaranteedRef { $0.close() } }
-        result.jobs &+= UInt64(executor.drainJobs())
-        executor.unbind()
+        result.jobs &+= UInt64(executor.close())
         // `stop()` holds `lifecycle` while joining; it reads `statistics` only after join.
         statistics = result
     }
@@ -226,6 +226,7 @@ public final class PinnedThread: @unchecked Sendable {
     /// The duty cycle, specialized per idle strategy.
     @inline(never)
     private func runDutyCycle<Idle: IdleStrategy>(_ idle: inout Idle) -> RunStatistics {
+        executor.assertOnPinnedThread()
         let agents = pollList
         var cycles: UInt64 = 0
         var totalWork: UInt64 = 0

@@ -114,6 +114,22 @@ struct PinnedThreadTests {
         #expect(Int(there.cpu) == core)
     }
 
+    @Test func controlAwaitAfterStopRunsOnTheCaller() async throws {
+        let thread = try PinnedThread(name: "t-after", core: testCore(), idle: .backoff())
+        let stage = ProbeStage(on: thread)
+        try thread.attach(stage)
+        try thread.start()
+        let pinned = await stage.whereAmI().tid
+        #expect(pinned == thread.threadID)
+        thread.stop()
+        // The pinned thread is gone: the job runs on the awaiting side instead of hanging.
+        let after = await stage.whereAmI().tid
+        #expect(after != pinned)
+        let polls = await stage.snapshot().polls
+        #expect(polls > 0)
+        #expect(!thread.executor.isCurrentThread)
+    }
+
     @Test func jobsEnqueuedBeforeStartRunOnceStarted() async throws {
         let thread = try PinnedThread(name: "t-early", core: testCore(), idle: .backoff())
         let stage = ProbeStage(on: thread)
