@@ -197,7 +197,12 @@ public final class PinnedThread: @unchecked Sendable {
             stateCell.store(State.failed.rawValue, ordering: .releasing)
             return
         }
-        _ = name.withCString { hft_set_thread_name($0) }
+        // The kernel keeps 15 bytes (pthread_setname_np fails with ERANGE beyond): truncate.
+        var osName = Array(name.utf8.prefix(15))
+        osName.append(0)
+        _ = osName.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { hft_set_thread_name($0.baseAddress!) }
+        }
         executor.bindToCurrentThread()
         // ORDERING: relaxed; published by the release store of `.running` below.
         tidCell.store(Int(hft_gettid()), ordering: .relaxed)

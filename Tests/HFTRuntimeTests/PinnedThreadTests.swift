@@ -53,6 +53,23 @@ func enterWithStandardAssumeIsolated(_ stage: ProbeStage) {
     stage.assumeIsolated { $0.pokes += 1 }
 }
 
+/// The kernel's name for a thread of this process (`/proc/self/task/<tid>/comm`).
+func osThreadName(_ tid: Int32) -> String {
+    let fd = open("/proc/self/task/\(tid)/comm", O_RDONLY)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    guard count > 0 else { return "" }
+    return String(decoding: buffer[0..<count], as: UTF8.self).trimmingSuffix("\n")
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
+
 /// The highest core this process may use (tests pin there; core 0 takes most interrupts).
 func testCore() -> Int {
     let count = Int(hft_cpu_count())
@@ -128,6 +145,22 @@ struct PinnedThreadTests {
         let polls = await stage.snapshot().polls
         #expect(polls > 0)
         #expect(!thread.executor.isCurrentThread)
+    }
+
+    @Test func threadIsNamedAndPinned() async throws {
+        let core = testCore()
+        let thread = try PinnedThread(name: "pipeline-thread-with-a-long-name", core: core, idle: .backoff())
+        try thread.attach(ProbeStage(on: thread))
+        try thread.start()
+        defer { thread.stop() }
+        let comm = osThreadName(thread.threadID)
+        #expect(comm == "pipeline-thread", "the OS name is the first 15 bytes")
+        var allowed = cpu_set_t()
+        #expect(sched_getaffinity(pid_t(thread.threadID), MemoryLayout<cpu_set_t>.size, &allowed) == 0)
+        let onlyCore = withUnsafeBytes(of: &allowed) { bytes in
+            (0..<(bytes.count * 8)).filter { bytes[$0 / 8] & (1 << UInt8($0 % 8)) != 0 }
+        }
+        #expect(onlyCore == [core])
     }
 
     @Test func jobsEnqueuedBeforeStartRunOnceStarted() async throws {
