@@ -86,9 +86,13 @@ struct BookCheckCommand: ParsableCommand {
                 if matched != checked || crossed != 0 {
                     failed = true
                     if let m = o.firstMismatch {
-                        print("    first mismatch at u=\(m.ticker.updateId): book \(m.bookBid.price.raw)@\(m.bookBid.quantity.raw) / "
-                              + "\(m.bookAsk.price.raw)@\(m.bookAsk.quantity.raw), ticker \(m.ticker.bidPrice.raw)@\(m.ticker.bidQuantity.raw) / "
-                              + "\(m.ticker.askPrice.raw)@\(m.ticker.askQuantity.raw) (raw fixed point)")
+                        let p = entry.spec.priceScale.places, q = entry.spec.quantityScale.places
+                        func level(_ price: Price, _ qty: Quantity) -> String {
+                            "\(DecimalFormatter.string(price.raw, places: p)) x \(DecimalFormatter.string(qty.raw, places: q))"
+                        }
+                        print("    first mismatch at u=\(m.ticker.updateId): book bid \(level(m.bookBid.price, m.bookBid.quantity)), "
+                              + "ask \(level(m.bookAsk.price, m.bookAsk.quantity)); bookTicker bid \(level(m.ticker.bidPrice, m.ticker.bidQuantity)), "
+                              + "ask \(level(m.ticker.askPrice, m.ticker.askQuantity))")
                     }
                 }
             }
