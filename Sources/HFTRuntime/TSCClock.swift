@@ -155,6 +155,12 @@ public struct TSCClock: Sendable, BitwiseCopyable, CustomStringConvertible {
     /// The process-wide clock, calibrated (50 ms) on first use. Stages should copy it once.
     public static let shared: TSCClock = calibrate()
 
+    /// A one-line start-up report: the active source, the measured rate and the evidence,
+    /// e.g. `tsc 2.995 GHz (invariant); cpuid invariant false, constant_tsc true, …`.
+    public func report(support: TSCSupport = .detect()) -> String {
+        "\(description); \(support.description)"
+    }
+
     /// Which source is active and the measured rate, e.g. `tsc 2.995 GHz (invariant)`.
     public var description: String {
         switch source {

@@ -89,5 +89,7 @@ struct TSCClockTests {
     @Test func reportNamesSourceAndRate() {
         let clock = TSCClock(ticksPerSecond: 2_995_000_000, baseTicks: 0, baseNanos: 0)
         #expect(clock.description == "tsc 2.995 GHz (invariant)")
+        let support = TSCSupport(hasTSC: true, cpuidInvariant: false, constantTSC: true, nonstopTSC: true, clocksource: "kvm-clock")
+        #expect(clock.report(support: support) == "tsc 2.995 GHz (invariant); cpuid invariant false, constant_tsc true, nonstop_tsc true, clocksource kvm-clock")
     }
 }
