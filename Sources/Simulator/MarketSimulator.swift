@@ -156,6 +156,11 @@ public final class MarketSimulator: @unchecked Sendable {
         state.withLock { s in s.subscriptions.values.filter { $0.isMarketData && !$0.streams.isEmpty }.count }
     }
 
+    /// Number of open user-data stream connections (`/ws/<listenKey>`).
+    public var userDataSubscriberCount: Int {
+        state.withLock { s in s.subscriptions.values.filter { if case .userData = $0.kind { return true }; return false }.count }
+    }
+
     /// The REST depth snapshot body of `symbol` now (as `/fapi/v1/depth` would answer); nil while stale.
     public func depthSnapshot(symbol: String, limit: Int = 1000) -> String? {
         let futures = venue == .binanceUsdm

@@ -41,8 +41,13 @@ struct SimulatedOrder: Sendable {
         }
     }
 
-    func price(_ raw: Int64) -> String { DecimalFormatter.string(raw, places: spec.priceScale.places) }
-    func quantity(_ raw: Int64) -> String { DecimalFormatter.string(raw, places: spec.quantityScale.places) }
+    /// Decimals at the instrument's scale with all its fraction digits (`"100.0"`, `"3.000"`), as Binance prints them.
+    func price(_ raw: Int64) -> String {
+        DecimalFormatter.string(raw, places: spec.priceScale.places, minFractionDigits: spec.priceScale.places)
+    }
+    func quantity(_ raw: Int64) -> String {
+        DecimalFormatter.string(raw, places: spec.quantityScale.places, minFractionDigits: spec.quantityScale.places)
+    }
 
     /// Average fill price at the price scale (0 before a fill).
     var averagePrice: String {

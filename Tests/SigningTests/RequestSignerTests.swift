@@ -2,14 +2,16 @@ import Testing
 import Signing
 
 @Suite struct RequestSignerTests {
-    /// Binance "SIGNED (TRADE, USER_DATA AND MARGIN) Endpoint security", HMAC example 1 (query string).
+    /// Binance API docs, "SIGNED Endpoint Examples for POST /api/v3/order", example 1 (query string):
+    /// the published signature (binance-official-api-docs `rest-api.md`; `openssl dgst -sha256 -hmac`
+    /// prints the same value).
     @Test func binancePublishedHMACExample() {
         let secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
         let query = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
         #expect(RequestSigner.hmacSHA256Hex(secret: secret, message: query)
-                == "c8db56825ae71d6d79447849e617115f4a920fa2acdcadb33eb9ad3ce8ee36d2")
+                == "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71")
         #expect(RequestSigner.hmacSHA256Hex(secret: secret, message: query + "0")
-                != "c8db56825ae71d6d79447849e617115f4a920fa2acdcadb33eb9ad3ce8ee36d2")
+                != "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71")
     }
 
     /// RFC 4231 test case 2 (key "Jefe").
