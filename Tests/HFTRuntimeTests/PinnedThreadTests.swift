@@ -48,6 +48,14 @@ actor ProbeStage: Agent {
     }
 }
 
+/// A probe stage on a started thread (left running: exit tests end the process), or nil.
+func startedProbeStage(name: String) -> ProbeStage? {
+    guard let thread = try? PinnedThread(name: name, core: testCore(), idle: .backoff()) else { return nil }
+    let stage = ProbeStage(on: thread)
+    guard (try? thread.attach(stage)) != nil, (try? thread.start()) != nil else { return nil }
+    return stage
+}
+
 /// The standard entry, from a synchronous context (it is unavailable in async ones).
 func enterWithStandardAssumeIsolated(_ stage: ProbeStage) {
     stage.assumeIsolated { $0.pokes += 1 }
@@ -191,11 +199,10 @@ struct PinnedThreadTests {
     }
 
     @Test func enteringAnActorFromAnotherThreadTraps() async throws {
-        await #expect(processExitsWith: .failure) {
-            let thread = try PinnedThread(name: "t-trap", core: testCore(), idle: .backoff())
-            let stage = ProbeStage(on: thread)
-            try thread.attach(stage)
-            try thread.start()
+        // fatalError is `ud2` (SIGILL) on x86-64; a set-up failure would exit 3 instead, and a
+        // missing check would exit 0, so only the trap passes.
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            guard let stage = startedProbeStage(name: "t-trap") else { exit(3) }
             // Not the pinned thread: must trap, not run.
             stage.withPinnedIsolation { $0.pokes += 1 }
             exit(0)
@@ -203,11 +210,8 @@ struct PinnedThreadTests {
     }
 
     @Test func standardAssumeIsolatedFromAnotherThreadTraps() async throws {
-        await #expect(processExitsWith: .failure) {
-            let thread = try PinnedThread(name: "t-assume", core: testCore(), idle: .backoff())
-            let stage = ProbeStage(on: thread)
-            try thread.attach(stage)
-            try thread.start()
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            guard let stage = startedProbeStage(name: "t-assume") else { exit(3) }
             enterWithStandardAssumeIsolated(stage)
             exit(0)
         }
