@@ -95,8 +95,6 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
         assert(isCurrentThread, "not on the pinned thread of \(name)", file: file, line: line)
     }
 
-    // MARK: SerialExecutor / TaskExecutor
-
     /// Queues a job for the pinned thread. Takes a mutex; may allocate when the queue grows.
     ///
     /// After the thread has stopped, the enqueuing thread runs the queue itself, one job at a
@@ -143,8 +141,6 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     static func wrongThread(_ name: String) -> Never {
         fatalError("agent isolated to pinned thread '\(name)' entered from another thread (tid \(hft_gettid()))")
     }
-
-    // MARK: Pinned thread side
 
     /// Pending signal bits (`jobsPending`, `stopRequested`); one acquire load, no lock.
     @inlinable @inline(__always)
