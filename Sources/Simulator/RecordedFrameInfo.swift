@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MarketData
 
 /// What the simulator knows about one recorded frame, worked out once at load.
@@ -37,20 +40,19 @@ struct RecordedFrameInfo: Sendable {
             if let s = channel.symbolIndex, let i = instrumentOfSymbolIndex(s) { return RecordedFrameInfo(kind: .restSnapshot(instrument: i)) }
             return RecordedFrameInfo(kind: .other)
         }
-        let bytes = Array(frame)
-        if let topic = stringValue(after: "\"topic\":\"", in: bytes) {
+        if let topic = stringValue(after: "\"topic\":\"", in: frame) {
             return RecordedFrameInfo(kind: .market, topic: topic)
         }
-        if let stream = stringValue(after: "\"stream\":\"", in: bytes) {
+        if let stream = stringValue(after: "\"stream\":\"", in: frame) {
             var info = RecordedFrameInfo(kind: .market, stream: normalizeStream(stream))
-            let key = Array("\"data\":".utf8)
-            if let k = find(key, in: bytes), bytes.last == UInt8(ascii: "}") {
-                info.dataRange = (k + key.count)..<(bytes.count - 1)
+            let key = "\"data\":"
+            if let k = find(key, in: frame), frame.last == UInt8(ascii: "}") {
+                info.dataRange = (k + key.utf8.count)..<(frame.count - 1)
             }
             return info
         }
         // A raw (unwrapped) Binance payload: name the stream from "e" and "s".
-        if let event = stringValue(after: "\"e\":\"", in: bytes), let symbol = stringValue(after: "\"s\":\"", in: bytes) {
+        if let event = stringValue(after: "\"e\":\"", in: frame), let symbol = stringValue(after: "\"s\":\"", in: frame) {
             let suffix: String
             switch event {
             case "depthUpdate": suffix = "depth"
@@ -61,29 +63,40 @@ struct RecordedFrameInfo: Sendable {
             }
             return RecordedFrameInfo(kind: .market, stream: symbol.lowercased() + "@" + suffix)
         }
-        if find(Array("\"lastUpdateId\"".utf8), in: bytes) == nil, let symbol = stringValue(after: "\"s\":\"", in: bytes),
-           find(Array("\"u\":".utf8), in: bytes) != nil, find(Array("\"B\":".utf8), in: bytes) != nil {
+        if find("\"lastUpdateId\"", in: frame) == nil, let symbol = stringValue(after: "\"s\":\"", in: frame),
+           find("\"u\":", in: frame) != nil, find("\"B\":", in: frame) != nil {
             // Spot bookTicker payloads carry no "e".
             return RecordedFrameInfo(kind: .market, stream: symbol.lowercased() + "@bookticker")
         }
         return RecordedFrameInfo(kind: .other)
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard needle.count <= bytes.count else { return nil }
-        var i = 0
-        while i + needle.count <= bytes.count {
-            if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
-            i += 1
+    /// Offset of the first occurrence of `needle` in `bytes` (`memchr` for the first byte, then `memcmp`).
+    static func find(_ needle: String, in bytes: UnsafeRawBufferPointer) -> Int? {
+        var n = needle
+        return n.withUTF8 { k -> Int? in
+            guard let base = bytes.baseAddress, let kb = k.baseAddress, k.count > 0, k.count <= bytes.count else { return nil }
+            let last = bytes.count - k.count
+            var i = 0
+            while i <= last {
+                // SAFETY: memchr scans [base + i, base + last + 1); memcmp compares k.count bytes starting at most at base + last.
+                guard let hit = memchr(base + i, Int32(k[0]), last - i + 1) else { return nil }
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + at, kb, k.count) == 0 { return at }
+                i = at + 1
+            }
+            return nil
         }
-        return nil
     }
 
-    static func stringValue(after key: String, in bytes: [UInt8]) -> String? {
-        let k = Array(key.utf8)
-        guard let start = find(k, in: bytes) else { return nil }
-        let from = start + k.count
-        guard let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: bytes[from..<end], as: UTF8.self)
+    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { b in find(String(decoding: needle, as: UTF8.self), in: b) }
+    }
+
+    static func stringValue(after key: String, in bytes: UnsafeRawBufferPointer) -> String? {
+        guard let start = find(key, in: bytes) else { return nil }
+        let from = start + key.utf8.count
+        guard from <= bytes.count, let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[from..<end]), as: UTF8.self)
     }
 }
