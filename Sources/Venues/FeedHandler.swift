@@ -1,0 +1,154 @@
+import CSystemShims
+import HFTPrimitives
+import HFTRuntime
+import MarketData
+import Synchronization
+import Transport
+
+/// One venue market-data connection kept exact over the network:
+/// `WebSocketClient` (service thread) → `ByteRing` (back-pressure, never dropped) → `BookStage`
+/// (pinned thread, books) ← `SnapshotFetcher` (cold task, REST snapshots within the weight budget).
+///
+/// ```swift
+/// let feed = try FeedHandler(config: VenueFeedConfig(venue: .binanceUsdm, instruments: specs))
+/// try feed.start()
+/// feed.isStale(eth)                                   // any thread, one atomic load
+/// let top = await feed.stage.withFeed { $0.topLevels(eth, .buy, into: buf) }
+/// feed.stop()
+/// ```
+/// Lifecycle: `init` → `start` → `stop` (once; create a new handler to run again).
+public final class FeedHandler: @unchecked Sendable {
+    // SAFETY (@unchecked Sendable): `ring` is created in init and destroyed in deinit, after `stop`
+    // has joined every thread using it; the mutable lifecycle state is guarded by `lifecycle`.
+    public let config: VenueFeedConfig
+    public let stage: BookStage
+    public let status: FeedStatus
+    public let thread: PinnedThread
+    public let budget: RequestWeightBudget
+    let ring: ByteRing
+    let client: WebSocketClient<ByteRingMessageSink, MonotonicReceiveClock>
+    let http: HTTPClient?
+    let fetcher: SnapshotFetcher?
+    private let lifecycle = Mutex<(started: Bool, stopped: Bool, task: Task<Void, Never>?)>((false, false, nil))
+
+    /// Builds the pipeline (allocates the ring, the books and the clients; connects nothing).
+    /// - Throws: `unsupportedVenue`, `noInstruments`, `unsupportedDepth`, `invalidURL`, `thread`.
+    public init(config: VenueFeedConfig, idle: IdleStrategyConfig = .backoff()) throws(VenueConfigError) {
+        guard config.venue != .paper else { throw .unsupportedVenue(config.venue.name) }
+        guard !config.instruments.isEmpty else { throw .noInstruments }
+        let isBybit = config.venue == .bybitLinear || config.venue == .bybitSpot
+        if isBybit && !BybitURLs.supports(config.bybitDepth, venue: config.venue) { throw .unsupportedDepth(config.bybitDepth.rawValue) }
+        self.config = config
+        let status = FeedStatus(instrumentCount: config.instruments.count)
+        self.status = status
+        do {
+            thread = try PinnedThread(name: "hft-book-\(config.venue.name)", core: config.bookCore, idle: idle)
+        } catch {
+            throw .thread("\(error)")
+        }
+        ring = ByteRing(capacity: config.ringCapacity, maxRecordLength: config.maxMessageBytes)
+        stage = BookStage(venue: config.venue, instruments: config.instruments, reader: ring.reader, status: status, on: thread,
+                          bufferMessages: config.bufferMessages, bufferLevels: config.bufferLevels)
+        budget = RequestWeightBudget(limit: config.weightBudgetPerMinute, window: config.weightWindow)
+
+        let urlString = isBybit ? BybitURLs.publicStreamURL(config) : BinanceURLs.combinedStreamURL(config)
+        guard let url = TransportURL(urlString) else { throw .invalidURL(urlString) }
+        let wsConfig = WebSocketClientConfiguration(
+            url: url, subscribeMessages: isBybit ? BybitMessages.subscribe(config) : [],
+            heartbeatMessage: isBybit ? BybitMessages.ping : nil, heartbeatInterval: .seconds(20),
+            maxMessageBytes: config.maxMessageBytes, reconnect: config.reconnect, staleAfter: config.staleAfter,
+            maxConnectionLifetime: config.maxConnectionLifetime, allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
+            serviceCore: config.serviceCore, threadName: "hft-ws-\(config.venue.name)", jitterSeed: config.jitterSeed)
+        client = WebSocketClient(configuration: wsConfig, sink: ByteRingMessageSink(writer: ring.writer)) { event in
+            FeedHandler.observe(event, status: status)
+        }
+        if config.usesRESTSnapshots {
+            let http = HTTPClient(configuration: HTTPClientConfiguration(allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
+                                                                        threadName: "hft-rest-\(config.venue.name)"))
+            self.http = http
+            fetcher = try SnapshotFetcher(config: config, http: http, budget: budget, stage: stage)
+        } else {
+            http = nil
+            fetcher = nil
+        }
+    }
+
+    deinit { stop() }
+
+    /// Starts the Book stage's thread, the REST client and fetcher (Binance), then connects.
+    /// - Throws: `thread` or `transport` (everything started so far is stopped again).
+    public func start() throws(VenueConfigError) {
+        try lifecycle.withLock { (s) throws(VenueConfigError) in
+            precondition(!s.started, "a FeedHandler starts once")
+            s.started = true
+            do {
+                try thread.attach(stage)
+                try thread.start()
+            } catch {
+                throw .thread("\(error)")
+            }
+            do {
+                try http?.start()
+                if let fetcher { s.task = Task.detached { await fetcher.run() } }
+                try client.start()
+            } catch {
+                s.task?.cancel()
+                http?.stop()
+                thread.stop()
+                s.stopped = true
+                throw .transport("\(error)")
+            }
+        }
+    }
+
+    /// Stops the websocket client, the fetcher, the REST client and the Book stage's thread (in
+    /// that order, so nothing writes into the ring once its reader stops). Blocks; idempotent.
+    public func stop() {
+        lifecycle.withLock { s in
+            guard s.started, !s.stopped else { return }
+            s.stopped = true
+            client.stop()
+            s.task?.cancel()
+            http?.stop()
+            thread.stop()
+        }
+    }
+
+    /// Whether `instrument`'s book must not be trusted right now (any thread; one atomic load).
+    @inlinable
+    public func isStale(_ instrument: InstrumentId) -> Bool { status.isStale(instrument) }
+
+    /// Feed counters (see `FeedStatus`).
+    public var statistics: FeedStatistics { status.statistics }
+
+    /// The websocket client's counters (messages, reconnects, back-pressure pauses, …).
+    public var connection: WebSocketClientStatistics { client.counters.snapshot }
+
+    /// Connection events (service thread): a lost delivering connection makes every book stale at
+    /// once and tells the Book stage to reset them. Rollovers (`switched`) keep the books.
+    static func observe(_ event: ConnectionEvent, status: FeedStatus) {
+        // ORDERING (all below): relaxed for the service thread's own bookkeeping; the epoch bump is
+        // releasing so the Book stage that sees it also sees the stale flags stored before it.
+        switch event {
+        case .connecting(let c, let standby):
+            if !standby {
+                status.delivering.store(c, ordering: .relaxed)
+                status.deliveringOpened.store(false, ordering: .relaxed)
+            }
+        case .open(let c):
+            if c == status.delivering.load(ordering: .relaxed) { status.deliveringOpened.store(true, ordering: .relaxed) }
+        case .switched(_, let to):
+            status.delivering.store(to, ordering: .relaxed)
+            status.deliveringOpened.store(true, ordering: .relaxed)
+        case .closed(let c, let reason):
+            guard reason != .stopped, c == status.delivering.load(ordering: .relaxed),
+                  status.deliveringOpened.load(ordering: .relaxed) else { return }
+            status.deliveringOpened.store(false, ordering: .relaxed)
+            for i in 0..<status.instrumentCount { status.setStale(i, true) }
+            status.bump(status.disconnects)
+            status.epoch.add(1, ordering: .releasing)
+        case .reconnecting, .stale:
+            break
+        }
+    }
+}

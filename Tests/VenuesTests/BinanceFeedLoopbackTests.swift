@@ -1,0 +1,98 @@
+import CSystemShims
+import HFTPrimitives
+import MarketData
+import Simulator
+import Testing
+import Transport
+import Venues
+
+/// The Binance feed against `hft sim` on loopback, over ws and wss: connect, REST snapshot,
+/// bridge, live; forced disconnect → stale at once → reconnect → new snapshot → live; a gap
+/// injected by the server → stale → REST snapshot → live. After each phase the book equals the
+/// venue's bookTicker wherever their update ids meet (no mismatch).
+@Suite(.serialized)
+struct BinanceFeedLoopbackTests {
+    @Test(arguments: [(VenueId.binanceUsdm, false), (.binanceUsdm, true), (.binanceSpot, false), (.binanceSpot, true)])
+    func subscribeReceiveDisconnectReconnectResyncGap(venue: VenueId, tls: Bool) async throws {
+        let path = venue == .binanceUsdm ? Captures.usdm : Captures.spot
+        let sim = try makeSimulator(path, venue: venue, tls: tls)
+        defer { sim.stop() }
+        let feed = try makeFeed(sim, venue: venue, speed: venue == .binanceUsdm ? .ms0 : .ms100)
+        let eth = InstrumentId(raw: UInt32(feed.config.symbols.firstIndex(of: "ETHUSDT")!))
+        try feed.start()
+        defer { feed.stop() }
+        #expect(await waitUntil(10) { sim.marketSubscriberCount == 1 })
+        #expect(feed.isStale(eth))
+
+        // 1. Subscribe, buffer, REST snapshot, bridge, live.
+        #expect(await advance(sim, feed, frames: 4000))
+        #expect(await waitUntil(10) { !feed.isStale(eth) })
+        #expect(await advance(sim, feed, frames: 4000))
+        let first = await feed.stage.withFeed { $0.oracle(eth) }
+        #expect(first.checked > 10)
+        #expect(first.matched == first.checked, "first mismatch: \(String(describing: first.firstMismatch))")
+        var stats = feed.statistics
+        #expect(stats.initialSyncs == 1 && stats.snapshotsApplied >= 1 && stats.gaps == 0 && stats.parseErrors == 0)
+
+        // 2. Forced disconnect: stale at once, reconnect, resync from a new snapshot.
+        sim.inject(.disconnect)
+        #expect(await waitUntil(10) { feed.isStale(eth) })
+        #expect(await waitUntil(10) { feed.statistics.disconnects == 1 })
+        #expect(await waitUntil(10) { sim.marketSubscriberCount == 1 })
+        #expect(await advance(sim, feed, frames: 3000))
+        #expect(await waitUntil(10) { !feed.isStale(eth) })
+        #expect(await advance(sim, feed, frames: 3000))
+        let second = await feed.stage.withFeed { $0.oracle(eth) }
+        #expect(second.checked > first.checked + 10)
+        #expect(second.matched == second.checked, "first mismatch: \(String(describing: second.firstMismatch))")
+        stats = feed.statistics
+        #expect(stats.resyncs == 1 && stats.reconnectResets == 1)
+        #expect(feed.connection.reconnects >= 1)
+
+        // 3. A gap injected by the server: stale, REST snapshot, bridge, live again.
+        let applied = stats.snapshotsApplied
+        sim.inject(.gap(count: 3))
+        #expect(await advance(sim, feed, frames: 3000))
+        #expect(await waitUntil(10) { !feed.isStale(eth) && feed.statistics.snapshotsApplied > applied })
+        #expect(await advance(sim, feed, frames: 2000))
+        let third = await feed.stage.withFeed { $0.oracle(eth) }
+        stats = feed.statistics
+        #expect(stats.gaps == 1 && stats.resyncs == 2)
+        #expect(third.checked > second.checked + 10)
+        #expect(third.matched == third.checked, "first mismatch: \(String(describing: third.firstMismatch))")
+        #expect(stats.stalePeriods == 3 && stats.staleNanos.raw > 0)
+        let crossed = await feed.stage.withFeed { $0.syncCounters(eth).crossedBooks }
+        #expect(crossed == 0)
+        print("\(venue.name) \(tls ? "wss" : "ws"): oracle \(third.matched)/\(third.checked) matched; frames \(stats.frames), "
+            + "disconnects \(stats.disconnects), gaps \(stats.gaps), resyncs \(stats.resyncs), snapshots \(stats.snapshotsApplied)/"
+            + "\(stats.snapshotRequests) applied/requested, stale periods \(stats.stalePeriods) total \(Double(stats.staleNanos.raw) / 1e6) ms "
+            + "(max \(Double(stats.maxStaleNanos.raw) / 1e6) ms), back-pressure pauses \(feed.connection.backpressure)")
+    }
+
+    /// A spent request-weight budget delays the resync snapshot (the book stays stale meanwhile) instead of exceeding it.
+    @Test func weightBudgetDelaysSnapshots() async throws {
+        let sim = try makeSimulator(Captures.usdm, venue: .binanceUsdm, tls: false)
+        defer { sim.stop() }
+        let feed = try makeFeed(sim, venue: .binanceUsdm, speed: .ms0) { c in
+            c.weightBudgetPerMinute = 20   // one limit=1000 USD-M snapshot per window
+            c.weightWindow = .seconds(4)
+        }
+        let eth = InstrumentId(raw: 0)
+        try feed.start()
+        defer { feed.stop() }
+        #expect(await waitUntil(10) { sim.marketSubscriberCount == 1 })
+        #expect(await advance(sim, feed, frames: 3000))
+        #expect(await waitUntil(10) { !feed.isStale(eth) })
+        let t0 = hft_monotonic_ns()
+        sim.inject(.gap(count: 2))
+        #expect(await advance(sim, feed, frames: 500))
+        #expect(feed.isStale(eth))
+        #expect(await waitUntil(10) { !feed.isStale(eth) })
+        let waited = Double(hft_monotonic_ns() - t0) / 1e9
+        #expect(feed.statistics.weightDelays >= 1)
+        #expect(waited > 0.5)
+        #expect(feed.budget.totalBooked == 40)
+        let oracle = await feed.stage.withFeed { $0.oracle(eth) }
+        #expect(oracle.matched == oracle.checked)
+    }
+}
