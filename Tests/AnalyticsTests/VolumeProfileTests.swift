@@ -9,7 +9,7 @@ struct VolumeProfileTests {
     @Test func handWorkedValueAreaOneRowRule() {
         var p = profile()
         for (price, q) in [(10, 5), (11, 10), (12, 20), (13, 15), (14, 8), (15, 2)] as [(Int64, Int64)] {
-            p.add(price: price, quantity: q, time: 0)
+            p.addRefreshing(price: price, quantity: q, time: 0)
         }
         // 70 % of 60 = 42: POC 12 (20) → add 13 (15 > 10) = 35 → add 11 (10 > 8) = 45 ≥ 42.
         #expect(p.absoluteBin(p.pocSlot) == 12)
@@ -18,16 +18,16 @@ struct VolumeProfileTests {
 
     @Test func pocTieGoesToTheBinClosestToTheCentreThenTheLower() {
         var p = profile()
-        for price: Int64 in [10, 12, 14] { p.add(price: price, quantity: 5, time: 0) }
+        for price: Int64 in [10, 12, 14] { p.addRefreshing(price: price, quantity: 5, time: 0) }
         #expect(p.absoluteBin(p.pocSlot) == 12)
         var q = profile()
-        for price: Int64 in [10, 13] { q.add(price: price, quantity: 5, time: 0) }
+        for price: Int64 in [10, 13] { q.addRefreshing(price: price, quantity: 5, time: 0) }
         #expect(q.absoluteBin(q.pocSlot) == 10)
     }
 
     @Test func valueAreaTieAddsTheRowAbove() {
         var p = profile()
-        for (price, q) in [(9, 4), (10, 10), (11, 4)] as [(Int64, Int64)] { p.add(price: price, quantity: q, time: 0) }
+        for (price, q) in [(9, 4), (10, 10), (11, 4)] as [(Int64, Int64)] { p.addRefreshing(price: price, quantity: q, time: 0) }
         // 70 % of 18 = 12.6: POC 10, then above (4) vs below (4): above first → 14 ≥ 12.6.
         #expect(p.absoluteBin(p.valSlot) == 10 && p.absoluteBin(p.vahSlot) == 11)
     }
@@ -45,7 +45,7 @@ struct VolumeProfileTests {
             centre += Int64(rng.next() % 41) * 7 - 140
             let price = centre + Int64(rng.next() % 200) * 7 - 700
             let q = Int64(1 + rng.next() % (rng.next() % 10 == 0 ? 1000 : 20))
-            p.add(price: price, quantity: q, time: t)
+            p.addRefreshing(price: price, quantity: q, time: t)
             trades.append((t, price, q))
             var v: [Int64: Int64] = [:]
             for x in trades where x.t > t - 50_000 { v[ProfileReference.bin(x.price, 21), default: 0] += x.q }
@@ -54,8 +54,9 @@ struct VolumeProfileTests {
             #expect(p.absoluteBin(p.pocSlot) == r.poc)
             #expect(p.absoluteBin(p.valSlot) == r.val && p.absoluteBin(p.vahSlot) == r.vah)
             let mb = ProfileReference.bin(price, 21)
-            #expect(p.nearestNode(toBin: mb, high: true) == r.nearestNode(mb, high: true))
-            #expect(p.nearestNode(toBin: mb, high: false) == r.nearestNode(mb, high: false))
+            let nodes = p.nearestNodes(toBin: mb)
+            #expect(nodes.hvn == r.nearestNode(mb, high: true))
+            #expect(nodes.lvn == r.nearestNode(mb, high: false))
             if p.absoluteBin(p.pocSlot) != r.poc { break }
         }
         #expect(p.droppedVolume == 0)
@@ -66,7 +67,7 @@ struct VolumeProfileTests {
         var all: Int64 = 0
         for i in 0..<400 {
             let price = Int64(1000 + i / 2)
-            p.add(price: price, quantity: Int64(1 + i % 7), time: 0)
+            p.addRefreshing(price: price, quantity: Int64(1 + i % 7), time: 0)
             all += Int64(1 + i % 7)
             // Conservation: what is kept plus what was dropped is everything.
             #expect(p.total + p.droppedVolume == all)
@@ -80,15 +81,15 @@ struct VolumeProfileTests {
 
     @Test func rollingTradesExpireAndDroppedTradesAreNotSubtractedTwice() {
         var p = VolumeProfile(config: VolumeProfileConfig(binTicks: 1, binCount: 16, windowNanos: 1000, tradeCapacity: 8), tick: 1)
-        p.add(price: 100, quantity: 5, time: 0)
-        p.add(price: 130, quantity: 3, time: 10) // re-centres: bin 100 falls out and is dropped
+        p.addRefreshing(price: 100, quantity: 5, time: 0)
+        p.addRefreshing(price: 130, quantity: 3, time: 10) // re-centres: bin 100 falls out and is dropped
         #expect(p.droppedVolume == 5 && p.total == 3)
-        p.add(price: 101, quantity: 2, time: 20) // back down: 130 dropped
-        p.expire(now: 1005)
+        p.addRefreshing(price: 101, quantity: 2, time: 20) // back down: 130 dropped
+        p.expireRefreshing(now: 1005)
         #expect(p.total == 2)
-        p.expire(now: 1020)
+        p.expireRefreshing(now: 1020)
         #expect(p.total == 0 && !p.hasVolume)
-        for i in 0..<20 { p.add(price: 100, quantity: 1, time: 2000 + Int64(i)) }
+        for i in 0..<20 { p.addRefreshing(price: 100, quantity: 1, time: 2000 + Int64(i)) }
         #expect(p.total == 8 && p.capacityEvictions == 12)
     }
 }
@@ -103,5 +104,18 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension VolumeProfile {
+    /// `add` then `refresh`, as the engine does once per event.
+    mutating func addRefreshing(price: Int64, quantity: Int64, time: Int64) {
+        add(price: price, quantity: quantity, time: time)
+        refresh()
+    }
+
+    mutating func expireRefreshing(now: Int64) {
+        expire(now: now)
+        refresh()
     }
 }

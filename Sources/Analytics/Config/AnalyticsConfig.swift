@@ -35,6 +35,10 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
     /// `sessionLengthNanos` of exchange time, UTC-aligned for 1 day).
     public var sessionProfile = VolumeProfileConfig(binCount: 4096, windowNanos: 0, tradeCapacity: 1)
     public var sessionLengthNanos: Int64 = 86_400_000_000_000
+    /// Minimum clock time between recomputations of a profile's POC and value area (0 = on every
+    /// change). Trades are binned on every event either way; a positive interval bounds the
+    /// O(value-area width) work per event, at the cost of POC/VA/HVN/LVN lagging by at most it.
+    public var profileRefreshNanos: Int64 = 0
     /// Book events in the realized-volatility percentile window.
     public var rvPercentileWindow = 10_000
     /// The regime HMM, or nil for none (its states are part of the schema).
@@ -46,7 +50,7 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         case imbalanceLevels, ofiLevels, eventWindow, bookWindowNanos, bookWindowCapacity, ewmaHalfLifeEvents, tradeWindowNanos,
              tradeWindowCapacity, largeTradeWindow, largeTradePercentilePermille, largeTradeMinimumSamples, icebergRatioPermille,
              icebergMinimumExecuted, wallLevels, wallFactorPermille, wallPersistNanos, rollingProfile, sessionProfile,
-             sessionLengthNanos, rvPercentileWindow, hmm
+             sessionLengthNanos, profileRefreshNanos, rvPercentileWindow, hmm
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +76,7 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         rollingProfile = try v(.rollingProfile, d.rollingProfile)
         sessionProfile = try v(.sessionProfile, d.sessionProfile)
         sessionLengthNanos = try v(.sessionLengthNanos, d.sessionLengthNanos)
+        profileRefreshNanos = try v(.profileRefreshNanos, d.profileRefreshNanos)
         rvPercentileWindow = try v(.rvPercentileWindow, d.rvPercentileWindow)
         hmm = try c.decodeIfPresent(HMMParameters.self, forKey: .hmm)
     }
@@ -95,6 +100,7 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         try need(tradeWindowNanos > 0 && tradeWindowCapacity >= 1, "tradeWindowNanos", "window and capacity must be positive")
         try need(largeTradeWindow >= 1 && (0...1000).contains(largeTradePercentilePermille), "largeTradeWindow", "window ≥ 1, percentile 0...1000")
         try need(sessionLengthNanos > 0, "sessionLengthNanos", "> 0")
+        try need(profileRefreshNanos >= 0, "profileRefreshNanos", "≥ 0")
         try need(rvPercentileWindow >= 1, "rvPercentileWindow", "≥ 1")
         for (name, p) in [("rollingProfile", rollingProfile), ("sessionProfile", sessionProfile)] {
             try need(p.binCount >= 2 && p.binCount & (p.binCount - 1) == 0, name, "binCount must be a power of two ≥ 2")

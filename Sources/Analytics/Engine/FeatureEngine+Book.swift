@@ -33,7 +33,7 @@ extension FeatureEngine {
         spreadWindow.push(a &- b)
 
         if hasBook {
-            let r = cLog(Double(m2) / Double(mid2))
+            let r = m2 == mid2 ? 0 : cLog(Double(m2) / Double(mid2))
             pushReturn(r)
             pathWindow.push(m2 > mid2 ? m2 &- mid2 : mid2 &- m2)
         }
@@ -190,8 +190,9 @@ extension FeatureEngine {
         }
         o[L.imbalanceDepthWeighted] = wDen > 0 ? wNum / wDen : 0
 
-        o[L.returnEvents] = cLog(Double(mid2) / Double(midRing.first))
-        o[L.returnTime] = cLog(Double(mid2) / Double(timeBaseValid ? timeBaseMid2 : timeMids.first.value))
+        let eventBase = midRing.first, timeBase = timeBaseValid ? timeBaseMid2 : timeMids.first.value
+        o[L.returnEvents] = eventBase == mid2 ? 0 : cLog(Double(mid2) / Double(eventBase))
+        o[L.returnTime] = timeBase == mid2 ? 0 : cLog(Double(mid2) / Double(timeBase))
         o[L.rvEwma] = ewma.squareRoot()
         o[L.rvWindow] = rvSum
         let bv = Double.pi / 2 * bvSum

@@ -31,6 +31,7 @@ public struct FeatureEngine: ~Copyable {
     let sessionLength: Int64
     let tradeWindowSeconds: Double
     let tradeWindowNanos: Int64
+    let profileRefreshNanos: Int64
     let priceUnit: Double
     let quantityUnit: Double
     let imbalanceLevels: Int
@@ -150,6 +151,7 @@ public struct FeatureEngine: ~Copyable {
         self.sessionLength = config.sessionLengthNanos
         self.tradeWindowSeconds = Double(config.tradeWindowNanos) / 1e9
         self.tradeWindowNanos = config.tradeWindowNanos
+        self.profileRefreshNanos = config.profileRefreshNanos
         self.priceUnit = Double(instrument.priceScale.multiplier)
         self.quantityUnit = Double(instrument.quantityScale.multiplier)
         self.imbalanceLevels = config.imbalanceLevels

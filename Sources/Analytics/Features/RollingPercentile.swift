@@ -1,11 +1,13 @@
 /// The percentile rank of the latest non-negative `Double` sample among the last `window`
-/// samples (itself included), on 1/16-octave bins taken from the IEEE-754 bit pattern (top 16 bits:
-/// exponent and 4 mantissa bits), so the bins are exact and monotone:
-/// `rank = (count below the sample's bin + ½ · count in its bin) / n`.
+/// samples (itself included), on 1/16-octave bins taken from the IEEE-754 bit pattern (exponent
+/// and 4 mantissa bits) over [2⁻⁶⁴, 1) — smaller values share bin 0, larger ones the last bin — so
+/// the bins are exact and monotone: `rank = (count below the sample's bin + ½ · count in its bin) / n`.
 ///
-/// - Complexity: O(log 32768) per sample; never allocates after `init`.
+/// - Complexity: O(log 1024) per sample over a 4 KB tree; never allocates after `init`.
 struct RollingPercentile: ~Copyable {
-    static let bins = 32_768
+    static let bins = 1024
+    /// Top 16 bits of the bit pattern of 2⁻⁶⁴ (exponent 1023 − 64, mantissa 0).
+    static let lowestKey = (1023 - 64) << 4
     private var counts: FenwickCounts
     private var ring: UnsafeRing<Int32>
 
@@ -18,7 +20,8 @@ struct RollingPercentile: ~Copyable {
     @inline(__always)
     static func bin(_ v: Double) -> Int {
         guard v > 0 else { return 0 }
-        return Int(truncatingIfNeeded: v.bitPattern >> 48) & (bins - 1)
+        let key = Int(truncatingIfNeeded: v.bitPattern >> 48) &- lowestKey
+        return key < 0 ? 0 : min(key, bins &- 1)
     }
 
     /// Adds `v` and returns its percentile rank in [0, 1].

@@ -59,6 +59,15 @@ struct VolumeProfile: ~Copyable {
     private(set) var valSlot: Int
     private(set) var vahSlot: Int
 
+    /// The bins changed since the derived fields were last computed (`refresh()`).
+    private(set) var dirty = false
+    private var lastRefresh: Int64 = .min
+    /// Bumped on every change of the bins (node queries are cached against it).
+    private(set) var mutations: UInt64 = 0
+    private var cachedNodeKey: (version: UInt64, bin: Int64) = (.max, 0)
+    private var cachedHVN: Int64? = nil
+    private var cachedLVN: Int64? = nil
+
     /// Volume dropped because it fell outside the bin ring after a re-centre.
     private(set) var droppedVolume: Int64
     /// Times the ring was re-centred.
@@ -131,6 +140,9 @@ struct VolumeProfile: ~Copyable {
             smoothed[s] = 0
         }
         volumes.rebuild()
+        mutations &+= 1
+        dirty = false
+        lastRefresh = .min
         trades.removeAll()
         total = 0
         anchored = false
@@ -159,15 +171,27 @@ struct VolumeProfile: ~Copyable {
         }
         addToSlot(Int(b &- baseBin), quantity)
         if isRolling { trades.append(ProfileTrade(time: time, bin: b, quantity: quantity)) }
-        recomputeDerived()
+        dirty = true
     }
 
     /// Expires trades at or before `now − window` (rolling profiles only); true when anything changed.
     @discardableResult
     mutating func expire(now: Int64) -> Bool {
         guard isRolling, expireTrades(now: now) else { return false }
-        recomputeDerived()
+        dirty = true
         return true
+    }
+
+    /// Recomputes the occupied range, POC and value area if the bins changed since the last
+    /// recomputation and at least `interval` ns of clock have passed since it (0 = every change).
+    /// Call once per event after all `add`/`expire` calls, before reading the derived fields.
+    @inline(__always)
+    mutating func refresh(now: Int64 = 0, interval: Int64 = 0) {
+        if dirty, interval == 0 || lastRefresh == .min || now &- lastRefresh >= interval {
+            dirty = false
+            lastRefresh = now
+            recomputeDerived()
+        }
     }
 
     @inline(__always) @discardableResult
@@ -190,6 +214,7 @@ struct VolumeProfile: ~Copyable {
 
     @inline(__always)
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
+        mutations &+= 1
         volumes.set(s, volumes[s] &+ delta)
         total &+= delta
         if kernelRadius >= 0 {
@@ -231,6 +256,7 @@ struct VolumeProfile: ~Copyable {
         total &-= dropped
         droppedVolume &+= dropped
         recentres &+= 1
+        mutations &+= 1
         rebuildSmoothed()
         if isRolling {
             for i in 0..<trades.count {
@@ -279,8 +305,10 @@ struct VolumeProfile: ~Copyable {
         var lo = pocSlot
         var hi = pocSlot
         var area = volumes[pocSlot]
-        let target = Int128(valueAreaBasisPoints) * Int128(total)
-        while Int128(area) * 10_000 < target {
+        // The smallest area with area · 10 000 ≥ bp · total, exactly: ⌈bp · total / 10 000⌉.
+        let product = Int128(valueAreaBasisPoints) * Int128(total)
+        let needed = Int64((product + 9_999) / 10_000)
+        while area < needed {
             let above: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
             let below: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
             if above < 0, below < 0 { break }
@@ -296,15 +324,34 @@ struct VolumeProfile: ~Copyable {
         vahSlot = hi
     }
 
-    /// The absolute bin of the HVN (`high == true`) or LVN nearest to absolute bin `bin`, searching
-    /// `maxNodeScanBins` on each side (the lower one first on equal distance); nil when none.
+    /// The nearest HVN and LVN to absolute bin `bin` (see `nearestNode`), cached until the bins or
+    /// `bin` change: a book event that keeps the mid in its bin costs a comparison. Nodes use the
+    /// live bins (they are not throttled by `refresh(now:interval:)`).
     @inline(__always)
-    func nearestNode(toBin bin: Int64, high: Bool) -> Int64? {
-        guard kernelRadius >= 0, hasVolume else { return nil }
+    mutating func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
+        if cachedNodeKey.version != mutations || cachedNodeKey.bin != bin {
+            if kernelRadius >= 0, total > 0 {
+                let lo = volumes.first(atLeast: 1, from: 0), hi = volumes.last(atLeast: 1, upTo: binCount &- 1)
+                cachedHVN = nearestNode(toBin: bin, high: true, lo: lo, hi: hi)
+                cachedLVN = nearestNode(toBin: bin, high: false, lo: lo, hi: hi)
+            } else {
+                cachedHVN = nil
+                cachedLVN = nil
+            }
+            cachedNodeKey = (mutations, bin)
+        }
+        return (cachedHVN, cachedLVN)
+    }
+
+    /// The absolute bin of the HVN (`high == true`) or LVN nearest to absolute bin `bin` within the
+    /// occupied slots `lo...hi`, searching `maxNodeScanBins` on each side (the lower one first on
+    /// equal distance); nil when none.
+    @inline(__always)
+    func nearestNode(toBin bin: Int64, high: Bool, lo loSlot: Int, hi hiSlot: Int) -> Int64? {
         let p = bin &- baseBin
-        let lo = Int64(minSlot), hi = Int64(maxSlot), scan = Int64(maxNodeScanBins)
+        let lo = Int64(loSlot), hi = Int64(hiSlot), scan = Int64(maxNodeScanBins)
         guard p >= lo &- scan, p <= hi &+ scan else { return nil }
-        let width = Int128(maxSlot &- minSlot &+ 1)
+        let width = Int128(hiSlot &- loSlot &+ 1)
         let threshold = Int128(high ? hvnFactorPermille : lvnFactorPermille) * Int128(total) * Int128(kernelMass)
         var d: Int64 = 0
         while d <= scan {
@@ -323,8 +370,7 @@ struct VolumeProfile: ~Copyable {
         let v = smoothed[s]
         let l: Int64 = s > 0 ? smoothed[s &- 1] : 0
         let r: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
-        let scaled = Int128(v) * width * 1000
-        if high { return v > l && v >= r && scaled >= threshold }
-        return v < l && v <= r && scaled <= threshold
+        if high { return v > l && v >= r && Int128(v) * width * 1000 >= threshold }
+        return v < l && v <= r && Int128(v) * width * 1000 <= threshold
     }
 }

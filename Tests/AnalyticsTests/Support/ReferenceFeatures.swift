@@ -268,6 +268,15 @@ final class ReferenceFeatures {
     private var passiveLo = 0
     private var profileLo = 0
     private var cvdTotal: Int64 = 0
+    private var profileRefreshed: Int64 = .min
+    private var liveKey: (Int, Int, Int64) = (-1, -1, 0)
+    private var liveProfile: ProfileReference?
+    private var sessionRefreshed: Int64 = .min
+    private var sessionDirty = false
+
+    private func due(_ last: Int64) -> Bool {
+        c.profileRefreshNanos == 0 || last == .min || clock - last >= c.profileRefreshNanos
+    }
 
     private func writeCommon() {
         let L = layout
@@ -343,8 +352,18 @@ final class ReferenceFeatures {
         while profileLo < trades.count, trades[profileLo].time <= t - c.rollingProfile.windowNanos { profileLo += 1 }
         let lo = profileLo
         let key = (lo, trades.count, Int64(0))
-        if key != profileKey {
+        var v: [Int64: Int64] = [:]
+        if key != liveKey {
+            liveKey = key
+            let width = c.rollingProfile.binTicks * spec.tick
+            for x in trades[lo...] { v[ProfileReference.bin(x.price, width), default: 0] += x.qty }
+            liveProfile = ProfileReference(volume: v, config: c.rollingProfile, tick: spec.tick)
+        }
+        // POC/VA are recomputed when the window's trades changed and the refresh interval allows;
+        // HVN/LVN always use the live window.
+        if key != profileKey, due(profileRefreshed) {
             profileKey = key
+            profileRefreshed = t
             var v: [Int64: Int64] = [:]
             let width = c.rollingProfile.binTicks * spec.tick
             for x in trades[lo...] { v[ProfileReference.bin(x.price, width), default: 0] += x.qty }
@@ -354,6 +373,8 @@ final class ReferenceFeatures {
         if sIdx != sessionIndex {
             sessionIndex = sIdx
             sessionVolume = [:]
+            session = nil
+            sessionRefreshed = .min
             // The session starts with the first trade stamped inside it (possibly this event's).
             sessionCounted = trades.count
             while sessionCounted > 0, trades[sessionCounted - 1].time / c.sessionLengthNanos == sIdx { sessionCounted -= 1 }
@@ -362,9 +383,13 @@ final class ReferenceFeatures {
             let width = c.sessionProfile.binTicks * spec.tick
             for x in trades[sessionCounted...] { sessionVolume[ProfileReference.bin(x.price, width), default: 0] += x.qty }
             sessionCounted = trades.count
+            sessionDirty = true
+        }
+        if sessionDirty, due(sessionRefreshed) {
+            sessionDirty = false
+            sessionRefreshed = t
             session = ProfileReference(volume: sessionVolume, config: c.sessionProfile, tick: spec.tick)
         }
-        if sessionVolume.isEmpty { session = nil }
         let tk = Double(spec.tick)
         if hasBook, let p = profile, p.hasVolume {
             let w = Double(p.binWidth)
@@ -373,8 +398,8 @@ final class ReferenceFeatures {
             vec[L.vpValDistance] = (m - Double(p.val) * w) / tk
             let mb = p.bin(m2 / 2)
             vec[L.vpInValueArea] = mb >= p.val && mb <= p.vah ? 1 : 0
-            vec[L.vpHvnDistance] = p.nearestNode(mb, high: true).map { (m - Double($0) * w) / tk } ?? 0
-            vec[L.vpLvnDistance] = p.nearestNode(mb, high: false).map { (m - Double($0) * w) / tk } ?? 0
+            vec[L.vpHvnDistance] = liveProfile?.nearestNode(mb, high: true).map { (m - Double($0) * w) / tk } ?? 0
+            vec[L.vpLvnDistance] = liveProfile?.nearestNode(mb, high: false).map { (m - Double($0) * w) / tk } ?? 0
         } else {
             for i in [L.vpPocDistance, L.vpVahDistance, L.vpValDistance, L.vpInValueArea, L.vpHvnDistance, L.vpLvnDistance] { vec[i] = 0 }
         }

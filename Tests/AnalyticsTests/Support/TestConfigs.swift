@@ -24,6 +24,8 @@ enum TestConfigs {
         // Sessions of 2 minutes so that the session reset is exercised.
         c.sessionLengthNanos = 120_000_000_000
         c.rvPercentileWindow = 500
+        // Profiles recompute POC/VA at most every 100 ms (the throttled path is what production uses).
+        c.profileRefreshNanos = 100_000_000
         c.hmm = try HMMParameters(observations: ["return_events", "spread_ticks"], stepNanos: 500_000_000,
                                   startProbabilities: [0.5, 0.5], transitions: [[0.95, 0.05], [0.1, 0.9]],
                                   means: [[0, 1], [0, 3]], variances: [[1e-8, 0.25], [1e-7, 4]])
