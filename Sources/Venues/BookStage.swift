@@ -66,6 +66,7 @@ public actor BookStage: Agent {
                 checkConnection()
             }
             let result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
+            status.receiveToBook.record(hft_monotonic_ns() &- record.receiveTime.raw)
             status.bump(status.frames)
             handle(result)
         }

@@ -1,4 +1,5 @@
 import HFTPrimitives
+import HFTTelemetry
 import Synchronization
 
 /// State a feed shares across threads: per-instrument stale flags (read by anyone), snapshot
@@ -44,6 +45,9 @@ public final class FeedStatus: @unchecked Sendable {
     public let weightDelays = Atomic<Int>(0)
     /// Frames that failed to parse (dropped without touching a book).
     public let parseErrors = Atomic<Int>(0)
+    /// Per frame: from the websocket client's receive time (last fragment read) to the frame
+    /// applied by the Book stage (ring hop + parse + sync + book), monotonic ns.
+    public let receiveToBook = LatencyHistogram()
 
     init(instrumentCount: Int) {
         self.instrumentCount = instrumentCount

@@ -96,3 +96,54 @@ struct BinanceFeedLoopbackTests {
         #expect(oracle.matched == oracle.checked)
     }
 }
+
+/// Throughput of the whole USD-M capture served as fast as the feed reads, and the per-frame
+/// receive → book latency at a paced rate (loopback ws; both ends share this 2-core machine).
+@Suite(.serialized)
+struct FeedThroughputTests {
+    @Test func wholeCaptureAsFastAsRead() async throws {
+        let sim = try MarketSimulator(configuration: SimulatorConfiguration(recordingPaths: [Captures.usdm], venue: .binanceUsdm))
+        try sim.start()
+        defer { sim.stop() }
+        let feed = try makeFeed(sim, venue: .binanceUsdm, speed: .ms0)
+        let eth = InstrumentId(raw: 0)
+        let t0 = hft_monotonic_ns()
+        try feed.start()
+        defer { feed.stop() }
+        #expect(await waitUntil(120) { sim.isFinished })
+        #expect(await waitUntil(30) { feed.statistics.frames == Int(feed.connection.messages) && feed.statistics.frames >= sim.recording.count - 1 })
+        let seconds = Double(hft_monotonic_ns() - t0) / 1e9
+        let stats = feed.statistics
+        let oracle = await feed.stage.withFeed { $0.oracle(eth) }
+        #expect(oracle.checked > 300)
+        #expect(oracle.matched == oracle.checked)
+        #expect(stats.gaps == 0 && stats.parseErrors == 0)
+        #expect(stats.frames == sim.recording.count - 1)
+        let h = feed.status.receiveToBook.snapshot()
+        let p = h.valuesAtPercentiles([50, 99, 99.9])
+        print("binance-usdm ws whole capture: \(stats.frames) frames in \(String(format: "%.2f", seconds)) s = "
+            + "\(Int(Double(stats.frames) / seconds)) frames/s; receive→book p50 \(p[0]) ns, p99 \(p[1]) ns, p99.9 \(p[2]) ns, "
+            + "max \(h.max) ns; oracle \(oracle.matched)/\(oracle.checked); back-pressure pauses \(feed.connection.backpressure)")
+    }
+}
+
+extension FeedThroughputTests {
+    /// Receive → book latency when the feed keeps up: the first 60 s of the capture at 20× speed.
+    @Test func pacedLatency() async throws {
+        let sim = try MarketSimulator(configuration: SimulatorConfiguration(recordingPaths: [Captures.usdm], venue: .binanceUsdm,
+                                                                            pacing: .recorded(speed: 20)))
+        try sim.start()
+        defer { sim.stop() }
+        let feed = try makeFeed(sim, venue: .binanceUsdm, speed: .ms0)
+        try feed.start()
+        defer { feed.stop() }
+        try await Task.sleep(for: .seconds(3))
+        feed.status.receiveToBook.reset()
+        try await Task.sleep(for: .seconds(3))
+        let h = feed.status.receiveToBook.snapshot()
+        let p = h.valuesAtPercentiles([50, 99, 99.9])
+        #expect(h.count > 1000)
+        #expect(feed.statistics.gaps == 0)
+        print("binance-usdm ws paced 20x: \(h.count) frames in 3 s; receive→book p50 \(p[0]) ns, p99 \(p[1]) ns, p99.9 \(p[2]) ns, max \(h.max) ns")
+    }
+}
