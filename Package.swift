@@ -21,6 +21,13 @@ let package = Package(
         .library(name: "HFTPrimitives", targets: ["HFTPrimitives"]),
         .library(name: "HFTRuntime", targets: ["HFTRuntime"]),
         .library(name: "HFTTelemetry", targets: ["HFTTelemetry"]),
+        // Strategy plugins (dlopen'ed by the engine's StrategyHost) and the loader tests' deliberately wrong plugins.
+        .library(name: "RegimeScalper", type: .dynamic, targets: ["RegimeScalper"]),
+        .library(name: "TouchQuoter", type: .dynamic, targets: ["TouchQuoter"]),
+        .library(name: "FaultyMissingEntry", type: .dynamic, targets: ["FaultyMissingEntry"]),
+        .library(name: "FaultyABIVersion", type: .dynamic, targets: ["FaultyABIVersion"]),
+        .library(name: "FaultyToolchain", type: .dynamic, targets: ["FaultyToolchain"]),
+        .library(name: "FaultySchema", type: .dynamic, targets: ["FaultySchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
@@ -82,15 +89,27 @@ let package = Package(
 
         .target(
             name: "Venues",
-            dependencies: ["Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "HFTTelemetry", "CSystemShims"],
+            dependencies: ["Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "HFTTelemetry", "CSystemShims", "Execution", "Signing"],
             swiftSettings: strict
         ),
 
         .target(
             name: "Engine",
-            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry"],
+            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "StrategyABI", "Analytics", "Inference", "Execution", "MarketData"],
             swiftSettings: strict
         ),
+
+        // MARK: Strategy plugins
+        .target(name: "StrategyABI", cSettings: strictC),
+        .target(name: "RegimeScalperCore", dependencies: ["StrategyABI", "Analytics", "HFTPrimitives"],
+                path: "Strategies/RegimeScalper/Core", swiftSettings: strict),
+        .target(name: "RegimeScalper", dependencies: ["RegimeScalperCore", "StrategyABI"],
+                path: "Strategies/RegimeScalper/Plugin", swiftSettings: strict),
+        .target(name: "TouchQuoter", dependencies: ["StrategyABI"], path: "Strategies/Examples/TouchQuoter", cSettings: strictC),
+        .target(name: "FaultyMissingEntry", dependencies: ["StrategyABI"], path: "Strategies/Examples/Faulty/MissingEntry", cSettings: strictC),
+        .target(name: "FaultyABIVersion", dependencies: ["StrategyABI"], path: "Strategies/Examples/Faulty/ABIVersion", cSettings: strictC),
+        .target(name: "FaultyToolchain", dependencies: ["StrategyABI"], path: "Strategies/Examples/Faulty/Toolchain", cSettings: strictC),
+        .target(name: "FaultySchema", dependencies: ["StrategyABI"], path: "Strategies/Examples/Faulty/Schema", cSettings: strictC),
 
         // MARK: Executable
         .executableTarget(
@@ -112,14 +131,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims"], swiftSettings: strict),
+        .testTarget(
+            name: "StrategyPluginTests",
+            dependencies: ["Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "Execution", "MarketData", "HFTTelemetry", "HFTPrimitives"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "HFTPrimitives"], swiftSettings: strict),
+        // Test-only paper-trading process that ExecutionTests/PaperCrashTests kills with SIGKILL.
+        .executableTarget(name: "PaperCrashChild", dependencies: ["Execution", "MarketData", "HFTPrimitives"],
+                          path: "Tests/PaperCrashChild", swiftSettings: strict),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(
             name: "VenuesTests",
-            dependencies: ["Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims"],
+            dependencies: ["Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims", "Execution", "Signing"],
             swiftSettings: strict
         ),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
@@ -175,6 +202,12 @@ let package = Package(
             path: "Benchmarks/InferenceBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StrategyBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "HFTPrimitives"],
+            path: "Benchmarks/StrategyBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // C11 peer of HFTRuntime's Ring (same slot layout) and the cache-line ping-pong floor; benchmark-only.
         .target(name: "CRing", path: "Benchmarks/CRing", cSettings: strictC),
         .executableTarget(
@@ -193,6 +226,12 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
             path: "Benchmarks/ExecutorBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "RiskBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Execution", "HFTPrimitives"],
+            path: "Benchmarks/RiskBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -1,0 +1,1 @@
+/// Loader-test fixture (no public declarations).
