@@ -95,6 +95,7 @@ extension MarketSimulator {
                 if action == .status { return .success((order, [])) }
                 guard order.isOpen else { return .failure(.unknownOrder) }
                 var events: [OutgoingMessage] = []
+                // SAFETY: `instrument` came from `instruments.firstIndex` (< count).
                 _ = s.venues[instrument].cancel(ClientOrderId(raw: UInt64(key)), side: order.side, now: s.venueNow)
                 s.processRequests(instrument: instrument)
                 s.drainReports(instrument: instrument, eventMillis: now, into: &events)
@@ -151,6 +152,7 @@ extension MarketSimulator {
             s.clientOrderIds[clientId] = orderId
             let intent = Intent(instrument: InstrumentId(raw: UInt32(i)), strategy: StrategyId(raw: 0), side: side, kind: kind,
                                 timeInForce: tif, price: price, quantity: Quantity(raw: q))
+            // SAFETY: `i` came from `instruments.firstIndex` (< count).
             guard s.venues[i].submit(Order(intent: intent, clientOrderId: ClientOrderId(raw: UInt64(orderId))), now: s.venueNow) == .accepted else {
                 s.orders[orderId] = nil
                 return .failure(.orderRejected)
@@ -180,6 +182,7 @@ extension SimulatorState {
     mutating func processRequests(instrument i: Int) {
         let now = venueNow
         let v = venues
+        // SAFETY: callers pass an instrument index < instruments.count.
         feed.withBook(InstrumentId(raw: UInt32(i))) { synced in v[i].process(until: now, book: synced.book) }
     }
 }

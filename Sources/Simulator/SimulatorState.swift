@@ -46,6 +46,8 @@ struct SimulatorState: ~Copyable {
         self.venue = venue
         self.instruments = instruments
         self.feed = SimulatorState.makeFeed(venue: venue, instruments: instruments)
+        // SAFETY: one slot per instrument, initialized here, deinitialized and freed in `deinit`;
+        // every access indexes with an instrument index < instruments.count.
         self.venues = .allocate(capacity: instruments.count)
         for (i, entry) in instruments.enumerated() {
             (venues + i).initialize(to: PaperVenue(
@@ -102,6 +104,7 @@ struct SimulatorState: ~Copyable {
             if outcome == .applied || outcome == .snapshotApplied {
                 let now = venueNow
                 let v = venues
+                // SAFETY: i is a routed instrument id (< instruments.count).
                 feed.withBook(id) { synced in v[i].onBook(synced.book, now: now) }
             }
         case .trades(let count):
@@ -110,6 +113,7 @@ struct SimulatorState: ~Copyable {
                 let i = Int(trade.instrument.raw)
                 guard i < instruments.count else { continue }
                 touched = i
+                // SAFETY: i < instruments.count (checked above).
                 venues[i].onTrade(trade, now: venueNow)
             }
         default:
@@ -177,6 +181,7 @@ struct SimulatorState: ~Copyable {
     /// Moves the paper venue's reports for instrument `i` into order state and user-data events.
     mutating func drainReports(instrument i: Int, eventMillis: Int64, into events: inout [OutgoingMessage]) {
         var reports: [ExecutionReport] = []
+        // SAFETY: callers pass an instrument index < instruments.count.
         venues[i].drainReports(until: Nanos(raw: .max)) { reports.append($0) }
         for r in reports {
             let orderId = Int64(bitPattern: r.clientOrderId.raw)
