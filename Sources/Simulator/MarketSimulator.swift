@@ -127,6 +127,16 @@ public final class MarketSimulator: @unchecked Sendable {
         }
     }
 
+    /// Closes every websocket connection with a close frame after the frames already queued to it,
+    /// waiting up to `timeout` seconds for the clients to drain (a clean end of `hft sim`). Blocks.
+    public func closeAllConnections(timeout: Double = 5) {
+        guard let server else { return }
+        let ids = state.withLock { Array($0.subscriptions.keys) }
+        for id in ids { server.close(id, code: 1000) }
+        let deadline = SimulatorClock.monotonicNanos() + Int64(timeout * 1e9)
+        while server.openConnectionCount > 0 && SimulatorClock.monotonicNanos() < deadline { usleep(5_000) }
+    }
+
     /// Injects `fault` before the next frame (thread-safe; also `POST /sim/fault`).
     public func inject(_ fault: SimulatorFault) {
         control.withLock { $0.pendingFaults.append(fault) }
