@@ -3,6 +3,7 @@
 #include "CSimdjson.h"
 
 #include <simdjson.h>
+#include <cstdio>
 #include <string_view>
 
 struct hft_simdjson_parser {
@@ -12,8 +13,19 @@ struct hft_simdjson_parser {
 
 extern "C" size_t hft_simdjson_padding(void) { return simdjson::SIMDJSON_PADDING; }
 
+#define HFT_STRINGIFY2(x) #x
+#define HFT_STRINGIFY(x) HFT_STRINGIFY2(x)
+
+// Stage 1 runs the kernel chosen at run time (get_active_implementation); the On-Demand walk is
+// compiled into this file for SIMDJSON_BUILTIN_IMPLEMENTATION (-march=native). Note that
+// builtin_implementation()->name() would name the library's own build target, not this file's.
 extern "C" const char *hft_simdjson_implementation(void) {
-    return simdjson::builtin_implementation()->name().data();
+    static char name[96];
+    if (name[0] == 0) {
+        snprintf(name, sizeof name, "stage1 %s, ondemand %s", simdjson::get_active_implementation()->name().data(),
+                 HFT_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENTATION));
+    }
+    return name;
 }
 
 extern "C" hft_simdjson_parser *hft_simdjson_parser_create(size_t max_capacity) {

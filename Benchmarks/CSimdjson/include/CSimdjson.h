@@ -25,7 +25,7 @@ typedef struct hft_simdjson_parser hft_simdjson_parser;
 /// Bytes of readable padding simdjson requires after every input (SIMDJSON_PADDING).
 size_t hft_simdjson_padding(void);
 
-/// Name of the simdjson kernel compiled in for On-Demand (e.g. "haswell", "icelake").
+/// The simdjson kernels in use: stage 1 (chosen at run time) and the On-Demand walk (compiled in), e.g. "stage1 icelake, ondemand icelake".
 const char *hft_simdjson_implementation(void);
 
 /// A reusable On-Demand parser for documents up to `max_capacity` bytes (allocates once).
