@@ -3,11 +3,6 @@ import HFTPrimitives
 import MarketData
 import Transport
 
-/// The order requests of the Binance USD-M API the simulator implements.
-enum OrderAction: Sendable {
-    case place, cancel, status
-}
-
 extension MarketSimulator {
     /// `POST` (place), `DELETE` (cancel), `GET` (status) `/fapi/v1/order`; events go to user-data streams.
     func restOrderResponse(_ r: HTTPServerRequest) -> HTTPServerResponse {

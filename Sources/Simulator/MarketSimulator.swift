@@ -98,8 +98,11 @@ public final class MarketSimulator: @unchecked Sendable {
                 host: configuration.host, port: configuration.port, tls: tls, maxConnections: configuration.maxConnections,
                 sendQueueBytes: 8 << 20, maxFrameBytes: 4 << 20, maxMessageBytes: 1 << 20,
                 websocketRoutes: webSocketRoutes(), httpRoutes: httpRoutes(), threadName: "hft-sim-server"))
-            do throws(TransportError) { try server.start() } catch { throw .transport(error) }
             self.server = server
+            do throws(TransportError) { try server.start() } catch {
+                self.server = nil
+                throw .transport(error)
+            }
             self.tlsFiles = tls
             phase = 1
             let held = configuration.startHeld
@@ -240,14 +243,4 @@ public final class MarketSimulator: @unchecked Sendable {
         control.withLock { $0.finished = true }
         log("sim: end of recording after \(recording.count) frames; REST and orders stay available")
     }
-}
-
-/// Replay control shared between the replay thread and the API.
-struct ReplayControl: Sendable {
-    var stopRequested = false
-    var pendingFaults: [SimulatorFault] = []
-    var held = false
-    var stepBudget = 0
-    var position = 0
-    var finished = false
 }

@@ -2,34 +2,6 @@ import HFTPrimitives
 import MarketData
 import Transport
 
-/// How fast the simulator replays the recording.
-public enum SimulatorPacing: Sendable, Hashable {
-    /// Recorded receive-time gaps divided by `speed` (1 = real time, 10 = ten times faster).
-    case recorded(speed: Double)
-    /// As fast as the slowest subscribed client reads (a full send queue holds the replay).
-    case asFastAsClientsRead
-}
-
-/// How the simulator serves TLS.
-public enum SimulatorTLS: Sendable, Hashable {
-    /// Plain `ws://` and `http://`.
-    case none
-    /// `wss://` / `https://` with a self-signed certificate generated at start into `directory`.
-    case selfSigned(directory: String)
-    /// `wss://` / `https://` with the given files.
-    case files(TLSFiles)
-}
-
-/// An API key the simulator accepts, with its HMAC secret.
-public struct SimulatorCredential: Sendable, Hashable {
-    public var apiKey: String
-    public var secret: String
-    public init(apiKey: String, secret: String) {
-        self.apiKey = apiKey
-        self.secret = secret
-    }
-}
-
 /// Everything `MarketSimulator` needs, fixed at start.
 public struct SimulatorConfiguration: Sendable {
     /// The recording (files read back to back as one, any `RecordingFormat`).

@@ -3,14 +3,6 @@ import HFTPrimitives
 import MarketData
 import Transport
 
-/// A message to queue on one connection, in order.
-struct OutgoingMessage: Sendable {
-    var connection: ServerConnectionId
-    var bytes: [UInt8]
-    /// A recorded market frame (counts toward `disconnectAfterFrames`).
-    var isMarketFrame = false
-}
-
 /// Everything the simulator mutates, behind one mutex in `MarketSimulator`: the replayed book
 /// (the same `BookFeed` stage the engine uses), the paper matching per instrument, orders,
 /// subscriptions and the fault state. Cold path: allocates freely.
@@ -221,7 +213,8 @@ struct SimulatorState: ~Copyable {
         }
     }
 
-    /// The event on every user-data connection.
+    /// The event on every user-data connection (the simulator keeps one account: every accepted key
+    /// trades it and every listen key sees its events).
     func userEvents(_ text: String) -> [OutgoingMessage] {
         let bytes = Array(text.utf8)
         return subscriptions.compactMap { id, sub in

@@ -1,0 +1,7 @@
+/// How fast the simulator replays the recording.
+public enum SimulatorPacing: Sendable, Hashable {
+    /// Recorded receive-time gaps divided by `speed` (1 = real time, 10 = ten times faster).
+    case recorded(speed: Double)
+    /// As fast as the slowest subscribed client reads (a full send queue holds the replay).
+    case asFastAsClientsRead
+}
