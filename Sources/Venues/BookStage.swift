@@ -10,7 +10,8 @@ import MarketData
 /// requested from the feed's cold fetcher, which hands the body back with `deliverSnapshot` (a
 /// control-plane job on this thread); the sync bridges from the diffs buffered meanwhile. After a
 /// lost connection every book is reset to stale: Binance books wait for their first buffered diff
-/// and then request a snapshot; Bybit books wait for the snapshot the venue sends on resubscribe.
+/// and then request a snapshot; Bybit books wait for the snapshot the venue sends on resubscribe
+/// (after a Bybit gap the feed replaces the connection to get one).
 ///
 /// `doWork` is the hot path: per record one parse + sync + a few relaxed counter updates; no
 /// allocation, lock or `await`. Resetting a book after a disconnect allocates a fresh book (cold).
@@ -34,7 +35,6 @@ public actor BookStage: Agent {
     let everCurrent: UnsafeMutablePointer<Bool>
     let requestState: UnsafeMutablePointer<UInt8>
     var handledEpoch = 0
-    var lastChannel: UInt16 = UInt16.max
     /// Records drained per `doWork` call at most.
     let batch = 64
 
@@ -61,10 +61,7 @@ public actor BookStage: Agent {
     public func doWork() -> Int {
         checkConnection()
         return reader.consume(maxRecords: batch) { record in
-            if record.channel != lastChannel {
-                lastChannel = record.channel
-                checkConnection()
-            }
+            checkConnection()
             let result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
             status.receiveToBook.record(hft_monotonic_ns() &- record.receiveTime.raw)
             status.bump(status.frames)
@@ -116,6 +113,10 @@ public actor BookStage: Agent {
             if outcome == .needSnapshot { status.bump(status.gaps) }
             if usesRESTSnapshots {
                 if outcome.needsSnapshot || (outcome == .buffered && requestState[i] == 1) { request(i) }
+            } else if outcome.needsSnapshot && requestState[i] != 2 {
+                // Bybit: only a resubscription brings a snapshot; the feed replaces the connection.
+                requestState[i] = 2
+                status.requestSnapshot(i)
             }
             if feed.isStale(id) != lastStale[i] { publish(i) }
         case .parseFailure:
@@ -155,8 +156,8 @@ public actor BookStage: Agent {
     }
 
     /// Resets every book to stale if the delivering connection was lost since the last check.
-    /// Checked before each batch and whenever a record of a new connection arrives (that record
-    /// was published after the loss was recorded, so the check sees it).
+    /// Checked before each batch and before each record (one plain load on x86): a record of a new
+    /// connection is published after the loss was recorded, so the check before it sees the loss.
     @inline(__always)
     func checkConnection() {
         // ORDERING: acquiring pairs with the service thread's releasing bump after it marked books stale.

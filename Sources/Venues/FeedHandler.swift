@@ -26,10 +26,14 @@ public final class FeedHandler: @unchecked Sendable {
     public let thread: PinnedThread
     public let budget: RequestWeightBudget
     let ring: ByteRing
-    let client: WebSocketClient<ByteRingMessageSink, MonotonicReceiveClock>
+    typealias Client = WebSocketClient<ByteRingMessageSink, MonotonicReceiveClock>
+    /// The current websocket client; replaced (stopped, then a new one started) when a Bybit book
+    /// needs a fresh snapshot: Bybit sends one only on (re)subscription.
+    let clients: Mutex<(current: Client, retired: WebSocketClientStatistics?)>
+    let wsConfig: WebSocketClientConfiguration
     let http: HTTPClient?
     let fetcher: SnapshotFetcher?
-    private let lifecycle = Mutex<(started: Bool, stopped: Bool, task: Task<Void, Never>?)>((false, false, nil))
+    private let lifecycle = Mutex<(started: Bool, stopped: Bool, task: Task<Void, Never>?, resubscriber: Task<Void, Never>?)>((false, false, nil, nil))
 
     /// Builds the pipeline (allocates the ring, the books and the clients; connects nothing).
     /// - Throws: `unsupportedVenue`, `noInstruments`, `unsupportedDepth`, `invalidURL`, `thread`.
@@ -59,9 +63,8 @@ public final class FeedHandler: @unchecked Sendable {
             maxMessageBytes: config.maxMessageBytes, reconnect: config.reconnect, staleAfter: config.staleAfter,
             maxConnectionLifetime: config.maxConnectionLifetime, allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
             serviceCore: config.serviceCore, threadName: "hft-ws-\(config.venue.name)", jitterSeed: config.jitterSeed)
-        client = WebSocketClient(configuration: wsConfig, sink: ByteRingMessageSink(writer: ring.writer)) { event in
-            FeedHandler.observe(event, status: status)
-        }
+        self.wsConfig = wsConfig
+        clients = Mutex((FeedHandler.makeClient(wsConfig, ring.writer, status), nil))
         if config.usesRESTSnapshots {
             let http = HTTPClient(configuration: HTTPClientConfiguration(allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
                                                                         threadName: "hft-rest-\(config.venue.name)"))
@@ -90,7 +93,8 @@ public final class FeedHandler: @unchecked Sendable {
             do {
                 try http?.start()
                 if let fetcher { s.task = Task.detached { await fetcher.run() } }
-                try client.start()
+                try clients.withLock { (c) throws(TransportError) in try c.current.start() }
+                if !config.usesRESTSnapshots { s.resubscriber = Task.detached { [weak self] in await self?.resubscribeLoop() } }
             } catch {
                 s.task?.cancel()
                 http?.stop()
@@ -107,7 +111,8 @@ public final class FeedHandler: @unchecked Sendable {
         lifecycle.withLock { s in
             guard s.started, !s.stopped else { return }
             s.stopped = true
-            client.stop()
+            s.resubscriber?.cancel()
+            clients.withLock { $0.current.stop() }
             s.task?.cancel()
             http?.stop()
             thread.stop()
@@ -122,7 +127,58 @@ public final class FeedHandler: @unchecked Sendable {
     public var statistics: FeedStatistics { status.statistics }
 
     /// The websocket client's counters (messages, reconnects, back-pressure pauses, …).
-    public var connection: WebSocketClientStatistics { client.counters.snapshot }
+    /// Summed over the clients of this feed (a Bybit resubscription starts a new client).
+    public var connection: WebSocketClientStatistics {
+        clients.withLock { c in
+            var s = c.current.counters.snapshot
+            if let r = c.retired {
+                s.messages += r.messages; s.bytes += r.bytes; s.reconnects += r.reconnects; s.stale += r.stale
+                s.oversized += r.oversized; s.backpressure += r.backpressure; s.connectFailures += r.connectFailures
+                s.heartbeats += r.heartbeats; s.flowControlViolations += r.flowControlViolations
+                s.overlapDiscarded += r.overlapDiscarded; s.outboundDropped += r.outboundDropped
+            }
+            return s
+        }
+    }
+
+    static func makeClient(_ configuration: WebSocketClientConfiguration, _ writer: ByteRingWriter, _ status: FeedStatus) -> Client {
+        Client(configuration: configuration, sink: ByteRingMessageSink(writer: writer)) { event in
+            FeedHandler.observe(event, status: status)
+        }
+    }
+
+    /// Bybit: when the Book stage saw a gap (the book is stale until the venue sends a snapshot),
+    /// replaces the connection so that the resubscription brings a snapshot for every topic.
+    /// The old client is stopped (joined) before the new one starts: one ring producer at a time.
+    func resubscribeLoop() async {
+        while !Task.isCancelled {
+            var wanted = false
+            for i in 0..<status.instrumentCount where status.takeRequest(i) { wanted = true }
+            if wanted {
+                let stopped = lifecycle.withLock { $0.stopped }
+                if stopped { return }
+                let restarted: Bool = clients.withLock { c in
+                    c.current.stop()
+                    let old = c.current.counters.snapshot
+                    for i in 0..<status.instrumentCount { status.setStale(i, true) }
+                    // ORDERING: releasing: the Book stage that sees the bump resets its books, and
+                    // every record of the new client is published after it.
+                    status.epoch.add(1, ordering: .releasing)
+                    status.bump(status.resubscriptions)
+                    var retired = c.retired ?? old
+                    if c.retired != nil {
+                        retired.messages += old.messages; retired.bytes += old.bytes; retired.reconnects += old.reconnects
+                        retired.backpressure += old.backpressure; retired.heartbeats += old.heartbeats
+                    }
+                    c.retired = retired
+                    c.current = FeedHandler.makeClient(wsConfig, ring.writer, status)
+                    do { try c.current.start(); return true } catch { return false }
+                }
+                if !restarted { status.bump(status.snapshotFailures) }
+            }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
 
     /// Connection events (service thread): a lost delivering connection makes every book stale at
     /// once and tells the Book stage to reset them. Rollovers (`switched`) keep the books.

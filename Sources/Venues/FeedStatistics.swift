@@ -17,5 +17,6 @@ public struct FeedStatistics: Sendable, Hashable {
     public var snapshotsApplied: Int
     public var snapshotsTooOld: Int
     public var weightDelays: Int
+    public var resubscriptions: Int
     public var parseErrors: Int
 }

@@ -41,6 +41,8 @@ public final class FeedStatus: @unchecked Sendable {
     public let snapshotFailures = Atomic<Int>(0)
     public let snapshotsApplied = Atomic<Int>(0)
     public let snapshotsTooOld = Atomic<Int>(0)
+    /// Bybit: connections replaced to get a fresh snapshot after a gap.
+    public let resubscriptions = Atomic<Int>(0)
     /// Snapshot requests held back by the request-weight budget.
     public let weightDelays = Atomic<Int>(0)
     /// Frames that failed to parse (dropped without touching a book).
@@ -114,6 +116,6 @@ public final class FeedStatus: @unchecked Sendable {
             initialSyncs: initialSyncs.load(ordering: .relaxed), snapshotRequests: snapshotRequests.load(ordering: .relaxed),
             snapshotsFetched: snapshotsFetched.load(ordering: .relaxed), snapshotFailures: snapshotFailures.load(ordering: .relaxed),
             snapshotsApplied: snapshotsApplied.load(ordering: .relaxed), snapshotsTooOld: snapshotsTooOld.load(ordering: .relaxed),
-            weightDelays: weightDelays.load(ordering: .relaxed), parseErrors: parseErrors.load(ordering: .relaxed))
+            weightDelays: weightDelays.load(ordering: .relaxed), resubscriptions: resubscriptions.load(ordering: .relaxed), parseErrors: parseErrors.load(ordering: .relaxed))
     }
 }
