@@ -184,7 +184,7 @@ extension FeatureEngine {
             ca &+= va
             let tot = cb &+ ca
             o[L.imbalance.lowerBound &+ k] = tot > 0 ? Double(cb &- ca) / Double(tot) : 0
-            let w = 1 / Double(k &+ 1)
+            let w = levelWeights[k]
             wNum += w * Double(vb &- va)
             wDen += w * Double(vb &+ va)
         }

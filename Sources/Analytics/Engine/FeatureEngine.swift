@@ -45,6 +45,8 @@ public struct FeatureEngine: ~Copyable {
     var prevBidCount = 0
     var prevAskCount = 0
     let ofiRow: UnsafeMutablePointer<Int64>
+    /// 1/m for m = 1...imbalanceLevels (depth-weighted imbalance).
+    let levelWeights: UnsafeMutablePointer<Double>
 
     var hasBook = false
     var bid: Int64 = 0
@@ -162,6 +164,8 @@ public struct FeatureEngine: ~Copyable {
         self.prevAskQty = .allocate(capacity: levels)
         self.ofiRow = .allocate(capacity: config.ofiLevels)
         self.ofiRow.initialize(repeating: 0, count: config.ofiLevels)
+        self.levelWeights = .allocate(capacity: config.imbalanceLevels)
+        for m in 0..<config.imbalanceLevels { levelWeights[m] = 1 / Double(m + 1) }
         if let t = microPrice {
             self.microBuckets = t.imbalanceBuckets
             self.microMaxSpread = t.maxSpreadTicks
@@ -215,6 +219,7 @@ public struct FeatureEngine: ~Copyable {
         prevAskPrice.deallocate()
         prevAskQty.deallocate()
         ofiRow.deallocate()
+        levelWeights.deallocate()
         microTable.deallocate()
         hmmObservationSlots.deallocate()
         hmmObservation.deallocate()

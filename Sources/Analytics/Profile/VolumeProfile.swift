@@ -26,9 +26,10 @@ struct ProfileTrade: BitwiseCopyable {
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
 /// `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range bins; derived fields describe the
 /// current bins whenever `hasVolume`.
-/// - Complexity: a trade O(log bins + value-area width + kernel width), amortised O(1) expiry;
-///   a node query O(`maxNodeScanBins`); a re-centre (price leaves the ring) O(bins · kernel +
-///   remembered trades), rare. Never allocates after `init`.
+/// - Complexity: a trade or expiry O(log bins + kernel width), amortised O(1) expiry; a
+///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins + occupied
+///   width) for the POC, the value area and the node lists; a node query O(log nodes); a re-centre
+///   (price leaves the ring) O(bins · kernel + remembered trades), rare. Never allocates after `init`.
 struct VolumeProfile: ~Copyable {
     let binCount: Int
     /// Bin width in raw price units (`binTicks × tick`).
@@ -62,11 +63,11 @@ struct VolumeProfile: ~Copyable {
     /// The bins changed since the derived fields were last computed (`refresh()`).
     private(set) var dirty = false
     private var lastRefresh: Int64 = .min
-    /// Bumped on every change of the bins (node queries are cached against it).
-    private(set) var mutations: UInt64 = 0
-    private var cachedNodeKey: (version: UInt64, bin: Int64) = (.max, 0)
-    private var cachedHVN: Int64? = nil
-    private var cachedLVN: Int64? = nil
+    /// HVN and LVN absolute bins found by the last recomputation, ascending.
+    let highNodes: UnsafeMutablePointer<Int64>
+    let lowNodes: UnsafeMutablePointer<Int64>
+    private(set) var highNodeCount = 0
+    private(set) var lowNodeCount = 0
 
     /// Volume dropped because it fell outside the bin ring after a re-centre.
     private(set) var droppedVolume: Int64
@@ -98,6 +99,8 @@ struct VolumeProfile: ~Copyable {
         self.volumes = MaxSegmentTree(leafCount: config.binCount)
         self.smoothed = .allocate(capacity: config.binCount)
         self.smoothed.initialize(repeating: 0, count: config.binCount)
+        self.highNodes = .allocate(capacity: config.binCount)
+        self.lowNodes = .allocate(capacity: config.binCount)
         self.trades = UnsafeRing(capacity: self.windowNanos > 0 ? max(config.tradeCapacity, 1) : 1)
         self.baseBin = 0
         self.anchored = false
@@ -116,6 +119,8 @@ struct VolumeProfile: ~Copyable {
     deinit {
         kernel.deallocate()
         smoothed.deallocate()
+        highNodes.deallocate()
+        lowNodes.deallocate()
     }
 
     @inline(__always) var isRolling: Bool { windowNanos > 0 }
@@ -140,9 +145,10 @@ struct VolumeProfile: ~Copyable {
             smoothed[s] = 0
         }
         volumes.rebuild()
-        mutations &+= 1
         dirty = false
         lastRefresh = .min
+        highNodeCount = 0
+        lowNodeCount = 0
         trades.removeAll()
         total = 0
         anchored = false
@@ -214,7 +220,6 @@ struct VolumeProfile: ~Copyable {
 
     @inline(__always)
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
-        mutations &+= 1
         volumes.set(s, volumes[s] &+ delta)
         total &+= delta
         if kernelRadius >= 0 {
@@ -256,7 +261,6 @@ struct VolumeProfile: ~Copyable {
         total &-= dropped
         droppedVolume &+= dropped
         recentres &+= 1
-        mutations &+= 1
         rebuildSmoothed()
         if isRolling {
             for i in 0..<trades.count {
@@ -322,55 +326,60 @@ struct VolumeProfile: ~Copyable {
         }
         valSlot = lo
         vahSlot = hi
+        findNodes()
     }
 
-    /// The nearest HVN and LVN to absolute bin `bin` (see `nearestNode`), cached until the bins or
-    /// `bin` change: a book event that keeps the mid in its bin costs a comparison. Nodes use the
-    /// live bins (they are not throttled by `refresh(now:interval:)`).
+    /// Lists every HVN and LVN of the occupied range (ascending). O(occupied width).
     @inline(__always)
-    mutating func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
-        if cachedNodeKey.version != mutations || cachedNodeKey.bin != bin {
-            if kernelRadius >= 0, total > 0 {
-                let lo = volumes.first(atLeast: 1, from: 0), hi = volumes.last(atLeast: 1, upTo: binCount &- 1)
-                cachedHVN = nearestNode(toBin: bin, high: true, lo: lo, hi: hi)
-                cachedLVN = nearestNode(toBin: bin, high: false, lo: lo, hi: hi)
-            } else {
-                cachedHVN = nil
-                cachedLVN = nil
+    private mutating func findNodes() {
+        highNodeCount = 0
+        lowNodeCount = 0
+        guard kernelRadius >= 0 else { return }
+        let width = Int128(maxSlot &- minSlot &+ 1)
+        let highThreshold = Int128(hvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        let lowThreshold = Int128(lvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        var s = minSlot
+        // SAFETY: minSlot ≤ s ≤ maxSlot < binCount; neighbours are range-checked; node counts ≤ width ≤ binCount.
+        var left: Int64 = s > 0 ? smoothed[s &- 1] : 0
+        var v = smoothed[s]
+        while s <= maxSlot {
+            let right: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
+            if v > left, v >= right, Int128(v) * width * 1000 >= highThreshold {
+                highNodes[highNodeCount] = baseBin &+ Int64(s)
+                highNodeCount &+= 1
+            } else if v < left, v <= right, Int128(v) * width * 1000 <= lowThreshold {
+                lowNodes[lowNodeCount] = baseBin &+ Int64(s)
+                lowNodeCount &+= 1
             }
-            cachedNodeKey = (mutations, bin)
+            left = v
+            v = right
+            s &+= 1
         }
-        return (cachedHVN, cachedLVN)
     }
 
-    /// The absolute bin of the HVN (`high == true`) or LVN nearest to absolute bin `bin` within the
-    /// occupied slots `lo...hi`, searching `maxNodeScanBins` on each side (the lower one first on
-    /// equal distance); nil when none.
+    /// The nearest HVN and LVN (as of the last recomputation) to absolute bin `bin`, at most
+    /// `maxNodeScanBins` away, the lower one on equal distance; nil when none. O(log nodes).
     @inline(__always)
-    func nearestNode(toBin bin: Int64, high: Bool, lo loSlot: Int, hi hiSlot: Int) -> Int64? {
-        let p = bin &- baseBin
-        let lo = Int64(loSlot), hi = Int64(hiSlot), scan = Int64(maxNodeScanBins)
-        guard p >= lo &- scan, p <= hi &+ scan else { return nil }
-        let width = Int128(hiSlot &- loSlot &+ 1)
-        let threshold = Int128(high ? hvnFactorPermille : lvnFactorPermille) * Int128(total) * Int128(kernelMass)
-        var d: Int64 = 0
-        while d <= scan {
-            let a = p &- d
-            if a >= lo, a <= hi, isNode(Int(a), high: high, width: width, threshold: threshold) { return baseBin &+ a }
-            let b = p &+ d
-            if d > 0, b >= lo, b <= hi, isNode(Int(b), high: high, width: width, threshold: threshold) { return baseBin &+ b }
-            d &+= 1
-        }
-        return nil
+    func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
+        guard hasVolume else { return (nil, nil) }
+        return (nearest(bin, highNodes, highNodeCount), nearest(bin, lowNodes, lowNodeCount))
     }
 
     @inline(__always)
-    private func isNode(_ s: Int, high: Bool, width: Int128, threshold: Int128) -> Bool {
-        // SAFETY: 0 <= s < binCount (inside the occupied range); neighbours are range-checked.
-        let v = smoothed[s]
-        let l: Int64 = s > 0 ? smoothed[s &- 1] : 0
-        let r: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
-        if high { return v > l && v >= r && Int128(v) * width * 1000 >= threshold }
-        return v < l && v <= r && Int128(v) * width * 1000 <= threshold
+    private func nearest(_ bin: Int64, _ nodes: UnsafeMutablePointer<Int64>, _ n: Int) -> Int64? {
+        // First index with nodes[i] >= bin.
+        var lo = 0, hi = n
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            // SAFETY: mid < n ≤ the nodes allocation.
+            if nodes[mid] < bin { lo = mid &+ 1 } else { hi = mid }
+        }
+        let below: Int64? = lo > 0 ? nodes[lo &- 1] : nil
+        let above: Int64? = lo < n ? nodes[lo] : nil
+        let scan = Int64(maxNodeScanBins)
+        var best: Int64? = nil
+        if let b = below, bin &- b <= scan { best = b }
+        if let a = above, a &- bin <= scan, best.map({ a &- bin < bin &- $0 }) ?? true { best = a }
+        return best
     }
 }

@@ -269,8 +269,6 @@ final class ReferenceFeatures {
     private var profileLo = 0
     private var cvdTotal: Int64 = 0
     private var profileRefreshed: Int64 = .min
-    private var liveKey: (Int, Int, Int64) = (-1, -1, 0)
-    private var liveProfile: ProfileReference?
     private var sessionRefreshed: Int64 = .min
     private var sessionDirty = false
 
@@ -352,15 +350,7 @@ final class ReferenceFeatures {
         while profileLo < trades.count, trades[profileLo].time <= t - c.rollingProfile.windowNanos { profileLo += 1 }
         let lo = profileLo
         let key = (lo, trades.count, Int64(0))
-        var v: [Int64: Int64] = [:]
-        if key != liveKey {
-            liveKey = key
-            let width = c.rollingProfile.binTicks * spec.tick
-            for x in trades[lo...] { v[ProfileReference.bin(x.price, width), default: 0] += x.qty }
-            liveProfile = ProfileReference(volume: v, config: c.rollingProfile, tick: spec.tick)
-        }
-        // POC/VA are recomputed when the window's trades changed and the refresh interval allows;
-        // HVN/LVN always use the live window.
+        // POC/VA/HVN/LVN are recomputed when the window's trades changed and the refresh interval allows.
         if key != profileKey, due(profileRefreshed) {
             profileKey = key
             profileRefreshed = t
@@ -398,8 +388,8 @@ final class ReferenceFeatures {
             vec[L.vpValDistance] = (m - Double(p.val) * w) / tk
             let mb = p.bin(m2 / 2)
             vec[L.vpInValueArea] = mb >= p.val && mb <= p.vah ? 1 : 0
-            vec[L.vpHvnDistance] = liveProfile?.nearestNode(mb, high: true).map { (m - Double($0) * w) / tk } ?? 0
-            vec[L.vpLvnDistance] = liveProfile?.nearestNode(mb, high: false).map { (m - Double($0) * w) / tk } ?? 0
+            vec[L.vpHvnDistance] = p.nearestNode(mb, high: true).map { (m - Double($0) * w) / tk } ?? 0
+            vec[L.vpLvnDistance] = p.nearestNode(mb, high: false).map { (m - Double($0) * w) / tk } ?? 0
         } else {
             for i in [L.vpPocDistance, L.vpVahDistance, L.vpValDistance, L.vpInValueArea, L.vpHvnDistance, L.vpLvnDistance] { vec[i] = 0 }
         }
