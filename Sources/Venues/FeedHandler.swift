@@ -13,7 +13,9 @@ import Transport
 /// let feed = try FeedHandler(config: VenueFeedConfig(venue: .binanceUsdm, instruments: specs))
 /// try feed.start()
 /// feed.isStale(eth)                                   // any thread, one atomic load
-/// let top = await feed.stage.withFeed { $0.topLevels(eth, .buy, into: buf) }
+/// let oracle = await feed.stage.withFeed { $0.oracle(eth) }  // control plane, on the book thread
+/// // An agent attached to `feed.thread` reads the books synchronously, with no hop:
+/// // feed.stage.withPinnedIsolation { $0.feed.withBook(eth) { $0.book.bestBid } }
 /// feed.stop()
 /// ```
 /// Lifecycle: `init` → `start` → `stop` (once; create a new handler to run again).
@@ -130,15 +132,18 @@ public final class FeedHandler: @unchecked Sendable {
     /// Summed over the clients of this feed (a Bybit resubscription starts a new client).
     public var connection: WebSocketClientStatistics {
         clients.withLock { c in
-            var s = c.current.counters.snapshot
-            if let r = c.retired {
-                s.messages += r.messages; s.bytes += r.bytes; s.reconnects += r.reconnects; s.stale += r.stale
-                s.oversized += r.oversized; s.backpressure += r.backpressure; s.connectFailures += r.connectFailures
-                s.heartbeats += r.heartbeats; s.flowControlViolations += r.flowControlViolations
-                s.overlapDiscarded += r.overlapDiscarded; s.outboundDropped += r.outboundDropped
-            }
-            return s
+            let s = c.current.counters.snapshot
+            return c.retired.map { FeedHandler.sum($0, s) } ?? s
         }
+    }
+
+    static func sum(_ a: WebSocketClientStatistics, _ b: WebSocketClientStatistics) -> WebSocketClientStatistics {
+        var s = a
+        s.messages += b.messages; s.bytes += b.bytes; s.reconnects += b.reconnects; s.stale += b.stale
+        s.oversized += b.oversized; s.backpressure += b.backpressure; s.connectFailures += b.connectFailures
+        s.heartbeats += b.heartbeats; s.flowControlViolations += b.flowControlViolations
+        s.overlapDiscarded += b.overlapDiscarded; s.outboundDropped += b.outboundDropped
+        return s
     }
 
     static func makeClient(_ configuration: WebSocketClientConfiguration, _ writer: ByteRingWriter, _ status: FeedStatus) -> Client {
@@ -155,25 +160,23 @@ public final class FeedHandler: @unchecked Sendable {
             var wanted = false
             for i in 0..<status.instrumentCount where status.takeRequest(i) { wanted = true }
             if wanted {
-                let stopped = lifecycle.withLock { $0.stopped }
-                if stopped { return }
-                let restarted: Bool = clients.withLock { c in
-                    c.current.stop()
-                    let old = c.current.counters.snapshot
-                    for i in 0..<status.instrumentCount { status.setStale(i, true) }
-                    // ORDERING: releasing: the Book stage that sees the bump resets its books, and
-                    // every record of the new client is published after it.
-                    status.epoch.add(1, ordering: .releasing)
-                    status.bump(status.resubscriptions)
-                    var retired = c.retired ?? old
-                    if c.retired != nil {
-                        retired.messages += old.messages; retired.bytes += old.bytes; retired.reconnects += old.reconnects
-                        retired.backpressure += old.backpressure; retired.heartbeats += old.heartbeats
+                // Under the lifecycle lock so that a concurrent `stop()` cannot be overtaken by a restart.
+                let outcome: Bool? = lifecycle.withLock { s in
+                    guard !s.stopped else { return nil }
+                    return clients.withLock { c in
+                        c.current.stop()
+                        let old = c.current.counters.snapshot
+                        for i in 0..<status.instrumentCount { status.setStale(i, true) }
+                        // ORDERING: releasing: the Book stage that sees the bump resets its books, and
+                        // every record of the new client is published after it.
+                        status.epoch.add(1, ordering: .releasing)
+                        status.bump(status.resubscriptions)
+                        c.retired = c.retired.map { FeedHandler.sum($0, old) } ?? old
+                        c.current = FeedHandler.makeClient(wsConfig, ring.writer, status)
+                        do { try c.current.start(); return true } catch { return false }
                     }
-                    c.retired = retired
-                    c.current = FeedHandler.makeClient(wsConfig, ring.writer, status)
-                    do { try c.current.start(); return true } catch { return false }
                 }
+                guard let restarted = outcome else { return }
                 if !restarted { status.bump(status.snapshotFailures) }
             }
             try? await Task.sleep(for: .milliseconds(2))

@@ -13,7 +13,7 @@ public struct RecordingSummary: Sendable, Hashable {
     public var snapshots: Int
     /// Snapshot fetches that failed (not written).
     public var snapshotFailures: Int
-    /// Connections lost during the run.
+    /// Open connections lost during the run (failed connection attempts are not counted).
     public var disconnects: Int
     public var connection: WebSocketClientStatistics
 }
@@ -58,7 +58,8 @@ public final class FeedRecorder: Sendable {
             switch event {
             // ORDERING: relaxed: tallies polled by the recording loop; nothing else is published.
             case .open: connections.opened.add(1, ordering: .relaxed)
-            case .closed(_, let reason) where reason != .stopped: connections.disconnects.add(1, ordering: .relaxed)
+            case .closed(_, .stopped), .closed(_, .connectFailed): break
+            case .closed: connections.disconnects.add(1, ordering: .relaxed)
             default: break
             }
         }
