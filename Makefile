@@ -3,8 +3,9 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release
 TEST_FLAGS ?=
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo bench bench-inference clean
 
+## Installs the Debian and Python packages the build, tests and demo need (only when missing).
 deps:
 	@bash .ci/install-deps
 
@@ -19,13 +20,20 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
 
-## The demo on the embedded default.
+## The demo on the embedded default; writes the report as JSON and SVG to out/.
 demo: release
-	.build/release/hft demo
+	@mkdir -p out
+	.build/release/hft demo --json out/demo-latency.json --svg out/demo-latency.svg
 
 ## package-benchmark suites (malloc/retain counters must read 0 on the hot path).
 bench: deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
 
+## Inference benchmarks and ONNX Runtime on the same models, in one run (needs onnxruntime: pip install onnxruntime onnx).
+bench-inference: deps
+	@mkdir -p .build
+	$(SWIFT) package --allow-writing-to-package-directory benchmark --target InferenceBenchmarks --no-progress | tee .build/inference-bench.txt
+	python3 Tuning/models/bench_onnxruntime.py --swift-results .build/inference-bench.txt
+
 clean:
-	rm -rf .build
+	rm -rf .build out
