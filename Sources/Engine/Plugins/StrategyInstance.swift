@@ -10,6 +10,8 @@ import StrategyABI
 /// - Warning: one thread; never call `swap` from inside a plugin call.
 public struct StrategyInstance: ~Copyable {
     public private(set) var plugin: StrategyPlugin
+    /// Keeps the host context handed to `create` alive as long as the instance.
+    public private(set) var services: StrategyHostServices
     @usableFromInline var instance: UnsafeMutableRawPointer
     @usableFromInline var tick: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<hft_market_view>?, UnsafeMutablePointer<hft_intent_buffer>?) -> Int32
     @usableFromInline var fill: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<hft_fill>?, UnsafeMutablePointer<hft_intent_buffer>?) -> Int32
@@ -28,6 +30,7 @@ public struct StrategyInstance: ~Copyable {
         }
         guard rc == HFT_OK.rawValue, let out else { throw .createFailed(plugin: plugin.manifest.name, code: rc) }
         self.plugin = plugin
+        self.services = services
         self.instance = out
         self.tick = api.on_tick!
         self.fill = api.on_fill!
@@ -80,8 +83,8 @@ public struct StrategyInstance: ~Copyable {
     }
 
     /// Hot swap at a quiescent point: create an instance of `newPlugin`, move the state over with
-    /// `save_state`/`load_state`, switch, destroy the old instance (its library unloads when no
-    /// other instance uses it). On any failure the old instance keeps running unchanged.
+    /// `save_state`/`load_state`, switch, destroy the old instance (its library stays mapped; see `StrategyPlugin`).
+    /// On any failure the old instance keeps running unchanged.
     /// - Returns: what was carried and how long the swap took (create excluded, `switchNanos`; total, `totalNanos`).
     public mutating func swap(to newPlugin: StrategyPlugin, config: String, services: StrategyHostServices,
                               clock: () -> Int64) throws(StrategyPluginError) -> StrategySwapReport {
@@ -94,6 +97,7 @@ public struct StrategyInstance: ~Copyable {
         let old = plugin
         let oldInstance = instance
         plugin = next.plugin
+        self.services = next.services
         instance = next.instance
         tick = next.tick
         fill = next.fill

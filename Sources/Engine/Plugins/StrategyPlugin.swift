@@ -4,7 +4,12 @@ import Glibc
 import StrategyABI
 
 /// One loaded strategy library: `dlopen` handle, checked manifest and function table.
-/// Unloaded (`dlclose`) when the last reference goes; instances keep their plugin alive.
+/// Instances keep their plugin alive.
+///
+/// - Warning: a library that passed the checks is never `dlclose`d: the Swift runtime keeps
+///   pointers into every loaded image's metadata and conformance sections, so unmapping a Swift
+///   plugin crashes the next conformance lookup (observed here with RegimeScalper). After a hot
+///   swap the old library stays mapped but unused. Refused libraries are closed at once.
 ///
 /// Loading is cold: it opens the file, resolves `hft_strategy_entry`, and refuses a different
 /// ABI version, toolchain or feature schema with an error naming both values.
@@ -51,6 +56,4 @@ public final class StrategyPlugin: Sendable {
         self.handle = h
         self.api = table
     }
-
-    deinit { dlclose(handle) }
 }

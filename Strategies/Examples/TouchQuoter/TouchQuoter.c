@@ -4,7 +4,7 @@
 #include <string.h>
 
 /// FeatureSchema.id of the default AnalyticsConfig (10 imbalance levels, 5 OFI levels, no HMM).
-#define TOUCH_QUOTER_SCHEMA_ID "ec1ee4a76e55b0f6"
+#define TOUCH_QUOTER_SCHEMA_ID "a09ed7bd8a11265d"
 #define TOUCH_QUOTER_STATE_MAGIC 0x54515354u /* "TQST" */
 #define TOUCH_QUOTER_STATE_VERSION 1u
 #define TAG_ENTRY 1u
