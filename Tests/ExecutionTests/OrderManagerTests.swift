@@ -1,0 +1,119 @@
+import Testing
+import Foundation
+import HFTPrimitives
+@testable import Execution
+
+@Suite struct OrderManagerTests {
+    static let btc = InstrumentId(raw: 1)
+
+    static func intent(_ side: Side, px: Int64, qty: Int64, strategy: UInt16 = 1) -> Intent {
+        Intent(instrument: btc, strategy: StrategyId(raw: strategy), side: side, price: Price(raw: px), quantity: Quantity(raw: qty))
+    }
+
+    static func admit(_ m: inout OrderManager, _ i: Intent) throws -> ClientOrderId {
+        guard case .admitted(let id) = m.admit(i, now: .zero) else { Issue.record("not admitted"); throw CancellationError() }
+        return id
+    }
+
+    @Test func eventsAreJournaledBeforeTheyApplyAndDuplicatesAreNot() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
+        let a = try Self.admit(&m, Self.intent(.buy, px: 100, qty: 10))
+        let b = try Self.admit(&m, Self.intent(.sell, px: 105, qty: 4))
+        #expect(a.raw == 1 && b.raw == 2)
+        #expect(m.apply(.sent, to: a, now: .zero).isApplied)
+        #expect(m.apply(.sent, to: b, now: .zero).isApplied)
+        #expect(m.apply(.acked(VenueOrderId(raw: 500)), to: a, now: .zero).isApplied)
+        #expect(m.apply(.acked(VenueOrderId(raw: 500)), to: a, now: .zero) == .transition(.duplicate))
+        var e = m.exposure(Self.btc)
+        #expect(e.openOrders == 2 && e.workingBuy.raw == 10 && e.workingSell.raw == 4 && e.ownBestBid.raw == 100 && e.ownBestAsk.raw == 105)
+        #expect(m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 3), fee: 1, isMaker: true), to: a, now: .zero).isApplied)
+        #expect(m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 8), fee: 1, isMaker: true), to: a, now: .zero) == .transition(.overfill))
+        #expect(m.apply(.rejected(code: -2010), to: b, now: .zero).isApplied)
+        #expect(m.apply(.canceled, to: ClientOrderId(raw: 77), now: .zero) == .unknownOrder)
+        e = m.exposure(Self.btc)
+        #expect(e.position.raw == 3 && e.workingBuy.raw == 7 && e.workingSell.raw == 0 && e.openOrders == 1 && e.ownBestAsk.raw == 0)
+        #expect(m.checkInvariants() == nil)
+        #expect(m.duplicates == 1 && m.overfills == 1 && m.unknownOrders == 1)
+        // Only the applied events are in the journal: 2 intents + sent, sent, ack, fill, reject.
+        let kinds = try JournalScan.read(path: path).records.map(\.kind)
+        #expect(kinds == [.intent, .intent, .sent, .sent, .ack, .fill, .reject])
+        var s = RiskState()
+        m.updateRiskState(&s, instrument: Self.btc)
+        #expect(s.position.raw == 3 && s.workingBuy.raw == 7 && s.openOrders == 1 && s.ownBestBid.raw == 100)
+    }
+
+    @Test func restartRebuildsOrdersPositionsAndHoldsTradingUntilReconciled() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var ids: [ClientOrderId] = []
+        do {
+            var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 16))
+            for k in 0..<5 {
+                let id = try Self.admit(&m, Self.intent(k % 2 == 0 ? .buy : .sell, px: 100 + Int64(k), qty: 10))
+                ids.append(id)
+            }
+            for id in ids.prefix(4) { _ = m.apply(.sent, to: id, now: .zero) }   // ids[4] never sent
+            _ = m.apply(.acked(VenueOrderId(raw: 1)), to: ids[0], now: .zero)
+            _ = m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 10), fee: 2, isMaker: false), to: ids[0], now: .zero)  // filled
+            _ = m.apply(.acked(VenueOrderId(raw: 2)), to: ids[1], now: .zero)
+            _ = m.apply(.fill(price: Price(raw: 101), quantity: Quantity(raw: 4), fee: 1, isMaker: true), to: ids[1], now: .zero)   // partial
+            _ = m.apply(.acked(VenueOrderId(raw: 3)), to: ids[2], now: .zero)
+            _ = m.apply(.outcomeUnknown, to: ids[3], now: .zero)                                                                      // unknown
+            #expect(m.checkInvariants() == nil)
+        }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 16))
+        #expect(m.recoveredRecords == 5 + 4 + 6)
+        #expect(m.order(ids[0])?.status == .filled)
+        #expect(m.order(ids[1])?.status == .partiallyFilled && m.order(ids[1])?.filled.raw == 4)
+        #expect(m.order(ids[2])?.status == .acked && m.order(ids[2])?.venueOrderId.raw == 3)
+        #expect(m.order(ids[3])?.status == .outcomeUnknown)
+        #expect(m.order(ids[4])?.status == .new && m.neverSent == 1)
+        #expect(m.exposure(Self.btc).position.raw == 10 - 4)
+        #expect(m.checkInvariants() == nil)
+        #expect(m.nextClientOrderId.raw == 6)
+        #expect(m.ordersAwaitingReconciliation().map(\.clientOrderId) == [ids[1], ids[2], ids[3]])
+        #expect(m.isTradingAllowed == false)
+        #expect(m.admit(Self.intent(.buy, px: 99, qty: 1), now: .zero) == .awaitingReconciliation)
+        // The venue settles each one.
+        #expect(m.apply(.reconciled(status: .partiallyFilled, filled: Quantity(raw: 4)), to: ids[1], now: .zero).isApplied)
+        #expect(m.apply(.canceled, to: ids[2], now: .zero).isApplied)
+        #expect(m.isTradingAllowed == false)
+        #expect(m.apply(.reconciled(status: .filled, filled: Quantity(raw: 10)), to: ids[3], now: .zero).isApplied)
+        #expect(m.isTradingAllowed == true)
+        #expect(m.ordersAwaitingReconciliation().isEmpty)
+        #expect(m.exposure(Self.btc).position.raw == 10 - 4 - 10)   // ids[3] is a sell
+        #expect(m.admit(Self.intent(.buy, px: 99, qty: 1), now: .zero) == .admitted(ClientOrderId(raw: 6)))
+        #expect(m.checkInvariants() == nil)
+    }
+
+    @Test func slotsAreReusedOnlyAfterTheirOrderEnded() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 2))
+        let a = try Self.admit(&m, Self.intent(.buy, px: 100, qty: 1))
+        let b = try Self.admit(&m, Self.intent(.buy, px: 99, qty: 1))
+        _ = m.apply(.sent, to: a, now: .zero)
+        #expect(m.admit(Self.intent(.buy, px: 98, qty: 1), now: .zero) == .tableFull)     // id 3 maps onto working id 1
+        _ = m.apply(.rejected(code: -2019), to: a, now: .zero)
+        let c = try Self.admit(&m, Self.intent(.buy, px: 98, qty: 1))
+        #expect(c.raw == 3 && m.order(a) == nil && m.order(b) != nil)
+    }
+
+    @Test func cancelRejectReturnsToThePreviousState() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
+        let a = try Self.admit(&m, Self.intent(.sell, px: 100, qty: 5))
+        _ = m.apply(.sent, to: a, now: .zero)
+        _ = m.apply(.acked(VenueOrderId(raw: 9)), to: a, now: .zero)
+        _ = m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 2), fee: 0, isMaker: true), to: a, now: .zero)
+        _ = m.apply(.cancelRequested, to: a, now: .zero)
+        let r = ExecutionReport(clientOrderId: a, venueOrderId: VenueOrderId(raw: 9), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
+        #expect(m.apply(report: r, now: .zero).isApplied)
+        #expect(m.order(a)?.status == .partiallyFilled && m.order(a)?.filled.raw == 2)
+        #expect(m.exposure(InstrumentId(raw: 1)).position.raw == -2)
+        #expect(m.checkInvariants() == nil)
+    }
+}
