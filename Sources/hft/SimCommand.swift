@@ -193,7 +193,7 @@ struct SimCommand: AsyncParsableCommand {
             if exitAtEnd && sim.isFinished { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        sim.closeAllConnections()
+        sim.closeAllConnections(timeout: 30)
         let s = sim.statistics
         sim.stop()
         print("hft sim: stopped; frames \(s.framesProcessed), messages sent \(s.messagesSent), faults \(s.faultsInjected), snapshots \(s.snapshotsServed), orders \(s.ordersAccepted) (errors \(s.orderErrors)), fills \(s.fills)")
