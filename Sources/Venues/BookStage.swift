@@ -26,6 +26,8 @@ public actor BookStage: Agent {
     let bufferMessages: Int
     let bufferLevels: Int
     let count: Int
+    /// SAFETY: each points at `count` elements owned by `slots` (alive as long as the stage); every
+    /// index used is an instrument index `< count` (from `BookFeed`'s routed ids or `0..<count`).
     /// Per instrument: the stale state last published, when the current stale period began,
     /// whether the book was ever current, and the snapshot request state (0 none, 1 waiting for
     /// the first buffered diff, 2 requested).

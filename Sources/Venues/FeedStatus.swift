@@ -9,6 +9,8 @@ public final class FeedStatus: @unchecked Sendable {
     // SAFETY (@unchecked Sendable): the pointers are allocated in `init`, freed in `deinit`, never
     // reassigned, and every element is an `Atomic` accessed only through its atomic operations.
     public let instrumentCount: Int
+    // SAFETY: `instrumentCount` initialized elements each; indices are checked or come from the
+    // Book stage's routed instrument ids (< instrumentCount).
     @usableFromInline let staleFlags: UnsafeMutablePointer<Atomic<Int>>
     @usableFromInline let wanted: UnsafeMutablePointer<Atomic<Int>>
     /// Bumped by the service thread when the delivering connection is lost (not on rollover).
