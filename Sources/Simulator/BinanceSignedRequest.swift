@@ -1,3 +1,4 @@
+import Foundation
 import Signing
 
 /// A signed Binance request as the simulator checks it, from REST (`totalParams` = query string
@@ -5,7 +6,8 @@ import Signing
 ///
 /// Checks, in Binance's order: API key known (-2014/-2015), `signature` and `timestamp` present
 /// (-1102), `recvWindow` ≤ 60 000 (-1131), HMAC-SHA256 of the payload under the key's secret
-/// equals `signature` (-1022), and the timing rule `timestamp < serverTime + 1000 &&
+/// equals `signature` (or, for an Ed25519 key, `signature` is a valid base64 Ed25519 signature of
+/// the payload) (-1022), and the timing rule `timestamp < serverTime + 1000 &&
 /// serverTime − timestamp ≤ recvWindow` (-1021; `recvWindow` defaults to 5000).
 public struct BinanceSignedRequest: Sendable {
     /// Parameters by name (last one wins), `signature` included.
@@ -58,8 +60,16 @@ public struct BinanceSignedRequest: Sendable {
             guard v <= 60_000 else { return .failure(.recvWindowTooLarge) }
             recvWindow = v
         }
-        let expected = RequestSigner.hmacSHA256Hex(secret: credential.secret, message: signedPayload)
-        guard RequestSigner.signaturesEqual(expected, signature) else { return .failure(.invalidSignature) }
+        if let publicKey = credential.ed25519PublicKey {
+            let text = signature.contains("%") ? (signature.removingPercentEncoding ?? signature) : signature
+            guard let raw = Data(base64Encoded: text),
+                  RequestSigner.ed25519Verify(publicKey: publicKey, message: Array(signedPayload.utf8), signature: Array(raw)) else {
+                return .failure(.invalidSignature)
+            }
+        } else {
+            let expected = RequestSigner.hmacSHA256Hex(secret: credential.secret, message: signedPayload)
+            guard RequestSigner.signaturesEqual(expected, signature) else { return .failure(.invalidSignature) }
+        }
         guard timestamp < serverTimeMillis + 1000 && serverTimeMillis - timestamp <= recvWindow else {
             return .failure(.timestampOutsideRecvWindow)
         }

@@ -144,6 +144,35 @@ struct OrderEntryTests {
         for (i, r) in replies.enumerated() { #expect(r["id"]?.int == i + 1) }
     }
 
+    /// Ed25519 API keys: the base64 Ed25519 signature of the sorted params is accepted; a
+    /// signature of other params is -1022 (RFC 8032 test key).
+    @Test func ed25519SignedWebSocketRequest() throws {
+        let path = try Self.writeMarket()
+        var seed: [UInt8] = []
+        let hex = Array("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60".utf8)
+        for i in stride(from: 0, to: hex.count, by: 2) { seed.append(UInt8(String(decoding: hex[i..<(i + 2)], as: UTF8.self), radix: 16)!) }
+        let publicKey = try #require(RequestSigner.ed25519PublicKey(privateKey: seed))
+        let sim = try makeSimulator([path], held: true, waitFor: 0, credentials: [SimulatorCredential(apiKey: "ed-key", ed25519PublicKey: publicKey)])
+        defer { sim.stop() }
+        Self.step(sim, 2)
+        let ts = String(SimulatorConfiguration.wallClockMillis())
+        let params: [(String, String)] = [("apiKey", "ed-key"), ("symbol", "TESTUSDT"), ("side", "SELL"), ("type", "LIMIT"), ("timeInForce", "GTC"),
+                                          ("quantity", "1.000"), ("price", "101.0"), ("timestamp", ts)]
+        let payload = params.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let good = Data(try #require(RequestSigner.ed25519Sign(privateKey: seed, message: Array(payload.utf8)))).base64EncodedString()
+        let bad = Data(try #require(RequestSigner.ed25519Sign(privateKey: seed, message: Array((payload + "0").utf8)))).base64EncodedString()
+        func request(_ id: Int, _ signature: String) -> String {
+            "{\"id\":\(id),\"method\":\"order.place\",\"params\":{" + (params + [("signature", signature)]).map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",") + "}}"
+        }
+        let (client, received, _) = makeClient("\(sim.webSocketBase)/ws-fapi/v1", subscribe: [request(1, good), request(2, bad)])
+        try client.start()
+        defer { client.stop() }
+        #expect(waitUntil(5) { received.count == 2 })
+        let replies = received.all.map { Self.json(String(decoding: $0, as: UTF8.self)) }
+        #expect(replies.first?["result"]?["status"]?.text == "NEW")
+        #expect(replies.last?["error"]?["code"]?.int == -1022)
+    }
+
     /// Market and marketable limit orders walk the levels they cross; the remainder rests
     /// (partial fill); user-data events arrive in order.
     @Test func marketAndMarketableLimitWalkTheBook() async throws {
