@@ -1,6 +1,9 @@
 import Benchmark
 import Execution
 import HFTPrimitives
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `RiskGate.check` per intent. Prices at 2 places, quantities at 3 (a BTCUSDT-like instrument).
 /// Each scaled iteration checks one intent from a pre-built set of 1 024 (buys and sells at
@@ -91,5 +94,42 @@ let benchmarks: @Sendable () -> Void = {
         }
         precondition(rejected == benchmark.scaledIterations.count, "every intent must hit the rate limit: \(rejected)")
         blackHole(gate.rejections(for: .orderRate))
+    }
+
+    orderManagerBenchmarks()
+}
+
+/// One order's life through the journaled `OrderManager`: admit (intent record), sent, ack, fill
+/// — four 80-byte journal writes (`write(2)` into the page cache, fsync policy `none`) per
+/// iteration. Proves the OMS path allocates and retains nothing; the time is mostly the syscalls.
+let orderManagerBenchmarks: @Sendable () -> Void = {
+    let zero: [BenchmarkMetric: BenchmarkThresholds] = [
+        .mallocCountTotal: .init(absolute: [.p100: 0]),
+        .retainCount: .init(absolute: [.p100: 0]),
+        .releaseCount: .init(absolute: [.p100: 0]),
+    ]
+    Benchmark("OrderManager.admitSentAckFill.journaled", configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount, .throughput],
+                                                                               scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 20, thresholds: zero)) { benchmark in
+        let path = "/tmp/hft-risk-bench-journal-\(getpid()).log"
+        unlink(path)
+        defer { unlink(path) }
+        guard var m = try? OrderManager.open(OrderManagerConfiguration(journalPath: path, fsync: .none, capacity: 1_024)) else {
+            fatalError("cannot open the benchmark journal at \(path)")
+        }
+        let batch = intents()
+        var k = 0
+        var filled = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let i = batch[k]
+            k = (k &+ 1) & 1_023
+            guard case .admitted(let id) = m.admit(i, now: .zero) else { continue }
+            _ = m.apply(.sent, to: id, now: .zero)
+            _ = m.apply(.acked(VenueOrderId(raw: id.raw)), to: id, now: .zero)
+            if m.apply(.fill(price: i.price, quantity: i.quantity, fee: 1, isMaker: true), to: id, now: .zero).isApplied { filled &+= 1 }
+        }
+        benchmark.stopMeasurement()
+        precondition(filled == benchmark.scaledIterations.count, "every order must fill: \(filled)")
+        blackHole(m.journalSequence)
     }
 }

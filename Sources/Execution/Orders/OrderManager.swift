@@ -104,6 +104,7 @@ public struct OrderManager: ~Copyable {
     /// The order with this client id, if it is still in the table.
     @inlinable
     public func order(_ id: ClientOrderId) -> Order? {
+        // SAFETY: `id & mask` < capacity == slots.count (capacity is a power of two).
         let o = slots[Int(id.raw & mask)]
         return o.clientOrderId == id && id.raw != 0 ? o : nil
     }
@@ -150,6 +151,7 @@ public struct OrderManager: ~Copyable {
     public mutating func admit(_ intent: Intent, now: Nanos) -> OrderAdmission {
         guard awaitingReconciliation == 0 else { return .awaitingReconciliation }
         let id = ClientOrderId(raw: nextId)
+        // SAFETY: `id & mask` < capacity == slots.count == pending.count.
         let slot = Int(id.raw & mask)
         if slots[slot].clientOrderId.raw != 0 && (slots[slot].status.isWorking) { return .tableFull }
         guard exposureIndex(intent.instrument) >= 0 else { return .tableFull }
@@ -171,6 +173,7 @@ public struct OrderManager: ~Copyable {
     /// updates the exposure. Duplicates and invalid events are counted and not journaled.
     /// - Complexity: O(1) + one journal write; no allocation.
     public mutating func apply(_ event: OrderEvent, to id: ClientOrderId, now: Nanos) -> OrderUpdate {
+        // SAFETY: `id & mask` < capacity == slots.count == pending.count.
         let slot = Int(id.raw & mask)
         guard id.raw != 0, slots[slot].clientOrderId == id else { unknownOrders &+= 1; return .unknownOrder }
         let before = slots[slot]
