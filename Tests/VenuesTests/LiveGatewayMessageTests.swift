@@ -86,4 +86,25 @@ import Testing
         #expect(u.events(for: o).isEmpty)                     // the same update again adds nothing
         #expect(BinanceOrderReply.parse(Array("{\"code\":-2010,\"msg\":\"NEW_ORDER_REJECTED\"}".utf8), spec: Self.spec) == .error(code: -2010, message: "NEW_ORDER_REJECTED"))
     }
+
+    /// The local order-count budget refuses the request that would exceed it, before anything is
+    /// sent; a connection that fails is an unknown outcome (the venue may have the order).
+    @Test func orderCountBudgetRefusesBeforeSending() async throws {
+        let r = BinanceOrderRequests(credentials: Self.credentials, symbol: "BTCUSDT", spec: Self.spec)
+        let g = BinanceOrderGateway(configuration: BinanceOrderGatewayConfiguration(restBase: "http://127.0.0.1:1", webSocketAPI: "",
+                                                                                   requestTimeout: .seconds(2), orderLimitPer10s: 2), requests: r)
+        try g.start()
+        defer { g.stop() }
+        var outcomes: [BinanceGatewayOutcome] = []
+        for id in 1...3 { outcomes.append(await g.place(Self.order(UInt64(id)))) }
+        guard case .outcomeUnknown = outcomes[0], case .outcomeUnknown = outcomes[1], case .notSent(let wait) = outcomes[2] else {
+            Issue.record("outcomes \(outcomes)")
+            return
+        }
+        #expect(wait.raw > 0 && wait <= .seconds(10))
+        #expect(BinanceOrderGateway.placeEvents(outcomes[0]) == [.outcomeUnknown])
+        #expect(BinanceOrderGateway.placeEvents(outcomes[2]) == [.rejected(code: -2010)])
+        // Cancels and status queries do not count against the order budget.
+        if case .notSent = await g.status(ClientOrderId(raw: 1)) { Issue.record("status must not use the order budget") }
+    }
 }
