@@ -6,7 +6,7 @@ struct HFTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hft",
         abstract: "HFT Core: a low-latency trading core for crypto venues.",
-        subcommands: [DemoCommand.self, ModelCommand.self, BookCheckCommand.self, SimCommand.self, RecordCommand.self]
+        subcommands: [DemoCommand.self, ModelCommand.self, BookCheckCommand.self, SimCommand.self, RecordCommand.self, PluginCommand.self]
     )
 
     func run() throws {

@@ -46,10 +46,3 @@ public struct IntentValidator: BitwiseCopyable, Sendable {
                                     tag: i.tag, tickReceiveTime: tickReceiveTime, createdAt: now)))
     }
 }
-
-/// `IntentRejectReason` as an `Error` for `Result` (a trivial wrapper).
-@frozen
-public struct IntentRejectReasonBox: Error, BitwiseCopyable, Sendable, Equatable {
-    public let reason: IntentRejectReason
-    @inlinable public init(_ reason: IntentRejectReason) { self.reason = reason }
-}

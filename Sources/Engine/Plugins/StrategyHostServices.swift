@@ -54,14 +54,6 @@ public final class StrategyHostServices: Sendable {
     }
 }
 
-/// The raw context behind `hft_host_api.context`.
-@frozen
-public struct StrategyHostContext {
-    public var now: Int64
-    public var policy: UnsafeMutableRawPointer?
-    public var services: UnsafeMutableRawPointer?
-}
-
 private let hostNow: @convention(c) (UnsafeMutableRawPointer?) -> Int64 = { c in
     // SAFETY: the context is the StrategyHostContext of a live StrategyHostServices.
     c?.assumingMemoryBound(to: StrategyHostContext.self).pointee.now ?? 0

@@ -35,8 +35,3 @@ public struct ScalperFeatureIndices: BitwiseCopyable, Sendable, Equatable {
         max(mid, microprice, ofiDepthNormalized, vwapDeviationBps, pocDistanceTicks, rvPercentile, efficiencyRatio, spreadRegime, hmmHigh)
     }
 }
-
-/// A feature the scalper needs is not in the host's schema.
-public struct MissingFeature: Error, Equatable, Sendable {
-    public var name: String
-}
