@@ -44,6 +44,22 @@ struct BinanceFields {
     /// Bids (`b`/`bids`) or asks (`a`/`asks`) already decoded into the level buffer during the first pass.
     var bidsParsed = false
     var asksParsed = false
+    /// `E`, `T`, `U`, `u`, `pu` already read as integers during the first pass (bit per field, see
+    /// `BinanceIntegerField`); a field whose value is not a plain integer is only recorded and
+    /// re-read (to report the error) by the second pass.
+    var integers = IntegerSlots()
+}
+
+/// The integer fields the first pass reads in place instead of re-reading them later.
+@usableFromInline
+struct IntegerSlots {
+    var E: UInt64 = 0
+    var T: UInt64 = 0
+    var U: UInt64 = 0
+    var u: UInt64 = 0
+    var pu: UInt64 = 0
+    /// Which of the values above are valid (bit 0 `E`, 1 `T`, 2 `U`, 3 `u`, 4 `pu`).
+    var valid: UInt8 = 0
 }
 
 /// One stop of the first pass over an object.
@@ -104,10 +120,10 @@ extension BinanceParser {
                     } else {
                         failure = record(&f.a, &c, depth: depth, payload: &f.payloadSeen)
                     }
-                case UInt8(ascii: "E"): failure = record(&f.E, &c, depth: depth, payload: &f.payloadSeen)
-                case UInt8(ascii: "T"): failure = record(&f.T, &c, depth: depth, payload: &f.payloadSeen)
-                case UInt8(ascii: "U"): failure = record(&f.U, &c, depth: depth, payload: &f.payloadSeen)
-                case UInt8(ascii: "u"): failure = record(&f.u, &c, depth: depth, payload: &f.payloadSeen)
+                case UInt8(ascii: "E"): failure = recordInteger(&f.E, &f.integers.E, &f.integers.valid, bit: 1, &c, depth: depth, payload: &f.payloadSeen)
+                case UInt8(ascii: "T"): failure = recordInteger(&f.T, &f.integers.T, &f.integers.valid, bit: 2, &c, depth: depth, payload: &f.payloadSeen)
+                case UInt8(ascii: "U"): failure = recordInteger(&f.U, &f.integers.U, &f.integers.valid, bit: 4, &c, depth: depth, payload: &f.payloadSeen)
+                case UInt8(ascii: "u"): failure = recordInteger(&f.u, &f.integers.u, &f.integers.valid, bit: 8, &c, depth: depth, payload: &f.payloadSeen)
                 case UInt8(ascii: "B"): failure = record(&f.B, &c, depth: depth, payload: &f.payloadSeen)
                 case UInt8(ascii: "A"): failure = record(&f.A, &c, depth: depth, payload: &f.payloadSeen)
                 case UInt8(ascii: "t"): failure = record(&f.t, &c, depth: depth, payload: &f.payloadSeen)
@@ -119,7 +135,7 @@ extension BinanceParser {
                 }
             case 2:
                 if key.word == JSONKeyCode.pu {
-                    failure = record(&f.pu, &c, depth: depth, payload: &f.payloadSeen)
+                    failure = recordInteger(&f.pu, &f.integers.pu, &f.integers.valid, bit: 16, &c, depth: depth, payload: &f.payloadSeen)
                 } else if key.word == JSONKeyCode.id {
                     failure = record(&f.id, &c, depth: depth, payload: &f.payloadSeen)
                 } else {
@@ -180,6 +196,25 @@ extension BinanceParser {
             if c.consume(UInt8(ascii: ",")) { continue }
             return c.consume(UInt8(ascii: "}")) ? .finished : .error(.malformedJSON)
         }
+    }
+
+    /// `record` for a field that is usually an integer: reads it in place when it is a plain
+    /// non-negative integer (setting `bit` in `valid`), else rewinds and skips it like `record`.
+    /// Either way the cursor ends after the value, as `skipValue` would leave it.
+    @inline(__always)
+    func recordInteger(_ slot: inout UnsafePointer<UInt8>?, _ value: inout UInt64, _ valid: inout UInt8, bit: UInt8,
+                       _ c: inout JSONCursor, depth: Int, payload: inout Bool) -> MarketDataParseError? {
+        guard slot == nil else { return .duplicateField }
+        c.skipWhitespace()
+        let start = c.p
+        slot = start
+        payload = true
+        if c.readUInt64(&value) == nil {
+            valid |= bit
+            return nil
+        }
+        c.p = start
+        return c.skipValue(depth: depth)
     }
 
     /// Reads `e` and classifies the event.

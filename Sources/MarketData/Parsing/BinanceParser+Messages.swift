@@ -53,17 +53,13 @@ extension BinanceParser {
         var final: UInt64 = 0
         var previous: UInt64 = 0
         var exchangeTime = Nanos.zero
-        var c = JSONCursor(uFirst, end: end)
-        if let e = c.readUInt64(&first) { return .failure(e) }
-        c = JSONCursor(uFinal, end: end)
-        if let e = c.readUInt64(&final) { return .failure(e) }
-        if let pu = f.pu {
-            c = JSONCursor(pu, end: end)
-            if let e = c.readUInt64(&previous) { return .failure(e) }
+        if let e = integer(f.integers.U, f.integers.valid & 4 != 0, at: uFirst, end: end, &first) { return .failure(e) }
+        if let e = integer(f.integers.u, f.integers.valid & 8 != 0, at: uFinal, end: end, &final) { return .failure(e) }
+        if let pu = f.pu, let e = integer(f.integers.pu, f.integers.valid & 16 != 0, at: pu, end: end, &previous) {
+            return .failure(e)
         }
-        if let E = f.E {
-            c = JSONCursor(E, end: end)
-            if let e = c.readMillisAsNanos(&exchangeTime) { return .failure(e) }
+        if let E = f.E, let e = millis(f.integers.E, f.integers.valid & 1 != 0, at: E, end: end, &exchangeTime) {
+            return .failure(e)
         }
         if !f.bidsParsed, let e = readLevels(at: b, end: end, side: .buy, spec: spec, levels: &levels) { return .failure(e) }
         if !f.asksParsed, let e = readLevels(at: a, end: end, side: .sell, spec: spec, levels: &levels) { return .failure(e) }
@@ -71,6 +67,31 @@ extension BinanceParser {
             instrument: spec.id, venue: spec.venue, kind: .diff, firstUpdateId: first, finalUpdateId: final,
             previousFinalUpdateId: previous, sequence: 0, exchangeTime: exchangeTime, receiveTime: receiveTime,
             bidCount: Int32(truncatingIfNeeded: levels.bidCount), askCount: Int32(truncatingIfNeeded: levels.askCount)))
+    }
+
+    /// An integer field: the value the first pass read, else read again at `position` (reporting why it is not one).
+    @inline(__always)
+    func integer(_ value: UInt64, _ valid: Bool, at position: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>,
+                 _ out: inout UInt64) -> MarketDataParseError? {
+        if valid {
+            out = value
+            return nil
+        }
+        var c = JSONCursor(position, end: end)
+        return c.readUInt64(&out)
+    }
+
+    /// A millisecond field as Unix ns: the value the first pass read, else read again at `position`.
+    @inline(__always)
+    func millis(_ value: UInt64, _ valid: Bool, at position: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>,
+                _ out: inout Nanos) -> MarketDataParseError? {
+        if valid {
+            guard value <= UInt64(Int64.max / 1_000_000) else { return .numberOverflow }
+            out = Nanos(raw: Int64(value) &* 1_000_000)
+            return nil
+        }
+        var c = JSONCursor(position, end: end)
+        return c.readMillisAsNanos(&out)
     }
 
     func trade(_ f: inout BinanceFields, end: UnsafePointer<UInt8>, stream: UnsafeRawBufferPointer?, receiveTime: Nanos,
@@ -92,8 +113,7 @@ extension BinanceParser {
         if let e = c.readDecimal(places: spec.priceScale.places, &price) { return .failure(e) }
         c = JSONCursor(q, end: end)
         if let e = c.readDecimal(places: spec.quantityScale.places, &quantity) { return .failure(e) }
-        c = JSONCursor(T, end: end)
-        if let e = c.readMillisAsNanos(&time) { return .failure(e) }
+        if let e = millis(f.integers.T, f.integers.valid & 2 != 0, at: T, end: end, &time) { return .failure(e) }
         c = JSONCursor(m, end: end)
         if let e = c.readBool(&buyerIsMaker) { return .failure(e) }
         var flags: TradeFlags = aggregated ? .aggregated : []
@@ -122,9 +142,8 @@ extension BinanceParser {
         var askPrice: Int64 = 0
         var askQuantity: Int64 = 0
         var exchangeTime = Nanos.zero
-        var c = JSONCursor(u, end: end)
-        if let e = c.readUInt64(&updateId) { return .failure(e) }
-        c = JSONCursor(b, end: end)
+        if let e = integer(f.integers.u, f.integers.valid & 8 != 0, at: u, end: end, &updateId) { return .failure(e) }
+        var c = JSONCursor(b, end: end)
         if let e = c.readDecimal(places: spec.priceScale.places, &bidPrice) { return .failure(e) }
         c = JSONCursor(B, end: end)
         if let e = c.readDecimal(places: spec.quantityScale.places, &bidQuantity) { return .failure(e) }
@@ -132,9 +151,8 @@ extension BinanceParser {
         if let e = c.readDecimal(places: spec.priceScale.places, &askPrice) { return .failure(e) }
         c = JSONCursor(A, end: end)
         if let e = c.readDecimal(places: spec.quantityScale.places, &askQuantity) { return .failure(e) }
-        if let E = f.E {
-            c = JSONCursor(E, end: end)
-            if let e = c.readMillisAsNanos(&exchangeTime) { return .failure(e) }
+        if let E = f.E, let e = millis(f.integers.E, f.integers.valid & 1 != 0, at: E, end: end, &exchangeTime) {
+            return .failure(e)
         }
         return .bookTicker(BookTickerEvent(
             instrument: spec.id, venue: spec.venue, updateId: updateId, bidPrice: Price(raw: bidPrice),

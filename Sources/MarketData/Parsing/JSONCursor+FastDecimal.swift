@@ -31,13 +31,27 @@ extension JSONCursor {
         let hasPoint = dots != 0 && point < closing
         let integerDigits = hasPoint ? point : closing
         let fractionDigits = hasPoint ? closing &- point &- 1 : 0
+        // Short form (USD-M prices and sizes): the string within w0 and integer digits + places <= 8.
+        // The point is squeezed out, and the digits are placed so that the zero bytes after them
+        // stand for the missing fraction digits: one eight-digit conversion, no scale multiply.
+        if closing <= 8 && integerDigits &+ places <= 8 {
+            let digitCount = integerDigits &+ fractionDigits
+            let pointMask = lowBytes(point)
+            let squeezed = hasPoint ? (w0 & pointMask) | ((w0 &>> 8) & ~pointMask) : w0
+            let digits = squeezed & lowBytes(digitCount)
+            if fractionDigits <= places, digitCount > 0, nonDigits(digits) & lowBytes(digitCount) == 0 {
+                let shift = UInt64(truncatingIfNeeded: 8 &- integerDigits &- places) &* 8
+                return (Int64(truncatingIfNeeded: eightDigits(digits &<< shift)), quote + (closing &+ 2))
+            }
+        }
         let k = UInt64(truncatingIfNeeded: point &+ 1) &* 8
         let f = ((w0 &>> (k &- 8)) &>> 8) | (w1 &<< (64 &- k))
         let integerMask = lowBytes(integerDigits)
         let fractionMask = lowBytes(fractionDigits)
         let invalid = (nonDigits(w0) & integerMask) | (nonDigits(f) & fractionMask)
+        // integerDigits <= 8 and places <= 8 imply integerDigits + places <= 16 < 19: no overflow below.
         guard closing < 16, places <= 8, integerDigits <= 8, fractionDigits <= places, integerDigits &+ fractionDigits > 0,
-              integerDigits &+ places <= 18, invalid == 0 else { return nil }
+              invalid == 0 else { return nil }
         // Integer digits moved to the top (the zero bytes below act as leading zeros); fraction
         // digits placed so that the zero bytes after them act as trailing zeros up to `places`.
         let integer = eightDigits((w0 & integerMask) &<< UInt64(truncatingIfNeeded: (8 &- integerDigits) &* 8))

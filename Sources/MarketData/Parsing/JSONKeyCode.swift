@@ -30,6 +30,11 @@ func bytesEqual(_ start: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticSt
     guard count == literal.utf8CodeUnitCount else { return false }
     // SAFETY: both ranges hold `count` readable bytes.
     let l = literal.utf8Start
+    if count >= 8 && count <= 16 {
+        // Two overlapping words cover all 8...16 bytes of each side.
+        return JSONCursor.load64(UnsafeRawPointer(start)) == JSONCursor.load64(UnsafeRawPointer(l))
+            && JSONCursor.load64(UnsafeRawPointer(start + (count &- 8))) == JSONCursor.load64(UnsafeRawPointer(l + (count &- 8)))
+    }
     var i = 0
     while i < count {
         if start[i] != l[i] { return false }
