@@ -109,7 +109,8 @@ final class TickFixture: @unchecked Sendable {
     /// Loads `lib<product>.so` and creates an instance (cold; traps with instructions when missing).
     static func instance(_ product: String, config: String, schema: FeatureSchema, services: StrategyHostServices) -> StrategyInstance {
         let dir = ProcessInfo.processInfo.environment["HFT_PLUGIN_DIR"]
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+            ?? URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+                .deletingLastPathComponent().path
         do {
             let plugin = try StrategyPlugin(path: "\(dir)/lib\(product).so", featureSchemaId: schema.id)
             return try StrategyInstance(plugin: plugin, config: config, services: services)
