@@ -216,11 +216,19 @@ struct JSONCursor {
         return nil
     }
 
-    /// Reads a quoted non-negative decimal at `places` decimal places through `DecimalParser`.
+    /// Reads a quoted non-negative decimal at `places` decimal places: `fastDecimal` when 32 bytes
+    /// remain and the text has its shape (same result), else through `DecimalParser`.
     @inline(never)
     mutating func readDecimal(places: Int, _ value: inout Int64) -> MarketDataParseError? {
         skipWhitespace()
         guard p < end && p.pointee == UInt8(ascii: "\"") else { return typeMismatch() }
+        // SAFETY: fastDecimal reads below p + 32 <= end (checked first).
+        if end - p >= 32,
+           let (v, after) = JSONCursor.fastDecimal(p, places: places, scale: JSONCursor.scaleMultiplier(places: places)) {
+            value = v
+            p = after
+            return nil
+        }
         let s = p + 1
         var q = s
         // SAFETY: q < end is checked before every dereference.
