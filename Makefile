@@ -1,7 +1,8 @@
 # HFT Core. The README's two commands: `make demo` and `make test`.
 SWIFT ?= swift
 RELEASE_FLAGS := -c release
-TEST_FLAGS ?=
+# Serial: loopback feed tests are timing-sensitive and must not compete with the ring stress tests for 2 cores.
+TEST_FLAGS ?= --no-parallel
 
 .PHONY: deps build release test demo bench bench-inference clean
 
