@@ -92,6 +92,8 @@ public enum LatencyDemo {
         let transformBackPressure = await transform.backPressured
         sourceThread.stop()
         pipelineThread.stop()
+        // The rings' owners must outlive both threads (their views dangle otherwise); a
+        // noncopyable local may be destroyed after its last use, so use them after `stop()`.
         _ = first.capacity
         _ = second.capacity
         return Result(report: telemetry.report(title: "HFT Core runtime latency demo"), offered: total, published: published,
