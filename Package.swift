@@ -95,7 +95,7 @@ let package = Package(
 
         .target(
             name: "Engine",
-            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "StrategyABI", "Analytics", "Inference", "Execution", "MarketData"],
+            dependencies: ["CSystemShims", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "StrategyABI", "Analytics", "Inference", "Execution", "MarketData", "Venues", "Transport"],
             swiftSettings: strict
         ),
 
@@ -130,7 +130,7 @@ let package = Package(
             dependencies: ["HFTTelemetry", "HFTPrimitives", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims", "Simulator", "Venues", "MarketData", "Execution", "Transport", "HFTPrimitives", "Analytics", "Inference"], swiftSettings: strict),
         .testTarget(
             name: "StrategyPluginTests",
             dependencies: ["Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "Execution", "MarketData", "HFTTelemetry", "HFTPrimitives"],
