@@ -37,14 +37,25 @@ public actor BookStage: Agent {
     let everCurrent: UnsafeMutablePointer<Bool>
     let requestState: UnsafeMutablePointer<UInt8>
     var handledEpoch = 0
+    /// Publishes the books' changes and the trades to the stages after this one (inactive when none).
+    var publisher: BookEventPublisher
+    /// Replay: record channels are `CaptureChannel`s whose REST snapshots name an instrument index
+    /// (live records carry a connection id instead).
+    let captureChannels: Bool
     /// Records drained per `doWork` call at most.
     let batch = 64
 
     /// - Parameters:
     ///   - reader: the reading end of the Feed → Book ring (one reader: this stage).
     ///   - thread: the pinned thread this stage will be attached to.
-    init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)], reader: ByteRingReader, status: FeedStatus,
-         on thread: PinnedThread, bufferMessages: Int, bufferLevels: Int) {
+    ///   - downstream: rings to the stages after this one (`BookEventPublisher`), none for a bare feed.
+    ///   - downstreamDepth: levels per side kept in step downstream.
+    ///   - captureChannels: the records come from a capture replay (see `captureChannels`).
+    public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)], reader: ByteRingReader, status: FeedStatus,
+                on thread: PinnedThread, bufferMessages: Int = 1024, bufferLevels: Int = 262_144,
+                downstream: [RingProducer<BookEvent>] = [], downstreamDepth: Int = 20, captureChannels: Bool = false) {
+        publisher = BookEventPublisher(instrumentCount: instruments.count, depth: downstreamDepth, outputs: downstream)
+        self.captureChannels = captureChannels
         pinnedExecutor = thread.executor
         self.status = status
         self.reader = reader
@@ -62,6 +73,7 @@ public actor BookStage: Agent {
 
     public func doWork() -> Int {
         checkConnection()
+        if publisher.isActive { return publishingWork() }
         return reader.consume(maxRecords: batch) { record in
             checkConnection()
             let result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
@@ -71,6 +83,54 @@ public actor BookStage: Agent {
         }
     }
 
+    /// `doWork` with stages downstream: a record is read only when everything before it was
+    /// published (Book → Signals and Book → Execution never drop; a full ring stops this stage,
+    /// which fills the Feed → Book ring, which stops the socket reads).
+    func publishingWork() -> Int {
+        guard publisher.flush(feed: feed) else { return 0 }
+        var done = 0
+        while done < batch {
+            let n = reader.consume(maxRecords: 1) { record in
+                checkConnection()
+                let start = Nanos(raw: hft_monotonic_ns())
+                let result: BookFeedResult
+                if captureChannels, let i = snapshotInstrument(record.channel) {
+                    result = deliverSnapshotRecord(record.bytes, instrument: i, receiveTime: record.receiveTime)
+                } else {
+                    result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
+                    status.bump(status.frames)
+                    handle(result)
+                }
+                status.receiveToBook.record(hft_monotonic_ns() &- record.receiveTime.raw)
+                _ = publisher.publish(result, feed: feed, startTime: start)
+            }
+            if n == 0 { break }
+            done &+= n
+            if publisher.isBlocked { break }
+        }
+        return done
+    }
+
+    /// The instrument a replayed REST snapshot record is for, if `channel` is one.
+    @inline(__always)
+    func snapshotInstrument(_ channel: UInt16) -> InstrumentId? {
+        let c = CaptureChannel(raw: channel)
+        guard c.kind == .restDepthSnapshot, let s = c.symbolIndex, s < count else { return nil }
+        return InstrumentId(raw: UInt32(s))
+    }
+
+    /// A replayed snapshot: applied like a fetched one (cold; replay only).
+    func deliverSnapshotRecord(_ bytes: UnsafeRawBufferPointer, instrument: InstrumentId, receiveTime: Nanos) -> BookFeedResult {
+        let result = feed.ingestSnapshot(bytes, instrument: instrument, receiveTime: receiveTime)
+        let i = Int(instrument.raw)
+        if case .depth(_, let outcome) = result, outcome == .snapshotApplied {
+            status.bump(status.snapshotsApplied)
+            requestState[i] = 0
+        }
+        publish(i)
+        return result
+    }
+
     /// Applies a REST depth snapshot body for `instrument` (control plane, from the fetcher).
     /// - Returns: what the sync made of it; a snapshot that could not bridge is requested again.
     @discardableResult
@@ -78,6 +138,7 @@ public actor BookStage: Agent {
         let i = Int(instrument.raw)
         precondition(i < count, "unknown instrument")
         let result = body.withUnsafeBytes { feed.ingestSnapshot($0, instrument: instrument, receiveTime: receiveTime) }
+        publisher.markDirty(instrument, receiveTime: receiveTime, startTime: Nanos(raw: hft_monotonic_ns()))
         switch result {
         case .depth(_, let outcome):
             if outcome == .snapshotApplied {
@@ -101,6 +162,9 @@ public actor BookStage: Agent {
     public func snapshotFailed(instrument: InstrumentId) {
         request(Int(instrument.raw))
     }
+
+    /// Whether book changes or trades wait for room downstream (control plane).
+    public var downstreamBlocked: Bool { publisher.isBlocked }
 
     /// Runs `body` with the books on this stage's thread.
     public func withFeed<R: Sendable>(_ body: (borrowing BookFeed) throws -> R) rethrows -> R {
@@ -180,6 +244,7 @@ public actor BookStage: Agent {
                 book.counters = counters
             }
             status.bump(status.reconnectResets)
+            publisher.markDirty(id, receiveTime: Nanos(raw: hft_monotonic_ns()), startTime: Nanos(raw: hft_monotonic_ns()))
             requestState[i] = 1
             publish(i)
             status.setStale(i, true)

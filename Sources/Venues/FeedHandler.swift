@@ -39,7 +39,11 @@ public final class FeedHandler: @unchecked Sendable {
 
     /// Builds the pipeline (allocates the ring, the books and the clients; connects nothing).
     /// - Throws: `unsupportedVenue`, `noInstruments`, `unsupportedDepth`, `invalidURL`, `thread`.
-    public init(config: VenueFeedConfig, idle: IdleStrategyConfig = .backoff()) throws(VenueConfigError) {
+    /// - Parameters:
+    ///   - downstream: rings the Book stage publishes its changes and trades on (`BookEventPublisher`).
+    ///   - downstreamDepth: levels per side kept in step downstream.
+    public init(config: VenueFeedConfig, idle: IdleStrategyConfig = .backoff(),
+                downstream: [RingProducer<BookEvent>] = [], downstreamDepth: Int = 20) throws(VenueConfigError) {
         guard config.venue != .paper else { throw .unsupportedVenue(config.venue.name) }
         guard !config.instruments.isEmpty else { throw .noInstruments }
         let isBybit = config.venue == .bybitLinear || config.venue == .bybitSpot
@@ -54,7 +58,8 @@ public final class FeedHandler: @unchecked Sendable {
         }
         ring = ByteRing(capacity: config.ringCapacity, maxRecordLength: config.maxMessageBytes)
         stage = BookStage(venue: config.venue, instruments: config.instruments, reader: ring.reader, status: status, on: thread,
-                          bufferMessages: config.bufferMessages, bufferLevels: config.bufferLevels)
+                          bufferMessages: config.bufferMessages, bufferLevels: config.bufferLevels,
+                          downstream: downstream, downstreamDepth: downstreamDepth)
         budget = RequestWeightBudget(limit: config.weightBudgetPerMinute, window: config.weightWindow)
 
         let urlString = isBybit ? BybitURLs.publicStreamURL(config) : BinanceURLs.combinedStreamURL(config)

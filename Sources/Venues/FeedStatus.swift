@@ -53,7 +53,7 @@ public final class FeedStatus: @unchecked Sendable {
     /// applied by the Book stage (ring hop + parse + sync + book), monotonic ns.
     public let receiveToBook = LatencyHistogram()
 
-    init(instrumentCount: Int) {
+    public init(instrumentCount: Int) {
         self.instrumentCount = instrumentCount
         staleFlags = .allocate(capacity: instrumentCount)
         wanted = .allocate(capacity: instrumentCount)

@@ -1,3 +1,4 @@
+import CSystemShims
 import Inference
 import StrategyABI
 import Synchronization
@@ -44,6 +45,14 @@ public final class StrategyHostServices: Sendable {
     @inline(__always)
     public func setNow(_ ns: Int64) { context.pointee.now = ns }
 
+    /// PPO evaluations so far (read on the strategy thread).
+    @inline(__always)
+    public var ppoCalls: UInt64 { context.pointee.ppoCalls }
+
+    /// Duration of the last PPO evaluation, ns.
+    @inline(__always)
+    public var lastPPONanos: Int64 { context.pointee.lastPPONanos }
+
     /// Log lines plugins wrote (cold).
     public var log: [String] { lines.withLock { $0 } }
 
@@ -65,9 +74,13 @@ private let hostPPO: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Flo
     guard let raw = c.assumingMemoryBound(to: StrategyHostContext.self).pointee.policy else { return HFT_ERR_UNAVAILABLE.rawValue }
     let p = raw.assumingMemoryBound(to: PPOPolicy.self)
     guard Int(count) == p.pointee.inputCount, Int(capacity) >= p.pointee.actionCount else { return HFT_ERR_INVALID_ARGUMENT.rawValue }
+    let t0 = hft_monotonic_ns()
     p.pointee.actionHead(obs, into: actions)
     if !p.pointee.discrete { p.pointee.boxAction(actions, into: actions) }
     outCount.pointee = UInt32(p.pointee.actionCount)
+    let context = c.assumingMemoryBound(to: StrategyHostContext.self)
+    context.pointee.ppoCalls &+= 1
+    context.pointee.lastPPONanos = hft_monotonic_ns() &- t0
     return HFT_OK.rawValue
 }
 

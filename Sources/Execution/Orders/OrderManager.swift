@@ -101,6 +101,12 @@ public struct OrderManager: ~Copyable {
 
     // MARK: Lookup
 
+    /// Forces the journal to disk (shutdown, or an `fsync: none` policy at a checkpoint). Cold.
+    public mutating func syncJournal() -> Bool {
+        if case .written = journal.sync() { return true }
+        return false
+    }
+
     /// The order with this client id, if it is still in the table.
     @inlinable
     public func order(_ id: ClientOrderId) -> Order? {

@@ -1,0 +1,334 @@
+import CSystemShims
+import Execution
+import HFTPrimitives
+import HFTRuntime
+import HFTTelemetry
+import MarketData
+import StrategyABI
+
+/// The Execution stage: `StrategyCommand`s and Book events in → risk gate → order manager
+/// (journal first) → paper venue filling on the mirrored live book → order updates out to the
+/// Strategy stage. Execution → Strategy never drops: updates the ring cannot take wait in a
+/// fixed backlog (and the stage stops taking commands while it is non-empty).
+///
+/// Clock: the venue and the journal run on event time (the frames' receive times), so a replay is
+/// deterministic; with `realtimeClock` (live data) the clock also follows the monotonic clock, so
+/// acks and fills are delivered when no market data arrives. `doWork` allocates, retains, locks and
+/// logs nothing; the journal's write is the only system call.
+public actor ExecutionStage: Agent {
+    public nonisolated let pinnedExecutor: PinnedExecutor
+    let commands: RingConsumer<StrategyCommand>
+    let book: RingConsumer<BookEvent>
+    let output: RingProducer<hft_fill>
+    let mirror: BookMirror
+    let traded: InstrumentId
+    let spec: InstrumentSpec
+    let venueId: VenueId
+    var venue: PaperVenue
+    var gate: RiskGate
+    var oms: OrderManager
+    let realtimeClock: Bool
+    let recorder: HopRecorder
+    let hops: StandardHopIds
+    let counters: EngineCounters
+    /// Updates waiting for room in Execution → Strategy (bounded; see type doc).
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let backlog: UnsafeMutablePointer<hft_fill>
+    let backlogCapacity = 4096
+    var backlogHead = 0
+    var backlogCount = 0
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let cancelScratch: UnsafeMutablePointer<(ClientOrderId, Side)>
+    let cancelCapacity = 256
+    var clock = Nanos.zero
+    var ledger = PaperLedger()
+    var mid: Int64 = 0
+    /// Orders sent, fills, and the latest venue report time.
+    public private(set) var orderCount: UInt64 = 0
+    public private(set) var fillCount: UInt64 = 0
+    public private(set) var killed = false
+
+    init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
+         instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
+         limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
+         counters: EngineCounters) {
+        pinnedExecutor = thread.executor
+        self.commands = commands
+        self.book = book
+        self.output = output
+        mirror = BookMirror(ticks: instrumentTicks)
+        self.traded = traded
+        self.spec = spec
+        self.venueId = venueId
+        self.venue = venue
+        gate = RiskGate(limits: limits)
+        self.oms = oms
+        self.realtimeClock = realtimeClock
+        self.recorder = recorder
+        self.hops = hops
+        self.counters = counters
+        backlog = .allocate(capacity: backlogCapacity)
+        cancelScratch = .allocate(capacity: cancelCapacity)
+    }
+
+    deinit {
+        backlog.deallocate()
+        cancelScratch.deallocate()
+    }
+
+    public func doWork() -> Int {
+        var done = flushBacklog()
+        if realtimeClock {
+            let now = Nanos(raw: hft_monotonic_ns())
+            if now > clock { clock = now }
+        }
+        var n = 0
+        while n < 256, let e = book.pop() {
+            n &+= 1
+            onBook(e)
+        }
+        done &+= n
+        var c = 0
+        while c < 64, backlogCount == 0, let command = commands.pop() {
+            c &+= 1
+            onCommand(command)
+        }
+        done &+= c
+        if venue.pendingReports > 0 { deliver() }
+        return done
+    }
+
+    @inline(__always)
+    func onBook(_ e: BookEvent) {
+        if e.receiveTime > clock { clock = e.receiveTime }
+        switch e.kind {
+        case .level:
+            if !mirror.apply(e) { recorder.increment(counters.unroutable) }
+        case .trade:
+            guard e.instrument == traded else { return }
+            venue.onTrade(e.trade(venue: venueId), now: clock)
+            deliver()
+        case .commit:
+            let i = Int(e.instrument.raw)
+            guard i < mirror.count else { return }
+            mirror.stale[i] = e.isStale
+            guard e.instrument == traded, !e.isStale else { return }
+            let b = mirror.books[i].bestBid, a = mirror.books[i].bestAsk
+            if let b, let a { mid = (b.price.raw &+ a.price.raw) / 2 }
+            venue.onBook(mirror.books[i], now: clock)
+            venue.process(until: clock, book: mirror.books[i])
+            deliver()
+        }
+    }
+
+    @inline(__always)
+    func onCommand(_ command: StrategyCommand) {
+        switch command {
+        case .new(let intent):
+            if intent.createdAt > clock { clock = intent.createdAt }
+            guard intent.instrument == traded else {
+                recorder.increment(counters.riskRejects)
+                reject(intent, code: -1)
+                return
+            }
+            let r0 = hft_monotonic_ns()
+            var state = RiskState()
+            oms.updateRiskState(&state, instrument: traded)
+            state.mid = Price(raw: mid)
+            state.feedStale = mirror.stale[Int(traded.raw)]
+            let decision = gate.check(intent, state: state, now: clock)
+            let r1 = hft_monotonic_ns()
+            recorder.record(hops.risk, Int64(r1 &- r0))
+            guard decision == .accept else {
+                recorder.increment(counters.riskRejects)
+                reject(intent, code: -2)
+                return
+            }
+            guard case .admitted(let id) = oms.admit(intent, now: clock) else {
+                recorder.increment(counters.journalFailures)
+                reject(intent, code: -3)
+                return
+            }
+            var order = Order(intent: intent, clientOrderId: id)
+            order.tickReceiveTime = intent.tickReceiveTime
+            _ = oms.apply(.sent, to: id, now: clock)
+            let result = venue.submit(order, now: clock)
+            let s1 = hft_monotonic_ns()
+            recorder.record(hops.send, Int64(s1 &- r1))
+            recorder.record(hops.tickToOrder, Int64(s1) &- intent.tickReceiveTime.raw)
+            if result == .accepted {
+                orderCount &+= 1
+                recorder.increment(counters.orders)
+            } else {
+                recorder.increment(counters.venueRejects)
+                _ = oms.apply(.rejected(code: -4), to: id, now: clock)
+                push(update(kind: UInt8(HFT_FILL_REJECTED), id: id, tag: intent.tag, side: intent.side, code: -4))
+            }
+        case .cancelTag(let instrument, let tag, _):
+            var n = 0
+            oms.forEachOrder { o in
+                if n < cancelCapacity && o.instrument == instrument && o.tag == tag && o.status.isWorking && o.status != .cancelPending {
+                    cancelScratch[n] = (o.clientOrderId, o.side)
+                    n &+= 1
+                }
+            }
+            for k in 0..<n {
+                let (id, side) = cancelScratch[k]
+                _ = oms.apply(.cancelRequested, to: id, now: clock)
+                _ = venue.cancel(id, side: side, now: clock)
+                recorder.increment(counters.cancels)
+            }
+        }
+    }
+
+    /// Venue reports due by `clock` → order manager (journal) → ledger → the strategy.
+    @inline(__always)
+    func deliver() {
+        venue.drainReports(until: clock) { report in
+            let update = oms.apply(report: report, now: clock)
+            if case .unknownOrder = update { recorder.increment(counters.unknownOrders) }
+            if case .journalFailed = update { recorder.increment(counters.journalFailures) }
+            let order = oms.order(report.clientOrderId)
+            var f = hft_fill()
+            f.client_order_id = report.clientOrderId.raw
+            f.instrument = traded.raw
+            f.tag = order?.tag ?? 0
+            f.side = report.side.rawValue
+            f.code = report.code
+            f.time_ns = report.venueTime.raw
+            switch report.kind {
+            case .ack:
+                f.kind = UInt8(HFT_FILL_ACK)
+                f.quantity = order?.quantity.raw ?? 0
+                f.price = order?.price.raw ?? 0
+                recorder.increment(counters.acks)
+                if let order, order.tickReceiveTime.raw > 0 {
+                    recorder.record(hops.orderToAck, report.venueTime.raw &- order.createdAt.raw)
+                }
+            case .fill:
+                f.kind = UInt8(HFT_FILL_TRADE)
+                f.price = report.price.raw
+                f.quantity = report.quantity.raw
+                f.fee = report.fee
+                f.is_maker = report.isMaker ? 1 : 0
+                ledger.apply(side: report.side, price: report.price.raw, quantity: report.quantity.raw, fee: report.fee)
+                fillCount &+= 1
+                recorder.increment(counters.fills)
+            case .canceled, .expired:
+                f.kind = UInt8(HFT_FILL_CANCELED)
+            case .rejected:
+                f.kind = UInt8(HFT_FILL_REJECTED)
+            case .cancelRejected:
+                return
+            }
+            f.position_after = ledger.position
+            push(f)
+        }
+    }
+
+    @inline(__always)
+    func update(kind: UInt8, id: ClientOrderId, tag: UInt32, side: Side, code: Int32) -> hft_fill {
+        var f = hft_fill()
+        f.client_order_id = id.raw
+        f.instrument = traded.raw
+        f.tag = tag
+        f.kind = kind
+        f.side = side.rawValue
+        f.code = code
+        f.time_ns = clock.raw
+        f.position_after = ledger.position
+        return f
+    }
+
+    /// A refused intent, told to the strategy as a rejected update with client order id 0.
+    @inline(__always)
+    func reject(_ intent: Intent, code: Int32) {
+        push(update(kind: UInt8(HFT_FILL_REJECTED), id: ClientOrderId(raw: 0), tag: intent.tag, side: intent.side, code: code))
+    }
+
+    @inline(__always)
+    func push(_ f: hft_fill) {
+        if backlogCount == 0 && output.push(f) == .published { return }
+        recorder.increment(counters.fillBackPressure)
+        precondition(backlogCount < backlogCapacity, "order-update backlog full: the strategy stage stopped consuming")
+        backlog[(backlogHead &+ backlogCount) % backlogCapacity] = f
+        backlogCount &+= 1
+    }
+
+    @inline(__always)
+    func flushBacklog() -> Int {
+        var n = 0
+        while backlogCount > 0, output.push(backlog[backlogHead]) == .published {
+            backlogHead = (backlogHead &+ 1) % backlogCapacity
+            backlogCount &-= 1
+            n &+= 1
+        }
+        return n
+    }
+
+    // MARK: Control plane
+
+    /// Kill: halt the risk gate (no new orders) and cancel every working order. Returns the cancels sent.
+    public func kill() -> Int {
+        killed = true
+        gate.halt()
+        var ids: [(ClientOrderId, Side)] = []
+        oms.forEachOrder { o in if o.status.isWorking && o.status != .cancelPending { ids.append((o.clientOrderId, o.side)) } }
+        for (id, side) in ids {
+            _ = oms.apply(.cancelRequested, to: id, now: clock)
+            _ = venue.cancel(id, side: side, now: clock)
+            recorder.increment(counters.cancels)
+        }
+        return ids.count
+    }
+
+    /// Lets the gate accept orders again after a kill.
+    public func resume() {
+        killed = false
+        gate.resume()
+    }
+
+    /// Drains the venue's reports as if `extra` ns had passed (shutdown: let cancels be acknowledged).
+    public func settle(after extra: Nanos) {
+        clock = Nanos(raw: clock.raw &+ extra.raw)
+        deliver()
+    }
+
+    /// A summary for /status and the report (control plane).
+    public func summary() -> ExecutionSummary {
+        var working = 0
+        oms.forEachOrder { if $0.status.isWorking { working += 1 } }
+        return ExecutionSummary(orders: orderCount, fills: fillCount, workingOrders: working, position: ledger.position,
+                                entryPrice: ledger.entryPrice, realizedPnL: ledger.realized &- ledger.fees, fees: ledger.fees,
+                                unrealizedPnL: ledger.position &* (mid &- ledger.entryPrice), mid: mid, journalRecords: oms.journalAppended,
+                                journalSequence: oms.journalSequence, riskAccepted: gate.accepted, halted: gate.halted || killed,
+                                duplicates: oms.duplicates, invalidEvents: oms.invalidEvents, overfills: oms.overfills,
+                                unknownOrders: oms.unknownOrders, journalFailures: oms.journalFailures, droppedReports: venue.droppedReports)
+    }
+
+    /// Forces the journal to disk (shutdown).
+    public func flushJournal() -> Bool { oms.syncJournal() }
+}
+
+/// What Execution did (control plane, `/status`, the run report).
+public struct ExecutionSummary: Sendable, Codable, Equatable {
+    public var orders: UInt64
+    public var fills: UInt64
+    public var workingOrders: Int
+    public var position: Int64
+    public var entryPrice: Int64
+    public var realizedPnL: Int64
+    public var fees: Int64
+    public var unrealizedPnL: Int64
+    public var mid: Int64
+    public var journalRecords: UInt64
+    public var journalSequence: UInt64
+    public var riskAccepted: UInt64
+    public var halted: Bool
+    public var duplicates: UInt64
+    public var invalidEvents: UInt64
+    public var overfills: UInt64
+    public var unknownOrders: UInt64
+    public var journalFailures: UInt64
+    public var droppedReports: Int
+}

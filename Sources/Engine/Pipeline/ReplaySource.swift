@@ -1,0 +1,90 @@
+import Synchronization
+import HFTPrimitives
+import HFTRuntime
+import MarketData
+
+/// Replay's stand-in for the websocket: writes a capture's frames, in order and with their
+/// recorded receive times, into the Feed → Book `ByteRing`, as fast as the Book stage takes them.
+/// REST snapshots go in as records whose channel is `CaptureChannel.restDepthSnapshot(symbolIndex:
+/// instrument)` (the Book stage applies them in stream order). Frames of other symbols or unknown
+/// channels are skipped and counted.
+///
+/// The frames are copied into one buffer at init; `doWork` allocates nothing.
+public actor ReplaySource: Agent {
+    public nonisolated let pinnedExecutor: PinnedExecutor
+    let writer: ByteRingWriter
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let bytes: UnsafeMutableRawBufferPointer
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let records: UnsafeMutablePointer<FrameRecord>
+    let count: Int
+    var next = 0
+    /// Frames written so far, and skipped.
+    public private(set) var written = 0
+    public private(set) var skipped = 0
+    /// Set once every frame is in the ring (any thread; one atomic load).
+    public nonisolated let finished: Atomic<Bool>
+
+    /// - Parameters:
+    ///   - routes: capture symbol index → instrument index (−1: not traded), from `BookReplay.symbolRoutes`.
+    init(on thread: PinnedThread, frames: FrameSequence, routes: [Int], writer: ByteRingWriter) {
+        pinnedExecutor = thread.executor
+        self.writer = writer
+        let total = frames.bytes.count
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 16)
+        frames.bytes.withUnsafeBytes { src in
+            // SAFETY: `buffer` has room for `total` bytes; `src` holds exactly `total`.
+            if let b = src.baseAddress { buffer.baseAddress!.copyMemory(from: b, byteCount: total) }
+        }
+        bytes = buffer
+        var kept: [FrameRecord] = []
+        kept.reserveCapacity(frames.count)
+        var skippedAtLoad = 0
+        for var r in frames.frames {
+            switch r.channel.kind {
+            case .restDepthSnapshot:
+                guard let s = r.channel.symbolIndex, s < routes.count, routes[s] >= 0 else { skippedAtLoad += 1; continue }
+                r.channel = .restDepthSnapshot(symbolIndex: routes[s])
+            case .websocket, .depthStream, .tradeStream, .bookTickerStream, .control:
+                r.channel = CaptureChannel(raw: 0)
+            case nil:
+                skippedAtLoad += 1
+                continue
+            }
+            guard r.length <= writer.maxRecordLength else { skippedAtLoad += 1; continue }
+            kept.append(r)
+        }
+        count = kept.count
+        let table = UnsafeMutablePointer<FrameRecord>.allocate(capacity: max(1, kept.count))
+        table.initialize(from: kept, count: kept.count)
+        records = table
+        skipped = skippedAtLoad
+        finished = Atomic(kept.isEmpty)
+    }
+
+    deinit {
+        bytes.deallocate()
+        records.deallocate()
+    }
+
+    /// Frames that will be written.
+    public nonisolated var frameCount: Int { count }
+
+    public func doWork() -> Int {
+        var done = 0
+        while done < 64 && next < count {
+            let r = records[next]
+            // SAFETY: offset + length lie inside `bytes` (they index the copied capture buffer).
+            let frame = UnsafeRawBufferPointer(rebasing: bytes[r.offset..<(r.offset + r.length)])
+            guard writer.write(frame, channel: r.channel.raw, receiveTime: r.receiveTime) == .published else { break }
+            next &+= 1
+            written &+= 1
+            done &+= 1
+        }
+        if next == count && done > 0 {
+            // ORDERING: releasing: the frames written above are in the ring before "finished" is seen.
+            finished.store(true, ordering: .releasing)
+        }
+        return done
+    }
+}

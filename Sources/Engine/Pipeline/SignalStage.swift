@@ -1,0 +1,237 @@
+import Analytics
+import CSystemShims
+import HFTPrimitives
+import HFTRuntime
+import HFTTelemetry
+import MarketData
+import StrategyABI
+
+/// The Signals stage: Book events in → top-level mirror → `FeatureEngine` (features, order flow,
+/// volume profile) → models → a market view in a `SignalSlots` slot → `SignalTick` out.
+///
+/// Signals → Strategy may conflate (DESIGN.md): when the ring is full the newest view replaces the
+/// staged one and the conflation is counted. With `conflate == false` (replay) the stage stops
+/// reading instead, so the strategy sees every tick.
+///
+/// `doWork` allocates, retains, locks and logs nothing; the feature engines, mirrors and models
+/// are allocated in `init`.
+public actor SignalStage: Agent {
+    public nonisolated let pinnedExecutor: PinnedExecutor
+    let input: RingConsumer<BookEvent>
+    let output: RingProducer<SignalTick>
+    let slots: SignalSlots
+    let mirror: BookMirror
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let engines: UnsafeMutablePointer<FeatureEngine>
+    let specs: [InstrumentSpec]
+    let venue: VenueId
+    let models: SignalModels
+    let runTabNet: Bool
+    let conflate: Bool
+    /// Replay: receive times are capture times, so the feed-side hops are not recorded.
+    let replay: Bool
+    let recorder: HopRecorder
+    let hops: StandardHopIds
+    let queueBookToSignals: HopId
+    let counters: EngineCounters
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let bids: UnsafeMutableBufferPointer<DepthLevel>
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let asks: UnsafeMutableBufferPointer<DepthLevel>
+    let schemaValue: UInt64
+    let instrumentCount: Int
+    var nextSlot = 0
+    /// A tick the full ring did not take yet (its slot is not in the ring).
+    var pending: SignalTick?
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) var sequences: UnsafeMutablePointer<UInt64>
+    /// Processed events, ticks published, conflated ticks.
+    public private(set) var events: UInt64 = 0
+    public private(set) var ticks: UInt64 = 0
+    public private(set) var conflations: UInt64 = 0
+
+    init(on thread: PinnedThread, input: RingConsumer<BookEvent>, output: RingProducer<SignalTick>, slots: SignalSlots,
+         venue: VenueId, specs: [InstrumentSpec], analytics: AnalyticsConfig, microPrice: MicroPriceTable?, schemaId: String,
+         models: SignalModels, runTabNet: Bool, conflate: Bool, replay: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
+         queueBookToSignals: HopId, counters: EngineCounters) throws {
+        pinnedExecutor = thread.executor
+        self.input = input
+        self.output = output
+        self.slots = slots
+        self.venue = venue
+        self.specs = specs
+        instrumentCount = specs.count
+        mirror = BookMirror(ticks: specs.map(\.tick))
+        engines = .allocate(capacity: specs.count)
+        var made = 0
+        do {
+            for (i, spec) in specs.enumerated() {
+                (engines + i).initialize(to: try FeatureEngine(config: analytics, instrument: spec, microPrice: microPrice))
+                made = i + 1
+            }
+        } catch {
+            engines.deinitialize(count: made)
+            engines.deallocate()
+            throw error
+        }
+        let levels = max(Int(HFT_STRATEGY_MAX_LEVELS), engines[0].levelsConsumed)
+        bids = .allocate(capacity: levels)
+        asks = .allocate(capacity: levels)
+        bids.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
+        asks.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
+        sequences = .allocate(capacity: specs.count)
+        sequences.initialize(repeating: 0, count: specs.count)
+        self.models = models
+        self.runTabNet = runTabNet
+        self.conflate = conflate
+        self.replay = replay
+        self.recorder = recorder
+        self.hops = hops
+        self.queueBookToSignals = queueBookToSignals
+        self.counters = counters
+        schemaValue = hft_strategy_schema_id_value(schemaId)
+    }
+
+    deinit {
+        engines.deinitialize(count: instrumentCount)
+        engines.deallocate()
+        bids.deallocate()
+        asks.deallocate()
+        sequences.deallocate()
+    }
+
+    public func doWork() -> Int {
+        if let p = pending {
+            if output.push(p) == .published {
+                pending = nil
+            } else if !conflate {
+                return 0
+            }
+        }
+        var done = 0
+        while done < 256 {
+            if !conflate && pending != nil { break }
+            guard let e = input.pop() else { break }
+            done &+= 1
+            events &+= 1
+            switch e.kind {
+            case .level:
+                if !mirror.apply(e) { recorder.increment(counters.unroutable) }
+            case .trade:
+                let i = Int(e.instrument.raw)
+                guard i < instrumentCount else { recorder.increment(counters.unroutable); continue }
+                let t0 = hft_monotonic_ns()
+                _ = engines[i].onTrade(e.trade(venue: venue))
+                recorder.record(hops.features, Int64(hft_monotonic_ns() &- t0))
+            case .commit:
+                commit(e)
+            }
+        }
+        return done
+    }
+
+    /// One instrument's book change is complete: features, models, a view for the strategy.
+    @inline(__always)
+    func commit(_ e: BookEvent) {
+        let i = Int(e.instrument.raw)
+        guard i < instrumentCount else { recorder.increment(counters.unroutable); return }
+        let t0 = hft_monotonic_ns()
+        if !replay { recorder.record(hops.queueFeedToBook, e.startTime.raw &- e.receiveTime.raw) }
+        recorder.record(hops.book, e.publishTime.raw &- e.startTime.raw)
+        recorder.record(queueBookToSignals, t0 &- e.publishTime.raw)
+        if !replay && e.exchangeTime.raw > 0 {
+            // Wall clock at receive minus exchange time; a recorded or skewed clock (beyond ±10 s) is counted, not recorded.
+            let wire = hft_realtime_ns() &- e.exchangeTime.raw &- (t0 &- e.receiveTime.raw)
+            if wire > -10_000_000_000 && wire < 10_000_000_000 { recorder.record(hops.wire, wire) } else { recorder.increment(counters.wireOutOfRange) }
+        }
+        mirror.stale[i] = e.isStale
+        guard !e.isStale else { recorder.increment(counters.staleCommits); return }
+        let nb = mirror.books[i].topLevels(.buy, into: bids)
+        let na = mirror.books[i].topLevels(.sell, into: asks)
+        let update = engines[i].onBook(bids: UnsafeBufferPointer(rebasing: bids[0..<nb]), asks: UnsafeBufferPointer(rebasing: asks[0..<na]),
+                                       exchangeTime: e.exchangeTime, receiveTime: e.receiveTime)
+        let t1 = hft_monotonic_ns()
+        recorder.record(hops.features, Int64(t1 &- t0))
+        guard update == .updated else { recorder.increment(counters.ignoredBooks); return }
+
+        // The slot: the staged one when conflating over it, else the next in ring order.
+        let k: Int
+        if let p = pending {
+            k = Int(p.slot)
+            conflations &+= 1
+            recorder.increment(counters.conflations)
+        } else {
+            k = nextSlot
+            nextSlot = nextSlot &+ 1 == slots.count ? 0 : nextSlot &+ 1
+        }
+        let features = engines[i].features
+        let dst = slots.features(k)
+        for f in 0..<slots.featureCount { dst[f] = f < features.count ? features[f] : .nan }
+        let view = slots.view(k)
+        sequences[i] &+= 1
+        view.pointee.sequence = sequences[i]
+        view.pointee.instrument = e.instrument.raw
+        view.pointee.price_places = Int32(specs[i].priceScale.places)
+        view.pointee.quantity_places = Int32(specs[i].quantityScale.places)
+        view.pointee.tick = specs[i].tick
+        view.pointee.exchange_time_ns = e.exchangeTime.raw
+        view.pointee.receive_time_ns = e.receiveTime.raw
+        view.pointee.now_ns = engines[i].clock
+        view.pointee.feature_schema_id = schemaValue
+        let levels = Int(HFT_STRATEGY_MAX_LEVELS)
+        let b = min(nb, levels), a = min(na, levels)
+        view.pointee.bid_count = UInt32(b)
+        view.pointee.ask_count = UInt32(a)
+        // SAFETY: `bids`/`asks` in the C struct are HFT_STRATEGY_MAX_LEVELS contiguous hft_level; b, a ≤ that.
+        withUnsafeMutableBytes(of: &view.pointee.bids) { raw in
+            let p = raw.bindMemory(to: hft_level.self)
+            for n in 0..<b { p[n] = hft_level(price: bids[n].price.raw, quantity: bids[n].quantity.raw) }
+        }
+        withUnsafeMutableBytes(of: &view.pointee.asks) { raw in
+            let p = raw.bindMemory(to: hft_level.self)
+            for n in 0..<a { p[n] = hft_level(price: asks[n].price.raw, quantity: asks[n].quantity.raw) }
+        }
+        var valid: UInt32 = 0
+        var outputs: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        if (models.tcn != nil || (runTabNet && models.tabnet != nil)) && models.load(UnsafePointer(dst)) {
+            if models.tcn != nil {
+                let m0 = hft_monotonic_ns()
+                let v = models.stepTCN(i)
+                recorder.record(hops.inferenceTCN, Int64(hft_monotonic_ns() &- m0))
+                if v.isFinite { outputs.0 = v; valid |= 1 << UInt32(HFT_MODEL_TCN) }
+            }
+            if runTabNet && models.tabnet != nil {
+                let m0 = hft_monotonic_ns()
+                let v = models.predictTabNet()
+                recorder.record(hops.inferenceTabNet, Int64(hft_monotonic_ns() &- m0))
+                if v.isFinite { outputs.1 = v; valid |= 1 << UInt32(HFT_MODEL_TABNET) }
+            }
+        }
+        view.pointee.model_valid = valid
+        view.pointee.model_outputs = outputs
+        let tick = SignalTick(slot: Int32(k), instrument: e.instrument, receiveTime: e.receiveTime,
+                              originTime: replay ? e.startTime : e.receiveTime, publishTime: Nanos(raw: hft_monotonic_ns()))
+        if output.push(tick) == .published {
+            pending = nil
+            ticks &+= 1
+        } else {
+            pending = tick
+            recorder.increment(counters.signalBackPressure)
+        }
+    }
+
+    /// Whether no tick is staged (control plane).
+    public var isIdle: Bool { pending == nil }
+
+    /// The features of instrument `i` now (control plane).
+    public func featureSnapshot(_ i: Int) -> [Double] {
+        guard i < instrumentCount else { return [] }
+        return Array(engines[i].features)
+    }
+
+    /// The mirror's best bid and ask of instrument `i` (control plane; for the oracle check).
+    public func top(_ i: Int) -> (bid: DepthLevel?, ask: DepthLevel?) {
+        guard i < instrumentCount else { return (nil, nil) }
+        return (mirror.books[i].bestBid, mirror.books[i].bestAsk)
+    }
+}

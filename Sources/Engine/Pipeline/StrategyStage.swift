@@ -1,0 +1,183 @@
+import CSystemShims
+import Execution
+import HFTPrimitives
+import HFTRuntime
+import HFTTelemetry
+import StrategyABI
+
+/// The Strategy stage: `SignalTick`s and order updates in → the plugin (`on_tick`, `on_fill`) →
+/// validated `StrategyCommand`s out. Strategy → Execution never drops: a full ring rejects the
+/// intent with a counted reason. After `halt()` (kill) intents are dropped and counted.
+///
+/// Order updates are handed to the plugin before new ticks. `doWork` allocates, retains, locks and
+/// logs nothing (the plugin is called through C pointers with host-owned buffers).
+public actor StrategyStage: Agent {
+    public nonisolated let pinnedExecutor: PinnedExecutor
+    let input: RingConsumer<SignalTick>
+    let updates: RingConsumer<hft_fill>
+    let output: RingProducer<StrategyCommand>
+    let slots: SignalSlots
+    var strategy: StrategyInstance
+    let services: StrategyHostServices
+    let validator: IntentValidator
+    let recorder: HopRecorder
+    let hops: StandardHopIds
+    let queueSignalsToStrategy: HopId
+    let counters: EngineCounters
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let view: UnsafeMutablePointer<hft_market_view>
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let fill: UnsafeMutablePointer<hft_fill>
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let intents: UnsafeMutablePointer<hft_intent>
+    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
+    nonisolated(unsafe) let buffer: UnsafeMutablePointer<hft_intent_buffer>
+    let positionLimit: Int64
+    // SAFETY: its storage is freed in deinit; used only on this actor's pinned thread.
+    nonisolated(unsafe) var working: WorkingOrders
+    var ledger = PaperLedger()
+    var lastMid: Int64 = 0
+    var lastPPOCalls: UInt64 = 0
+    /// False after a kill: intents are dropped.
+    public private(set) var trading = true
+    public private(set) var ticks: UInt64 = 0
+    public private(set) var swaps: [StrategySwapReport] = []
+    public static let intentCapacity = 16
+
+    init(on thread: PinnedThread, input: RingConsumer<SignalTick>, updates: RingConsumer<hft_fill>, output: RingProducer<StrategyCommand>,
+         slots: SignalSlots, strategy: consuming StrategyInstance, services: StrategyHostServices, instrumentCount: Int,
+         positionLimit: Int64, recorder: consuming HopRecorder, hops: StandardHopIds, queueSignalsToStrategy: HopId, counters: EngineCounters) {
+        pinnedExecutor = thread.executor
+        self.input = input
+        self.updates = updates
+        self.output = output
+        self.slots = slots
+        self.strategy = strategy
+        self.services = services
+        validator = IntentValidator(instrumentCount: instrumentCount, strategy: StrategyId(raw: 1))
+        self.recorder = recorder
+        self.hops = hops
+        self.queueSignalsToStrategy = queueSignalsToStrategy
+        self.counters = counters
+        self.positionLimit = positionLimit
+        view = .allocate(capacity: 1)
+        view.initialize(to: hft_market_view())
+        fill = .allocate(capacity: 1)
+        fill.initialize(to: hft_fill())
+        intents = .allocate(capacity: Self.intentCapacity)
+        buffer = .allocate(capacity: 1)
+        buffer.initialize(to: hft_intent_buffer(items: intents, capacity: UInt32(Self.intentCapacity), count: 0))
+        working = WorkingOrders(capacity: 256)
+    }
+
+    deinit {
+        view.deallocate()
+        fill.deallocate()
+        intents.deallocate()
+        buffer.deallocate()
+        working.free()
+    }
+
+    public func doWork() -> Int {
+        var done = 0
+        while done < 64, let f = updates.pop() {
+            done &+= 1
+            onUpdate(f)
+        }
+        var n = 0
+        while n < 64, let t = input.pop() {
+            n &+= 1
+            onTick(t)
+        }
+        return done &+ n
+    }
+
+    @inline(__always)
+    func onUpdate(_ f: hft_fill) {
+        working.apply(f)
+        if Int32(f.kind) == Int32(HFT_FILL_TRADE) {
+            ledger.apply(side: f.side == UInt8(HFT_SIDE_BUY) ? .buy : .sell, price: f.price, quantity: f.quantity, fee: f.fee)
+        }
+        fill.pointee = f
+        fill.pointee.position_after = ledger.position
+        buffer.pointee.count = 0
+        if strategy.onFill(fill, buffer) != 0 { recorder.increment(counters.strategyErrors) }
+        let now = Nanos(raw: f.time_ns)
+        emit(now: now, tickReceiveTime: Nanos(raw: hft_monotonic_ns()))
+    }
+
+    @inline(__always)
+    func onTick(_ t: SignalTick) {
+        let t0 = hft_monotonic_ns()
+        recorder.record(queueSignalsToStrategy, t0 &- t.publishTime.raw)
+        view.pointee = slots.view(Int(t.slot)).pointee
+        ticks &+= 1
+        recorder.increment(counters.ticks)
+        if view.pointee.bid_count > 0 && view.pointee.ask_count > 0 {
+            lastMid = (view.pointee.bids.0.price &+ view.pointee.asks.0.price) / 2
+        }
+        view.pointee.position = ledger.position
+        view.pointee.entry_price = ledger.entryPrice
+        view.pointee.realized_pnl = ledger.realized &- ledger.fees
+        view.pointee.unrealized_pnl = ledger.position &* (lastMid &- ledger.entryPrice)
+        view.pointee.working_buy = working.buy
+        view.pointee.working_sell = working.sell
+        view.pointee.position_limit = positionLimit
+        services.setNow(view.pointee.now_ns)
+        buffer.pointee.count = 0
+        let s0 = hft_monotonic_ns()
+        if strategy.onTick(view, buffer) != 0 { recorder.increment(counters.strategyErrors) }
+        let s1 = hft_monotonic_ns()
+        recorder.record(hops.strategy, Int64(s1 &- s0))
+        let calls = services.ppoCalls
+        if calls != lastPPOCalls {
+            lastPPOCalls = calls
+            recorder.record(hops.inferencePPO, services.lastPPONanos)
+        }
+        emit(now: t.receiveTime, tickReceiveTime: t.originTime)
+    }
+
+    /// Validates the intents in `buffer` and sends them to Execution.
+    @inline(__always)
+    func emit(now: Nanos, tickReceiveTime: Nanos) {
+        let n = min(Int(buffer.pointee.count), Self.intentCapacity)
+        guard n > 0 else { return }
+        for k in 0..<n {
+            recorder.increment(counters.intents)
+            guard trading else { recorder.increment(counters.intentsWhileHalted); continue }
+            let command: StrategyCommand
+            switch validator.validate(intents[k], now: now, tickReceiveTime: tickReceiveTime) {
+            case .failure:
+                recorder.increment(counters.invalidIntents)
+                continue
+            case .success(.cancelTag(let instrument, let tag)):
+                command = .cancelTag(instrument: instrument, tag: tag, tickReceiveTime: tickReceiveTime)
+            case .success(.new(let intent)):
+                command = .new(intent)
+            }
+            if output.push(command) == .backPressured { recorder.increment(counters.commandBackPressure) }
+        }
+    }
+
+    /// Stops sending intents (kill); order updates still reach the plugin.
+    public func halt() { trading = false }
+
+    /// Sends intents again (after a kill, explicitly).
+    public func resume() { trading = true }
+
+    /// Hot swap between two duty cycles of this thread (a quiescent point: no tick is in flight
+    /// inside the stage). On failure the old plugin keeps running.
+    public func swap(to plugin: StrategyPlugin, config: String) throws(StrategyPluginError) -> StrategySwapReport {
+        let report = try strategy.swap(to: plugin, config: config, services: services) { hft_monotonic_ns() }
+        swaps.append(report)
+        return report
+    }
+
+    /// The running plugin's manifest.
+    public var manifest: StrategyManifest { strategy.plugin.manifest }
+
+    /// Position, entry, realized PnL net of fees, fees, unrealized at the last mid (control plane).
+    public var ledgerSnapshot: (position: Int64, entryPrice: Int64, realized: Int64, fees: Int64, unrealized: Int64, mid: Int64) {
+        (ledger.position, ledger.entryPrice, ledger.realized &- ledger.fees, ledger.fees, ledger.position &* (lastMid &- ledger.entryPrice), lastMid)
+    }
+}

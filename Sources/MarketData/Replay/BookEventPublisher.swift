@@ -1,0 +1,226 @@
+import CSystemShims
+import HFTPrimitives
+import HFTRuntime
+
+/// Turns a `BookFeed`'s changes into `BookEvent`s on up to two rings (Book → Signals, Book →
+/// Execution), never dropping one: a change that does not fit is kept as "dirty" and published,
+/// re-diffed against what was last published, before the next frame is read.
+///
+/// Per instrument it remembers the top `depth` levels per side it last published, so each change
+/// costs one merge of two sorted lists of ≤ `depth` levels and publishes only what differs.
+/// A stale book publishes as empty (every level removed, a commit with `BookEvent.staleFlag`).
+///
+/// All memory is allocated in `init`; `publish`, `flush` and `markDirty` do not allocate, retain,
+/// lock or throw.
+/// - Invariant: while `isBlocked`, the owner must not ingest another frame into the feed (the
+///   pending trades live in the feed's trade buffer until the next ingest).
+@frozen
+public struct BookEventPublisher: ~Copyable {
+    /// Levels per side kept in step downstream.
+    public let depth: Int
+    public let instrumentCount: Int
+    @usableFromInline let outputs: UnsafeMutablePointer<RingProducer<BookEvent>>
+    @usableFromInline let outputCount: Int
+    /// `[instrument][side][depth]` levels last published, best first.
+    @usableFromInline let published: UnsafeMutablePointer<DepthLevel>
+    /// `[instrument][side]` counts of `published`.
+    @usableFromInline let publishedCount: UnsafeMutablePointer<Int>
+    @usableFromInline let scratch: UnsafeMutableBufferPointer<DepthLevel>
+    @usableFromInline let dirty: UnsafeMutablePointer<Bool>
+    /// Times of the last change that could not be published (per instrument), for its commit.
+    @usableFromInline let dirtyTimes: UnsafeMutablePointer<(exchange: Nanos, receive: Nanos, start: Nanos)>
+    @usableFromInline var dirtyCount = 0
+    /// Trades of the current frame not yet published: `feed.trades[nextTrade..<tradeEnd]`.
+    @usableFromInline var nextTrade = 0
+    @usableFromInline var tradeEnd = 0
+    @usableFromInline var tradeTimes: (receive: Nanos, start: Nanos) = (.zero, .zero)
+    /// Events published, commits published, and publish attempts deferred by a full ring.
+    @usableFromInline var eventCount: UInt64 = 0
+    @usableFromInline var commitCount: UInt64 = 0
+    @usableFromInline var deferralCount: UInt64 = 0
+    public var events: UInt64 { eventCount }
+    public var commits: UInt64 { commitCount }
+    public var deferrals: UInt64 { deferralCount }
+
+    /// A publisher that publishes nothing (a feed with no downstream stages).
+    public init() {
+        self.init(instrumentCount: 0, depth: 0, outputs: [])
+    }
+
+    /// - Parameters:
+    ///   - depth: levels per side kept in step (≥ what the consumers read, e.g. the feature engine's `levelsConsumed`).
+    ///   - outputs: at most two rings, each with capacity ≥ `4 × depth + 2`.
+    public init(instrumentCount: Int, depth: Int, outputs: [RingProducer<BookEvent>]) {
+        precondition(outputs.count <= 2, "at most two downstream rings")
+        precondition(outputs.allSatisfy { $0.capacity >= 4 * depth + 2 }, "ring too small for one book change")
+        self.depth = depth
+        self.instrumentCount = instrumentCount
+        outputCount = outputs.count
+        self.outputs = .allocate(capacity: max(1, outputs.count))
+        for (i, o) in outputs.enumerated() { (self.outputs + i).initialize(to: o) }
+        let n = max(1, instrumentCount)
+        published = .allocate(capacity: n * 2 * max(1, depth))
+        published.initialize(repeating: DepthLevel(price: .zero, quantity: .zero), count: n * 2 * max(1, depth))
+        publishedCount = .allocate(capacity: n * 2)
+        publishedCount.initialize(repeating: 0, count: n * 2)
+        scratch = .allocate(capacity: max(1, depth))
+        scratch.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
+        dirty = .allocate(capacity: n)
+        dirty.initialize(repeating: false, count: n)
+        dirtyTimes = .allocate(capacity: n)
+        dirtyTimes.initialize(repeating: (.zero, .zero, .zero), count: n)
+    }
+
+    deinit {
+        outputs.deallocate()
+        published.deallocate()
+        publishedCount.deallocate()
+        scratch.deallocate()
+        dirty.deallocate()
+        dirtyTimes.deallocate()
+    }
+
+    /// Whether anything is attached.
+    @inlinable public var isActive: Bool { outputCount > 0 }
+
+    /// Whether a change or trades wait for room; the owner must call `flush` before ingesting more.
+    @inlinable public var isBlocked: Bool { dirtyCount > 0 || nextTrade < tradeEnd }
+
+    /// Publishes what `result` (just returned by `feed.ingest…`) changed.
+    /// - Returns: false when something had to wait for room (now `isBlocked`).
+    @inlinable
+    public mutating func publish(_ result: BookFeedResult, feed: borrowing BookFeed, startTime: Nanos) -> Bool {
+        guard outputCount > 0 else { return true }
+        switch result {
+        case .depth(let id, _):
+            let h = feed.lastDepthHeader
+            let receive = h.instrument == id ? h.receiveTime : startTime
+            let exchange = h.instrument == id ? h.exchangeTime : .zero
+            return publishBook(id, feed: feed, exchangeTime: exchange, receiveTime: receive, startTime: startTime)
+        case .trades(let count):
+            nextTrade = 0
+            tradeEnd = min(count, feed.trades.count)
+            tradeTimes = (tradeEnd > 0 ? feed.trades[0].receiveTime : startTime, startTime)
+            return flushTrades(feed: feed)
+        default:
+            return true
+        }
+    }
+
+    /// Marks `instrument`'s book as changed outside `publish` (a snapshot, a reset, a stale flip);
+    /// the next `flush` publishes it.
+    @inlinable
+    public mutating func markDirty(_ instrument: InstrumentId, receiveTime: Nanos, startTime: Nanos) {
+        guard outputCount > 0 else { return }
+        let i = Int(instrument.raw)
+        if !dirty[i] { dirty[i] = true; dirtyCount &+= 1 }
+        dirtyTimes[i] = (.zero, receiveTime, startTime)
+    }
+
+    /// Publishes the waiting trades and dirty books if there is room.
+    /// - Returns: true when nothing waits any more.
+    @inlinable
+    public mutating func flush(feed: borrowing BookFeed) -> Bool {
+        guard outputCount > 0 else { return true }
+        if nextTrade < tradeEnd && !flushTrades(feed: feed) { return false }
+        if dirtyCount == 0 { return true }
+        for i in 0..<instrumentCount where dirty[i] {
+            let t = dirtyTimes[i]
+            guard publishBook(InstrumentId(raw: UInt32(i)), feed: feed, exchangeTime: t.exchange, receiveTime: t.receive, startTime: t.start) else {
+                return false
+            }
+        }
+        return true
+    }
+
+    @inlinable
+    mutating func flushTrades(feed: borrowing BookFeed) -> Bool {
+        while nextTrade < tradeEnd {
+            guard room(1) else { deferralCount &+= 1; return false }
+            let t = feed.trades[nextTrade]
+            push(BookEvent(kind: .trade, side: t.aggressor, flags: UInt16(t.flags.rawValue), instrument: t.instrument, price: t.price,
+                           quantity: t.quantity, exchangeTime: t.exchangeTime, receiveTime: t.receiveTime, startTime: tradeTimes.start,
+                           publishTime: Nanos(raw: hft_monotonic_ns())))
+            nextTrade &+= 1
+        }
+        return true
+    }
+
+    @inlinable
+    func room(_ n: Int) -> Bool {
+        for k in 0..<outputCount where !outputs[k].hasRoom(for: n) { return false }
+        return true
+    }
+
+    @inlinable
+    mutating func push(_ e: BookEvent) {
+        for k in 0..<outputCount {
+            // Cannot be back-pressured: `room` was checked for the whole group first.
+            _ = outputs[k].push(e)
+        }
+        eventCount &+= 1
+    }
+
+    /// Publishes the difference between `id`'s current top levels and the ones last published.
+    @inlinable
+    mutating func publishBook(_ id: InstrumentId, feed: borrowing BookFeed, exchangeTime: Nanos, receiveTime: Nanos, startTime: Nanos) -> Bool {
+        let i = Int(id.raw)
+        guard i < instrumentCount else { return true }
+        guard room(4 &* depth &+ 1) else {
+            if !dirty[i] { dirty[i] = true; dirtyCount &+= 1 }
+            dirtyTimes[i] = (exchangeTime, receiveTime, startTime)
+            deferralCount &+= 1
+            return false
+        }
+        let stale = feed.isStale(id)
+        let bids = stale ? 0 : feed.topLevels(id, .buy, into: scratch)
+        var changed = diff(i, .buy, count: bids, startTime: startTime)
+        let asks = stale ? 0 : feed.topLevels(id, .sell, into: scratch)
+        if diff(i, .sell, count: asks, startTime: startTime) { changed = true }
+        if dirty[i] { dirty[i] = false; dirtyCount &-= 1 }
+        // A stale book always says so (its consumers must stop trusting it), a live one only when it moved.
+        if changed || stale {
+            push(BookEvent(kind: .commit, side: .buy, flags: stale ? BookEvent.staleFlag : 0, instrument: id, exchangeTime: exchangeTime,
+                           receiveTime: receiveTime, startTime: startTime, publishTime: Nanos(raw: hft_monotonic_ns())))
+            commitCount &+= 1
+        }
+        return true
+    }
+
+    /// Merges `scratch[0..<count]` (the new top levels of one side, best first) with the published
+    /// ones, pushes each difference as a `level` event and stores the new levels. Returns whether any differed.
+    @inlinable
+    mutating func diff(_ i: Int, _ side: Side, count: Int, startTime: Nanos) -> Bool {
+        let s = side == .buy ? 0 : 1
+        let base = published + (i &* 2 &+ s) &* depth
+        let old = publishedCount[i &* 2 &+ s]
+        let id = InstrumentId(raw: UInt32(i))
+        var a = 0, b = 0
+        var changed = false
+        while a < old || b < count {
+            let level: DepthLevel
+            if a < old && b < count && base[a].price == scratch[b].price {
+                let same = base[a].quantity == scratch[b].quantity
+                level = scratch[b]
+                a &+= 1; b &+= 1
+                if same { continue }
+            } else if b >= count || (a < old && better(base[a].price, than: scratch[b].price, side)) {
+                level = DepthLevel(price: base[a].price, quantity: .zero)
+                a &+= 1
+            } else {
+                level = scratch[b]
+                b &+= 1
+            }
+            changed = true
+            push(BookEvent(kind: .level, side: side, instrument: id, price: level.price, quantity: level.quantity, startTime: startTime))
+        }
+        for k in 0..<count { base[k] = scratch[k] }
+        publishedCount[i &* 2 &+ s] = count
+        return changed
+    }
+
+    @inlinable @inline(__always)
+    func better(_ p: Price, than q: Price, _ side: Side) -> Bool {
+        side == .buy ? p.raw > q.raw : p.raw < q.raw
+    }
+}
