@@ -15,16 +15,18 @@ build: deps
 
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product hft
+	$(SWIFT) build $(RELEASE_FLAGS) --product RegimeScalper
 
 ## Runs every test (zero warnings is enforced by the package's settings).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
 
-## The demo on the embedded default; writes the report as JSON and SVG to out/.
+## The demo on the embedded default: hft sim on the bundled capture, hft in paper mode with RegimeScalper
+## and the default models; prints the per-hop report, trades and PnL; writes JSON and SVG to out/.
 demo: release
 	@mkdir -p out
-	.build/release/hft demo --json out/demo-latency.json --svg out/demo-latency.svg
+	.build/release/hft demo --json out/demo-latency.json --svg out/demo-latency.svg --report out/demo-report.json
 
 ## package-benchmark suites (malloc/retain counters must read 0 on the hot path).
 bench: deps

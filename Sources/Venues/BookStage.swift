@@ -93,16 +93,18 @@ public actor BookStage: Agent {
             let n = reader.consume(maxRecords: 1) { record in
                 checkConnection()
                 let start = Nanos(raw: hft_monotonic_ns())
+                var decodeEnd: Int64 = 0
                 let result: BookFeedResult
                 if captureChannels, let i = snapshotInstrument(record.channel) {
                     result = deliverSnapshotRecord(record.bytes, instrument: i, receiveTime: record.receiveTime)
+                    decodeEnd = start.raw
                 } else {
-                    result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
+                    result = feed.ingest(record.bytes, receiveTime: record.receiveTime, decodeEnd: &decodeEnd)
                     status.bump(status.frames)
                     handle(result)
                 }
                 status.receiveToBook.record(hft_monotonic_ns() &- record.receiveTime.raw)
-                _ = publisher.publish(result, feed: feed, startTime: start)
+                _ = publisher.publish(result, feed: feed, startTime: start, decodeNanos: decodeEnd &- start.raw)
             }
             if n == 0 { break }
             done &+= n

@@ -2,68 +2,63 @@ import ArgumentParser
 import Engine
 import Foundation
 import HFTPrimitives
-import HFTRuntime
-import HFTTelemetry
+import Simulator
 
-/// `hft demo`: the runtime latency demo on pinned threads and rings.
+/// `hft demo`: the README demo: `hft sim` on bundled real data + `hft run` in paper mode.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Runs the runtime latency demo: three pinned actor stages connected by rings, fed at a fixed rate.",
+        abstract: "Starts the exchange simulator on the bundled capture and trades it in paper mode with RegimeScalper and the default models.",
         discussion: """
-            source (core A) ══Ring══► transform (core B) ══Ring══► sink (core B)
-            Every hop is timed into an HDR histogram; the end-to-end hop is measured from each
-            event's intended send time, so a late source cannot hide latency.
+            The simulator (libwebsockets server on 127.0.0.1) replays the bundled excerpt of a real Binance USD-M
+            ETHUSDT recording (hftbacktest, MIT; see Tuning/demo/SOURCES.md) in its own wire format with REST
+            snapshots; the engine connects to it like to the venue, syncs the book, computes features, runs the
+            models and the strategy, and fills on the paper venue. At the end it prints the per-hop latency
+            report, the trades and the PnL, and writes the report as JSON and SVG.
             """
     )
 
-    @Option(help: "Events per second offered by the source.")
-    var rate: Int = 100_000
+    static let defaultData = "Tuning/demo/binance_usdm_ethusdt_20240808_excerpt.gz"
 
-    @Option(help: "Seconds to offer events.")
-    var seconds: Double = 5
-
-    @Option(help: "Idle strategy of both threads: busySpin, spinYield or backoff.")
-    var idle: String = "backoff"
-
-    @Option(help: "Core of the source thread.")
-    var sourceCore: Int?
-
-    @Option(help: "Core of the transform + sink thread.")
-    var pipelineCore: Int?
-
-    @Option(help: "Write the report as JSON to this file.")
-    var json: String?
-
-    @Option(help: "Write the percentile plot as SVG to this file.")
-    var svg: String?
+    @Option(help: "Recording to serve.") var data: String = DemoCommand.defaultData
+    @Option(help: "Engine config (its venue.instruments are replaced by the recording's).") var config: String = "Tuning/config/demo.json"
+    @Option(help: "Replay speed (1 = recorded time).") var speed: Double = 4
+    @Option(help: "Write the latency report as JSON.") var json: String?
+    @Option(help: "Write the percentile plot as SVG.") var svg: String?
+    @Option(help: "Write the run report as JSON.") var report: String?
 
     func run() async throws {
-        guard let idleStrategy = IdleStrategyConfig(name: idle) else {
-            throw ValidationError("unknown idle strategy '\(idle)'; use one of \(IdleStrategyConfig.names.joined(separator: ", "))")
+        var cfg: EngineConfig
+        do { cfg = try EngineConfig.load(path: config) } catch { throw ValidationError("\(error)") }
+        let sim = try MarketSimulator(configuration: SimulatorConfiguration(
+            recordingPaths: [data], pacing: .recorded(speed: speed), waitForSubscribers: 1, log: { _ in }))
+        try sim.start()
+        defer { sim.stop() }
+        cfg.mode = .paper
+        cfg.venue = sim.venue
+        cfg.instruments = sim.instruments.map { EngineConfig.Instrument(symbol: $0.symbol, spec: $0.spec) }
+        cfg.streamURL = sim.webSocketBase
+        cfg.restURL = sim.httpBase
+        let engine = try TradingEngine(config: cfg)
+        print(EngineOutput.header(engine, what: "hft demo: hft sim (\(sim.venue.name), \(sim.recording.count) recorded frames at \(speed)× on \(sim.webSocketBase)) → hft paper \(cfg.strategy.symbol)"))
+        fflush(nil)
+        try engine.start()
+        let started = ContinuousClock.now
+        while !sim.isFinished && ContinuousClock.now - started < .seconds(280) {
+            try await Task.sleep(for: .milliseconds(100))
         }
-        guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
-        let config = LatencyDemo.Configuration(rate: rate, duration: Nanos(raw: Int64(seconds * 1e9)), sourceCore: sourceCore,
-                                               pipelineCore: pipelineCore, idle: idleStrategy)
-        print("HFT Core runtime latency demo")
-        print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; threads: source on core \(config.sourceCore), transform+sink on core \(config.pipelineCore)")
-        print("  idle strategy: \(idleStrategy.name)\(idleStrategy.spins ? "" : " (cores are shared: threads park when idle)")")
-        print("  offered: \(rate) events/s for \(seconds) s (64-byte ring slots, capacity \(config.ringCapacity))")
-        let result = try await LatencyDemo.run(config)
-        print("  clock: \(result.clock)")
-        print("")
-        print(result.report.text())
-        print("events: offered \(result.offered), published \(result.published), received \(result.received), errors \(result.errors), back-pressure source \(result.sourceBackPressure) transform \(result.transformBackPressure)")
-        if let json {
-            try result.report.json().write(toFile: json, atomically: true, encoding: .utf8)
-            print("wrote \(json)")
-        }
-        if let svg {
-            try result.report.svg().write(toFile: svg, atomically: true, encoding: .utf8)
-            print("wrote \(svg)")
-        }
-        if result.errors > 0 || result.received != result.offered {
-            throw ExitCode.failure
+        try await Task.sleep(for: .milliseconds(300))
+        let r = await engine.shutdown()
+        let latency = engine.latencyReport(title: "hft demo: paper \(cfg.strategy.symbol) against hft sim at \(speed)×")
+        print(latency.text())
+        print(r.text())
+        let s = sim.statistics
+        print("simulator: \(s.framesProcessed) frames, \(s.messagesSent) messages sent, \(s.snapshotsServed) snapshots served")
+        try EngineOutput.write(latency, json: json, svg: svg)
+        if let report {
+            try EngineOutput.ensureDirectory(report)
+            try r.deterministicJSON().write(to: URL(fileURLWithPath: report))
+            print("wrote \(report)")
         }
     }
 }

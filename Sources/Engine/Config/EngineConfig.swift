@@ -16,6 +16,10 @@ public struct EngineConfig: Sendable {
     public struct Instrument: Sendable, Equatable {
         public var symbol: String
         public var spec: InstrumentSpec
+        public init(symbol: String, spec: InstrumentSpec) {
+            self.symbol = symbol
+            self.spec = spec
+        }
     }
 
     public struct Models: Sendable, Equatable {

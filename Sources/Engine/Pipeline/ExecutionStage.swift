@@ -124,7 +124,7 @@ public actor ExecutionStage: Agent {
     @inline(__always)
     func onCommand(_ command: StrategyCommand) {
         switch command {
-        case .new(let intent):
+        case .new(let intent, let origin):
             if intent.createdAt > clock { clock = intent.createdAt }
             guard intent.instrument == traded else {
                 recorder.increment(counters.riskRejects)
@@ -149,13 +149,12 @@ public actor ExecutionStage: Agent {
                 reject(intent, code: -3)
                 return
             }
-            var order = Order(intent: intent, clientOrderId: id)
-            order.tickReceiveTime = intent.tickReceiveTime
+            let order = Order(intent: intent, clientOrderId: id)
             _ = oms.apply(.sent, to: id, now: clock)
             let result = venue.submit(order, now: clock)
             let s1 = hft_monotonic_ns()
             recorder.record(hops.send, Int64(s1 &- r1))
-            recorder.record(hops.tickToOrder, Int64(s1) &- intent.tickReceiveTime.raw)
+            recorder.record(hops.tickToOrder, Int64(s1) &- origin.raw)
             if result == .accepted {
                 orderCount &+= 1
                 recorder.increment(counters.orders)
@@ -209,9 +208,10 @@ public actor ExecutionStage: Agent {
                 f.kind = UInt8(HFT_FILL_TRADE)
                 f.price = report.price.raw
                 f.quantity = report.quantity.raw
-                f.fee = report.fee
+                // The venue reports fees at the price scale; the ledger and the ABI use price × quantity units.
+                f.fee = report.fee &* spec.quantityScale.multiplier
                 f.is_maker = report.isMaker ? 1 : 0
-                ledger.apply(side: report.side, price: report.price.raw, quantity: report.quantity.raw, fee: report.fee)
+                ledger.apply(side: report.side, price: report.price.raw, quantity: report.quantity.raw, fee: f.fee)
                 fillCount &+= 1
                 recorder.increment(counters.fills)
             case .canceled, .expired:

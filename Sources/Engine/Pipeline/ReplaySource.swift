@@ -1,7 +1,8 @@
-import Synchronization
+import CSystemShims
 import HFTPrimitives
 import HFTRuntime
 import MarketData
+import Synchronization
 
 /// Replay's stand-in for the websocket: writes a capture's frames, in order and with their
 /// recorded receive times, into the Feed → Book `ByteRing`, as fast as the Book stage takes them.
@@ -24,11 +25,19 @@ public actor ReplaySource: Agent {
     public private(set) var skipped = 0
     /// Set once every frame is in the ring (any thread; one atomic load).
     public nonisolated let finished: Atomic<Bool>
+    /// Benchmark pacing: frame i is due at `start + i × period` and carries that intended time as
+    /// its receive time (latency then counts the wait of a frame behind a slow stage: coordinated
+    /// omission corrected). 0: as fast as the Book stage takes them, with the recorded receive times.
+    let period: Int64
+    var start: Int64 = 0
+    /// Frames written late by more than one period (the offered rate was not sustained).
+    public private(set) var lateFrames = 0
 
     /// - Parameters:
     ///   - routes: capture symbol index → instrument index (−1: not traded), from `BookReplay.symbolRoutes`.
-    init(on thread: PinnedThread, frames: FrameSequence, routes: [Int], writer: ByteRingWriter) {
+    init(on thread: PinnedThread, frames: FrameSequence, routes: [Int], writer: ByteRingWriter, rate: Int? = nil) {
         pinnedExecutor = thread.executor
+        period = rate.map { Int64(1_000_000_000 / max(1, $0)) } ?? 0
         self.writer = writer
         let total = frames.bytes.count
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 16)
@@ -72,11 +81,23 @@ public actor ReplaySource: Agent {
 
     public func doWork() -> Int {
         var done = 0
+        var now: Int64 = 0
+        if period > 0 {
+            now = hft_monotonic_ns()
+            if start == 0 { start = now }
+        }
         while done < 64 && next < count {
             let r = records[next]
+            var time = r.receiveTime
+            if period > 0 {
+                let due = start &+ Int64(next) &* period
+                guard now >= due else { break }
+                if now &- due > period { lateFrames &+= 1 }
+                time = Nanos(raw: due)
+            }
             // SAFETY: offset + length lie inside `bytes` (they index the copied capture buffer).
             let frame = UnsafeRawBufferPointer(rebasing: bytes[r.offset..<(r.offset + r.length)])
-            guard writer.write(frame, channel: r.channel.raw, receiveTime: r.receiveTime) == .published else { break }
+            guard writer.write(frame, channel: r.channel.raw, receiveTime: time) == .published else { break }
             next &+= 1
             written &+= 1
             done &+= 1

@@ -137,7 +137,9 @@ public actor SignalStage: Agent {
         guard i < instrumentCount else { recorder.increment(counters.unroutable); return }
         let t0 = hft_monotonic_ns()
         if !replay { recorder.record(hops.queueFeedToBook, e.startTime.raw &- e.receiveTime.raw) }
-        recorder.record(hops.book, e.publishTime.raw &- e.startTime.raw)
+        let decode = e.quantity.raw
+        if decode > 0 { recorder.record(hops.decode, decode) }
+        recorder.record(hops.book, e.publishTime.raw &- e.startTime.raw &- decode)
         recorder.record(queueBookToSignals, t0 &- e.publishTime.raw)
         if !replay && e.exchangeTime.raw > 0 {
             // Wall clock at receive minus exchange time; a recorded or skewed clock (beyond ±10 s) is counted, not recorded.

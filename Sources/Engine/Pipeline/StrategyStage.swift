@@ -103,7 +103,7 @@ public actor StrategyStage: Agent {
         buffer.pointee.count = 0
         if strategy.onFill(fill, buffer) != 0 { recorder.increment(counters.strategyErrors) }
         let now = Nanos(raw: f.time_ns)
-        emit(now: now, tickReceiveTime: Nanos(raw: hft_monotonic_ns()))
+        emit(now: now, tickReceiveTime: now, origin: Nanos(raw: hft_monotonic_ns()))
     }
 
     @inline(__always)
@@ -134,12 +134,12 @@ public actor StrategyStage: Agent {
             lastPPOCalls = calls
             recorder.record(hops.inferencePPO, services.lastPPONanos)
         }
-        emit(now: t.receiveTime, tickReceiveTime: t.originTime)
+        emit(now: t.receiveTime, tickReceiveTime: t.receiveTime, origin: t.originTime)
     }
 
     /// Validates the intents in `buffer` and sends them to Execution.
     @inline(__always)
-    func emit(now: Nanos, tickReceiveTime: Nanos) {
+    func emit(now: Nanos, tickReceiveTime: Nanos, origin: Nanos) {
         let n = min(Int(buffer.pointee.count), Self.intentCapacity)
         guard n > 0 else { return }
         for k in 0..<n {
@@ -153,7 +153,7 @@ public actor StrategyStage: Agent {
             case .success(.cancelTag(let instrument, let tag)):
                 command = .cancelTag(instrument: instrument, tag: tag, tickReceiveTime: tickReceiveTime)
             case .success(.new(let intent)):
-                command = .new(intent)
+                command = .new(intent, origin: origin)
             }
             if output.push(command) == .backPressured { recorder.increment(counters.commandBackPressure) }
         }

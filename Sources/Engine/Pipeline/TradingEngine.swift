@@ -60,11 +60,15 @@ public final class TradingEngine: @unchecked Sendable {
     let captureFrames: Int
 
     /// Builds the engine. `captures` (replay) are read now; live and paper connect in `start`.
-    public init(config: EngineConfig, captures: [String] = []) throws {
+    ///   - pacedRate: benchmark: replay `captures` at this fixed rate (frames/s) through the configured
+    ///     topology, each frame stamped with its intended send time (see `ReplaySource`).
+    public init(config: EngineConfig, captures: [String] = [], pacedRate: Int? = nil) throws {
         self.config = config
         let validation = try config.topology.validate(knownStages: Set(Topology.pipelineStages))
         topologyWarnings = validation.warnings.map { "\($0)" }
-        let topology = config.mode == .replay ? Self.replayTopology(validation.effective) : validation.effective
+        let fromCapture = config.mode == .replay || pacedRate != nil
+        let deterministic = config.mode == .replay && pacedRate == nil
+        let topology = deterministic ? Self.replayTopology(validation.effective) : validation.effective
         effectiveTopology = topology
         telemetry = TelemetryRegistry()
         hops = telemetry.registerStandardHops()
@@ -77,7 +81,7 @@ public final class TradingEngine: @unchecked Sendable {
 
         // Instruments: the config's, or in replay the ones the capture holds (scales inferred from it).
         var frames: FrameSequence? = nil
-        if config.mode == .replay {
+        if fromCapture {
             guard !captures.isEmpty else { throw EngineError.noCapture }
             let f = try RecordingImporter.load(paths: captures)
             guard f.venue != nil else { throw EngineError.captureWithoutVenue }
@@ -91,7 +95,13 @@ public final class TradingEngine: @unchecked Sendable {
         }
         traded = InstrumentId(raw: UInt32(t))
         let spec = instruments[t].spec
-        let venueId = config.mode == .replay ? frames!.venue! : config.venue
+        let venueId = fromCapture ? frames!.venue! : config.venue
+        // The config states limits at its own scales; a capture's inferred scales may differ.
+        var limits = config.limits
+        var positionLimit = config.positionLimit
+        if fromCapture, let configured = config.instruments.first(where: { $0.symbol == config.strategy.symbol }) {
+            (limits, positionLimit) = Self.rescale(limits, positionLimit, from: configured.spec, to: spec)
+        }
 
         // Models and plugin (cold; every mismatch is an error here, never later).
         let expected = ExpectedFeatureSchema(id: schema.id, version: schema.version, names: schema.names)
@@ -121,14 +131,22 @@ public final class TradingEngine: @unchecked Sendable {
         let bookThread = thread(for: "book")
         var pinned: [String: PinnedThread] = [:]
         let feedHandler: FeedHandler?
-        if config.mode == .replay {
+        if fromCapture {
             feedHandler = nil
             let ring = ByteRing(capacity: 1 << 24, maxRecordLength: 1 << 20)
             let t = try PinnedThread(name: "hft-\(bookThread.name)", core: bookThread.core, idle: bookThread.idle)
             pinned[bookThread.name] = t
+            let sourceThread: PinnedThread
+            let feedThread = thread(for: "feed")
+            if let existing = pinned[feedThread.name] {
+                sourceThread = existing
+            } else {
+                sourceThread = try PinnedThread(name: "hft-\(feedThread.name)", core: feedThread.core, idle: feedThread.idle)
+                pinned[feedThread.name] = sourceThread
+            }
             let status = FeedStatus(instrumentCount: instruments.count)
             let routes = BookReplay.symbolRoutes(frames!, instruments: instruments)
-            replaySource = ReplaySource(on: t, frames: frames!, routes: routes, writer: ring.writer)
+            replaySource = ReplaySource(on: sourceThread, frames: frames!, routes: routes, writer: ring.writer, rate: pacedRate)
             replayBook = BookStage(venue: venueId, instruments: instruments, reader: ring.reader, status: status, on: t,
                                    downstream: [bookToSignals.producer, bookToExecution.producer], downstreamDepth: config.bookDepth,
                                    captureChannels: true)
@@ -165,17 +183,17 @@ public final class TradingEngine: @unchecked Sendable {
         signals = try SignalStage(on: signalsThread, input: bookToSignals.consumer, output: signalsToStrategy.producer, slots: slots,
                                   venue: venueId, specs: instruments.map(\.spec), analytics: config.analytics, microPrice: nil,
                                   schemaId: schema.id, models: models, runTabNet: config.models.tabnetEveryTick,
-                                  conflate: config.mode != .replay, replay: config.mode == .replay,
+                                  conflate: !deterministic, replay: deterministic,
                                   recorder: telemetry.makeRecorder(name: "signals"), hops: hops, queueBookToSignals: qBookToSignals, counters: counters)
         strategy = StrategyStage(on: strategyThread, input: signalsToStrategy.consumer, updates: executionToStrategy.consumer,
                                  output: strategyToExecution.producer, slots: slots, strategy: instance, services: services,
-                                 instrumentCount: instruments.count, positionLimit: config.positionLimit,
+                                 instrumentCount: instruments.count, positionLimit: positionLimit,
                                  recorder: telemetry.makeRecorder(name: "strategy"), hops: hops, queueSignalsToStrategy: qSignalsToStrategy,
                                  counters: counters)
         if config.journalPath.contains("/") {
             try FileManager.default.createDirectory(atPath: (config.journalPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
-        if config.mode == .replay { try? FileManager.default.removeItem(atPath: config.journalPath) }
+        if fromCapture { try? FileManager.default.removeItem(atPath: config.journalPath) }
         let oms = try OrderManager.open(OrderManagerConfiguration(journalPath: config.journalPath, fsync: config.fsync,
                                                                   maxInstruments: max(16, instruments.count)))
         var fees = FeeSchedule(tiers: [FeeTier(minimumVolume: 0, makerRate: config.paper.makerRatePpm, takerRate: config.paper.takerRatePpm)])
@@ -184,12 +202,13 @@ public final class TradingEngine: @unchecked Sendable {
                                latency: LatencyModel(entry: config.paper.entryLatency, response: config.paper.responseLatency))
         execution = ExecutionStage(on: executionThread, commands: strategyToExecution.consumer, book: bookToExecution.consumer,
                                    output: executionToStrategy.producer, instrumentTicks: instruments.map(\.spec.tick), traded: traded, spec: spec,
-                                   venueId: venueId, venue: venue, limits: config.limits, oms: oms, realtimeClock: config.mode != .replay,
+                                   venueId: venueId, venue: venue, limits: limits, oms: oms, realtimeClock: !deterministic,
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {
-            try pinned[bookThread.name]!.attach(replaySource)
+            try replaySource.pinnedExecutor === pinned[bookThread.name]!.executor
+                ? pinned[bookThread.name]!.attach(replaySource) : pinned[thread(for: "feed").name]!.attach(replaySource)
             try pinned[bookThread.name]!.attach(replayBook)
         }
         try signalsThread.attach(signals)
@@ -203,6 +222,26 @@ public final class TradingEngine: @unchecked Sendable {
             try modes.arm(hasCredentials: true, hasRiskLimits: true)
         }
         modeState = Mutex(modes)
+    }
+
+    /// `limits` and `positionLimit` stated at `from`'s scales, expressed at `to`'s.
+    static func rescale(_ limits: RiskLimits, _ positionLimit: Int64, from: InstrumentSpec, to: InstrumentSpec) -> (RiskLimits, Int64) {
+        let dq = to.quantityScale.places - from.quantityScale.places
+        let dn = dq + to.priceScale.places - from.priceScale.places
+        func scale(_ v: Int64, _ d: Int) -> Int64 {
+            d >= 0 ? v.multipliedReportingOverflow(by: DecimalScale.pow10(d)).partialValue : v / DecimalScale.pow10(-d)
+        }
+        func scale(_ v: Int128, _ d: Int) -> Int128 {
+            guard v != .max else { return .max }
+            return d >= 0 ? v * Int128(DecimalScale.pow10(d)) : v / Int128(DecimalScale.pow10(-d))
+        }
+        var l = limits
+        l.maxOrderQuantity = Quantity(raw: scale(l.maxOrderQuantity.raw, dq))
+        l.maxPosition = Quantity(raw: scale(l.maxPosition.raw, dq))
+        l.maxOrderNotional = scale(l.maxOrderNotional, dn)
+        l.maxNotional = scale(l.maxNotional, dn)
+        l.capital = scale(l.capital, dn)
+        return (l, scale(positionLimit, dq))
     }
 
     /// In replay every stage runs on one thread (deterministic duty-cycle order).

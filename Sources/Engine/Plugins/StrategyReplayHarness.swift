@@ -155,9 +155,10 @@ public struct StrategyReplayHarness: ~Copyable {
                     f.kind = UInt8(HFT_FILL_TRADE)
                     f.price = report.price.raw
                     f.quantity = report.quantity.raw
-                    f.fee = report.fee
+                    // The venue reports fees at the price scale; the ledger and the ABI use price × quantity units.
+                    f.fee = report.fee &* spec.quantityScale.multiplier
                     f.is_maker = report.isMaker ? 1 : 0
-                    ledger.apply(side: order.side, price: report.price.raw, quantity: report.quantity.raw, fee: report.fee)
+                    ledger.apply(side: order.side, price: report.price.raw, quantity: report.quantity.raw, fee: f.fee)
                     r.fills += 1
                     if report.isMaker { r.makerFills += 1 }
                     working[w].remaining -= report.quantity.raw

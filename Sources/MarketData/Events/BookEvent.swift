@@ -8,7 +8,8 @@ import HFTPrimitives
 /// after each commit, exactly the book's top M levels per side. `trade` events carry one public
 /// trade each. Times are ns: `exchangeTime` from the venue, `receiveTime` the frame's receive time
 /// (monotonic clock), `startTime` when the Book stage began decoding the frame, `publishTime` when it
-/// published the commit.
+/// published the commit. A commit's `quantity` carries the ns the Book stage spent decoding the
+/// frame (0 when the change did not come from a decoded frame), for the `decode` hop.
 @frozen
 public struct BookEvent: BitwiseCopyable, Sendable, Equatable {
     /// `level`, `commit` or `trade`.

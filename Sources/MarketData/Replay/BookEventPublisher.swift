@@ -89,14 +89,15 @@ public struct BookEventPublisher: ~Copyable {
     /// Publishes what `result` (just returned by `feed.ingest…`) changed.
     /// - Returns: false when something had to wait for room (now `isBlocked`).
     @inlinable
-    public mutating func publish(_ result: BookFeedResult, feed: borrowing BookFeed, startTime: Nanos) -> Bool {
+    ///   - decodeNanos: time spent decoding the frame (carried by the commit, see `BookEvent`).
+    public mutating func publish(_ result: BookFeedResult, feed: borrowing BookFeed, startTime: Nanos, decodeNanos: Int64 = 0) -> Bool {
         guard outputCount > 0 else { return true }
         switch result {
         case .depth(let id, _):
             let h = feed.lastDepthHeader
             let receive = h.instrument == id ? h.receiveTime : startTime
             let exchange = h.instrument == id ? h.exchangeTime : .zero
-            return publishBook(id, feed: feed, exchangeTime: exchange, receiveTime: receive, startTime: startTime)
+            return publishBook(id, feed: feed, exchangeTime: exchange, receiveTime: receive, startTime: startTime, decodeNanos: decodeNanos)
         case .trades(let count):
             nextTrade = 0
             tradeEnd = min(count, feed.trades.count)
@@ -163,7 +164,8 @@ public struct BookEventPublisher: ~Copyable {
 
     /// Publishes the difference between `id`'s current top levels and the ones last published.
     @inlinable
-    mutating func publishBook(_ id: InstrumentId, feed: borrowing BookFeed, exchangeTime: Nanos, receiveTime: Nanos, startTime: Nanos) -> Bool {
+    mutating func publishBook(_ id: InstrumentId, feed: borrowing BookFeed, exchangeTime: Nanos, receiveTime: Nanos, startTime: Nanos,
+                              decodeNanos: Int64 = 0) -> Bool {
         let i = Int(id.raw)
         guard i < instrumentCount else { return true }
         guard room(4 &* depth &+ 1) else {
@@ -180,7 +182,8 @@ public struct BookEventPublisher: ~Copyable {
         if dirty[i] { dirty[i] = false; dirtyCount &-= 1 }
         // A stale book always says so (its consumers must stop trusting it), a live one only when it moved.
         if changed || stale {
-            push(BookEvent(kind: .commit, side: .buy, flags: stale ? BookEvent.staleFlag : 0, instrument: id, exchangeTime: exchangeTime,
+            push(BookEvent(kind: .commit, side: .buy, flags: stale ? BookEvent.staleFlag : 0, instrument: id,
+                           quantity: Quantity(raw: decodeNanos), exchangeTime: exchangeTime,
                            receiveTime: receiveTime, startTime: startTime, publishTime: Nanos(raw: hft_monotonic_ns())))
             commitCount &+= 1
         }

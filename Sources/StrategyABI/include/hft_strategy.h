@@ -128,6 +128,7 @@ typedef struct hft_fill {
     int32_t code;
     int64_t price;
     int64_t quantity;
+    /// Fee of a trade in price×quantity units (price_places + quantity_places), like `realized_pnl`.
     int64_t fee;
     int64_t time_ns;
     /// Position after this update (quantity units).
