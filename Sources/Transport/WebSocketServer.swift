@@ -92,6 +92,12 @@ public final class WebSocketServer: @unchecked Sendable {
             vinfo.iface = UnsafePointer(cHost)
             vinfo.vhost_name = UnsafePointer(cVhostName)
             vinfo.alpn = UnsafePointer(cALPN)
+            // An IPv4 literal must get an AF_INET socket: with IPv6 enabled, lws 4.1 binds such an
+            // `iface` as `::` (every interface, both families) instead of the address asked for.
+            var ipv4 = in_addr()
+            if inet_pton(AF_INET, configuration.host, &ipv4) == 1 {
+                vinfo.options |= UInt64(LWS_SERVER_OPTION_DISABLE_IPV6)
+            }
             if let cCert, let cKey {
                 vinfo.ssl_cert_filepath = UnsafePointer(cCert)
                 vinfo.ssl_private_key_filepath = UnsafePointer(cKey)
