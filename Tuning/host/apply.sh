@@ -129,7 +129,7 @@ step_hugepages() {
 }
 
 step_irq() {
-  local rest file irq current cpus target moved=0 default config banned
+  local rest file irq current cpus target moved=0 seen=0 default config banned
   rest=$(minus "$ONLINE" "$CORES")
   if [[ -z "$rest" ]]; then
     say irq "no online core outside $CORES_LIST to move IRQs to: nothing to do"
@@ -137,6 +137,7 @@ step_irq() {
   fi
   for file in "$ROOT"/proc/irq/[0-9]*/smp_affinity_list; do
     [[ -r "$file" ]] || continue
+    seen=$((seen + 1))
     irq=$(basename "$(dirname "$file")")
     current=$(head -n1 "$file")
     cpus=$(cpulist_expand "$current")
@@ -146,7 +147,11 @@ step_irq() {
     change irq "IRQ $irq affinity $current -> $(cpulist_format $target)" "/proc/irq/$irq/smp_affinity_list" "$(cpulist_format $target)"
     moved=$((moved + 1))
   done
-  ((moved)) || say irq "ok: no IRQ may run on $CORES_LIST"
+  if ((seen == 0)); then
+    say irq "no /proc/irq/*/smp_affinity_list here: nothing to move"
+  elif ((moved == 0)); then
+    say irq "ok: no IRQ may run on $CORES_LIST"
+  fi
   if default=$(read_file /proc/irq/default_smp_affinity); then
     cpus=$(cpu_mask_to_list "$default")
     if [[ -n "$(intersect "$cpus" "$CORES")" ]]; then
