@@ -136,7 +136,7 @@ import Glibc
         let metrics = try await h.send(.get, "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.contentType == "text/plain; version=0.0.4; charset=utf-8")
-        let rawMetrics = try Self.rawHTTP(port: h.endpoint.port, "GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        let rawMetrics = try Self.rawHTTP(port: h.endpoint.port, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         #expect(rawMetrics.head.contains("\r\ncache-control: no-store"), "\(rawMetrics.head)")
         #expect(rawMetrics.head.hasPrefix("HTTP/1.1 200"))
         #expect(rawMetrics.body == Self.text(metrics))
@@ -159,7 +159,7 @@ import Glibc
 
         let anonymous = try await h.post("/mode", body: body, token: nil)
         #expect(anonymous.status == 401)
-        let raw = try Self.rawHTTP(port: h.endpoint.port, "POST /mode HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n", body: body)
+        let raw = try Self.rawHTTP(port: h.endpoint.port, "POST /mode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n", body: body)
         #expect(raw.head.hasPrefix("HTTP/1.1 401"))
         #expect(raw.head.contains(#"\#r\#nwww-authenticate: Bearer realm="hft-control""#), "\(raw.head)")
         #expect(try Self.errorMessage(anonymous) == "missing or wrong bearer token")
@@ -287,7 +287,7 @@ import Glibc
         defer { h.stop() }
         let getKill = try await h.send(.get, "/kill")
         #expect(getKill.status == 405)
-        let rawKill = try Self.rawHTTP(port: h.endpoint.port, "GET /kill HTTP/1.1\r\nHost: x\r\n")
+        let rawKill = try Self.rawHTTP(port: h.endpoint.port, "GET /kill HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         #expect(rawKill.head.hasPrefix("HTTP/1.1 405") && rawKill.head.contains("\r\nallow: POST"), "\(rawKill.head)")
         #expect(try Self.errorMessage(getKill) == "/kill accepts POST only")
         #expect(h.engine.snapshot.killCalls == 0)
@@ -295,7 +295,7 @@ import Glibc
         let postMetrics = try await h.post("/metrics")
         #expect(postMetrics.status == 405)
         let rawMetrics = try Self.rawHTTP(port: h.endpoint.port,
-                                          "POST /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.token)\r\n")
+                                          "POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(Self.token)\r\n")
         #expect(rawMetrics.head.hasPrefix("HTTP/1.1 405") && rawMetrics.head.contains("\r\nallow: GET"), "\(rawMetrics.head)")
         let putMode = try await h.send(.put, "/mode", authorization: "Bearer \(Self.token)", body: #"{"mode":"live"}"#)
         #expect(putMode.status == 405)
@@ -311,6 +311,26 @@ import Glibc
         let withQuery = try await h.send(.get, "/status?verbose=1")
         #expect(withQuery.status == 200)
         #expect(h.engine.snapshot.modeCalls == 0)
+    }
+
+    @Test func onlyLoopbackHostHeadersAreServed() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let port = h.endpoint.port
+        for host in ["127.0.0.1", "127.0.0.1:\(port)", "localhost:\(port)", "LOCALHOST", "[::1]:\(port)", "127.1.2.3"] {
+            let r = try Self.rawHTTP(port: port, "GET /status HTTP/1.1\r\nHost: \(host)\r\n")
+            #expect(r.head.hasPrefix("HTTP/1.1 200"), "Host: \(host): \(r.head)")
+        }
+        for host in ["evil.example", "evil.example:\(port)", "127.0.0.1.evil.example", "localhost.evil.example",
+                     "127.0.0.1:80x", "[::1].evil", "10.0.0.1", "0.0.0.0"] {
+            let r = try Self.rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: \(host)\r\n")
+            #expect(r.head.hasPrefix("HTTP/1.1 403"), "Host: \(host): \(r.head)")
+            #expect(r.body == #"{"error":"Host \#(host) is not a loopback name"}"#)
+        }
+        // Authentication is not a way around it.
+        let kill = try Self.rawHTTP(port: port, "POST /kill HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer \(Self.token)\r\n")
+        #expect(kill.head.hasPrefix("HTTP/1.1 403"))
+        #expect(h.engine.snapshot.killCalls == 0)
     }
 
     @Test func oversizedBodiesAreRefusedBeforeTheHandler() async throws {

@@ -8,7 +8,7 @@ import Transport
 /// - `POST /mode` `{"mode":"paper"|"live"|"replay","arm":true?}`, `POST /kill`,
 ///   `POST /plugins/swap` `{"path":"...","config":{...}}`: need `Authorization: Bearer <token>`.
 ///
-/// Answers: 404 unknown path, 405 wrong method, 401 missing/wrong token, 400 malformed body,
+/// Answers: 403 when the `Host` header is not a loopback name (DNS-rebinding guard), 404 unknown path, 405 wrong method, 401 missing/wrong token, 400 malformed body,
 /// otherwise the handler's status; every error body is `{"error":"..."}`. Requests are served
 /// one at a time on the service thread, which never touches the trading path.
 /// - Warning: loopback only and plain HTTP: the token protects against other local users'

@@ -4,8 +4,10 @@ import Transport
 /// authentication of every state-changing request, body decoding. Runs on the endpoint's service
 /// thread; cold path.
 ///
-/// Order of checks: unknown path → 404; wrong method → 405 (with `Allow`); POST without
-/// `Authorization: Bearer <token>` or with another token → 401 (the body is not read); malformed
+/// Order of checks: a `Host` header naming something other than a loopback address or `localhost`
+/// → 403 (a web page that rebinds its DNS name to 127.0.0.1 must not read positions and PnL);
+/// unknown path → 404; wrong method → 405 (with `Allow`); POST without
+/// `Authorization: Bearer <token>` or with another token → 401 (the body is not parsed); malformed
 /// body → 400 naming the problem; otherwise the handler's answer.
 struct ControlRouter: Sendable {
     /// `Content-Type` of `GET /metrics`.
@@ -20,6 +22,9 @@ struct ControlRouter: Sendable {
     let handlers: ControlHandlers
 
     func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
+        if let host = request.headers["host"], !Self.isLoopbackHost(host) {
+            return Self.json(.error(403, "Host \(host) is not a loopback name"))
+        }
         guard let method = Self.routes[request.path] else {
             return Self.json(.error(404, "no such control path \(request.path)"))
         }
@@ -59,6 +64,23 @@ struct ControlRouter: Sendable {
                 return Self.json(.error(400, "bad /plugins/swap body: \(error.message)"))
             }
         }
+    }
+
+    /// Whether a `Host` header value (`name[:port]`) names 127.0.0.0/8, `[::1]` or `localhost`.
+    static func isLoopbackHost(_ value: String) -> Bool {
+        var name = Substring(value.lowercased())
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            return name[name.index(after: name.startIndex)..<close] == "::1"
+                && (name[name.index(after: close)...].isEmpty || name[name.index(after: close)...].hasPrefix(":"))
+        }
+        if let colon = name.firstIndex(of: ":") {
+            guard name[name.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+            name = name[..<colon]
+        }
+        if name == "localhost" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// A handler's answer as an HTTP response; a status outside 100...599 becomes 500.
