@@ -142,7 +142,7 @@ let package = Package(
                           path: "Tests/PaperCrashChild", swiftSettings: strict),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Analytics"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(
             name: "VenuesTests",

@@ -4,6 +4,8 @@
 /// - TCN: input `(batch, features, time)`; `logits` and `probs` `(batch, outputs)` from the full-window
 ///   path, `logits_all_steps` `(batch, time, outputs)` from the streaming path (reset per row).
 /// - TabNet: input `(batch, features)`; `logits`, `probs`, `pred` (int64), `masks` `(steps, batch, features)`.
+/// - A single-output TCN or TabNet is a regression head: `logits` holds the predictions and there is no
+///   `probs` or `pred`.
 /// - PPO: input `(batch, obs)`; `values` `(batch, 1)`; Discrete: `action_logits`, `probs`, `actions` (int64);
 ///   Box: `mean_actions`, `actions` (clipped, float32).
 public enum ModelEvaluation {
@@ -38,8 +40,9 @@ public enum ModelEvaluation {
                     }
                 }
             }
-            return ["logits": NpyArray(floats: logits, shape: [batch, k]), "probs": NpyArray(floats: probs, shape: [batch, k]),
-                    "logits_all_steps": NpyArray(floats: all, shape: [batch, steps, k])]
+            var out = ["logits": NpyArray(floats: logits, shape: [batch, k]), "logits_all_steps": NpyArray(floats: all, shape: [batch, steps, k])]
+            if k > 1 { out["probs"] = NpyArray(floats: probs, shape: [batch, k]) }
+            return out
         case .tabnet:
             var model = try TabNetModel(bundle: bundle)
             let (batch, n) = try rows(input, model.inputCount)
@@ -58,8 +61,12 @@ public enum ModelEvaluation {
                 }
                 for step in 0..<s { for i in 0..<n { masks[(step * batch + b) * n + i] = rowMasks[step * n + i] } }
             }
-            return ["logits": NpyArray(floats: logits, shape: [batch, k]), "probs": NpyArray(floats: probs, shape: [batch, k]),
-                    "pred": NpyArray(int64s: pred, shape: [batch]), "masks": NpyArray(floats: masks, shape: [s, batch, n])]
+            var out = ["logits": NpyArray(floats: logits, shape: [batch, k]), "masks": NpyArray(floats: masks, shape: [s, batch, n])]
+            if k > 1 {
+                out["probs"] = NpyArray(floats: probs, shape: [batch, k])
+                out["pred"] = NpyArray(int64s: pred, shape: [batch])
+            }
+            return out
         case .ppo:
             var policy = try PPOPolicy(bundle: bundle)
             let (batch, n) = try rows(input, policy.inputCount)

@@ -1,4 +1,6 @@
-/// A pytorch-tabnet `TabNetClassifier` network in eval mode, loaded from its `state_dict`.
+/// A pytorch-tabnet `TabNetClassifier` or `TabNetRegressor` network in eval mode, loaded from its `state_dict`.
+/// The network's raw head is the output (class logits, or the regression values when `output_dim` is 1);
+/// no softmax or argmax is applied here.
 ///
 /// Forward (batch 1), as `TabNet.forward` and `TabNetEncoder.forward_masks` compute it: initial batch norm
 /// (`tabnet.encoder.initial_bn`; the unused `tabnet.initial_bn` is ignored), the initial splitter, then for
@@ -29,7 +31,7 @@ public struct TabNetModel: ~Copyable {
 
     /// Input features.
     public var inputCount: Int { inputDim }
-    /// Classes (logits).
+    /// Head width: class logits, or regression outputs.
     public var outputCount: Int { outputDim }
     /// Decision steps (rows of the masks).
     public var stepCount: Int { steps }
@@ -42,7 +44,7 @@ public struct TabNetModel: ~Copyable {
         try self.init(params: params, weights: bundle.weights, normalization: bundle.config.normalization)
     }
 
-    /// Builds the network from a `TabNetClassifier.network` state_dict (prefix `tabnet.`; a bare
+    /// Builds the network from a `TabNetClassifier.network` or `TabNetRegressor.network` state_dict (prefix `tabnet.`; a bare
     /// `TabNetNoEmbeddings` state_dict without it is accepted too).
     public init(params: TabNetParams, weights f: SafeTensorsFile, normalization: InputNormalizer? = nil) throws {
         let maskType = try params.validate()
@@ -152,7 +154,8 @@ public struct TabNetModel: ~Copyable {
         }
     }
 
-    /// Classifies one row of `inputCount` features: writes `outputCount` logits and, when `masks` is not
+    /// Runs one row of `inputCount` features: writes the `outputCount` head outputs (logits, or regression
+    /// values) and, when `masks` is not
     /// nil, the attention masks (`stepCount × inputCount`, step-major).
     /// - Complexity: Σ GLU layers (2·(n_d+n_a) × in) + n_steps × (n_a × in) + sorting in-sized masks;
     ///   no allocation, no ARC, no locks.

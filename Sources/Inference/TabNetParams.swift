@@ -1,4 +1,5 @@
-/// Hyper-parameters of a pytorch-tabnet `TabNetClassifier` network, in the library's argument names.
+/// Hyper-parameters of a pytorch-tabnet `TabNetClassifier` or `TabNetRegressor` network, in the library's argument
+/// names (`output_dim` 1 is a regression head: its single output is the prediction, no softmax).
 /// `epsilon`, `virtual_batch_size` and `momentum` only matter in training and are recorded as given.
 /// Categorical embeddings (`cat_idxs`, `cat_dims`) and a custom `grouped_features` attention matrix are
 /// not supported: both must be empty (a load-time `unsupported` error otherwise).
@@ -49,7 +50,7 @@ public struct TabNetParams: Codable, Sendable, Equatable {
     public enum MaskType: Sendable { case sparsemax, entmax }
 
     func validate() throws -> MaskType {
-        guard inputDim > 0, outputDim > 1, nD > 0, nA > 0, nSteps > 0, nIndependent >= 0, nShared >= 0,
+        guard inputDim > 0, outputDim > 0, nD > 0, nA > 0, nSteps > 0, nIndependent >= 0, nShared >= 0,
               nIndependent + nShared > 0 else {
             throw ModelLoadError.badConfig("TabNet params out of range: \(self)")
         }
