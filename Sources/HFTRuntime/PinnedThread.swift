@@ -129,6 +129,19 @@ public final class PinnedThread: @unchecked Sendable {
         slots.append(TypedAgentSlot(agent))
     }
 
+    /// Makes the calling thread this thread's executor (instead of `start`), so the caller can
+    /// drive the agents' `doWork` itself through `withPinnedIsolation`: single-stepping replays
+    /// and benchmarks that must count every allocation of the duty cycle on one thread.
+    /// - Precondition: never started, and never started afterwards; the caller is not pinned.
+    public func adoptCallingThread() throws(PinnedThreadError) {
+        pthread_mutex_lock(lifecycle)
+        defer { pthread_mutex_unlock(lifecycle) }
+        if state != .created { throw .alreadyStarted(thread: name) }
+        // ORDERING: release; no other thread runs this executor.
+        stateCell.store(State.failed.rawValue, ordering: .releasing)
+        executor.bindToCurrentThread()
+    }
+
     /// Creates the OS thread, pins it to `core`, names it, and returns once it runs its duty
     /// cycle (after the agents' `onStart`).
     /// - Throws: `.alreadyStarted`, `.threadCreationFailed`, `.pinFailed` (the thread is joined).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import HFTRuntime
 import HFTTelemetry
 
 /// `hft bench`: latency benchmarks. `pipeline` (default): the whole stack on a capture at a fixed
@@ -30,6 +31,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     @Option(help: "Engine config (JSON).") var config: String
     @Option(help: "Capture files to offer (default: the bundled demo excerpt).") var capture: [String] = []
     @Option(help: "Offered frames per second.") var rate: Int = 20_000
+    @Option(help: "Idle strategy of the pipeline threads (busySpin, spinYield, backoff; default: the topology's).") var idle: String?
     @Option(help: "Write the report as JSON.") var json: String?
     @Option(help: "Write the percentile plot as SVG.") var svg: String?
 
@@ -39,6 +41,16 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         guard rate > 0 else { throw ValidationError("--rate must be positive") }
         let captures = capture.isEmpty ? [DemoCommand.defaultData] : capture
         cfg.mode = .paper
+        // The source is the load generator: it spins on its own thread so that its lateness does not
+        // land on the system under test (its lateness is reported below).
+        for k in cfg.topology.threads.indices {
+            if cfg.topology.threads[k].stages.contains("feed") {
+                cfg.topology.threads[k].idle = .busySpin
+            } else if let idle {
+                guard let strategy = IdleStrategyConfig(name: idle) else { throw ValidationError("unknown idle strategy \(idle)") }
+                cfg.topology.threads[k].idle = strategy
+            }
+        }
         let engine = try TradingEngine(config: cfg, captures: captures, pacedRate: rate)
         print(EngineOutput.header(engine, what: "hft bench pipeline: \(captures.joined(separator: " ")) at \(rate) frames/s offered"))
         fflush(nil)

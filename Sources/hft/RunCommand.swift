@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import HFTTelemetry
 import Synchronization
+import Venues
 
 private let runInterrupted = Atomic<Bool>(false)
 
@@ -43,6 +44,13 @@ struct RunCommand: AsyncParsableCommand {
             endpoint = e
             print("control: http://127.0.0.1:\(e.port)/metrics /status; POST /mode /kill /plugins/swap with the token (\(cfg.control.token == nil ? "out/control.token" : cfg.control.tokenSource))")
         }
+        // Capture: a second connection records the raw frames and REST snapshots (our capture format).
+        var recording: Task<RecordingSummary?, Never>? = nil
+        if let path = cfg.capturePath, let feedConfig = engine.feed?.config {
+            let recorder = try FeedRecorder(config: feedConfig, path: path)
+            recording = Task.detached { try? await recorder.run(seconds: nil, shouldStop: { runInterrupted.load(ordering: .relaxed) }) }
+            print("capture: recording \(feedConfig.symbols.joined(separator: ",")) to \(path)")
+        }
         fflush(nil)
         signal(SIGINT) { _ in runInterrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in runInterrupted.store(true, ordering: .relaxed) }
@@ -52,7 +60,9 @@ struct RunCommand: AsyncParsableCommand {
             if let duration, ContinuousClock.now - started >= .milliseconds(Int64(duration * 1000)) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
+        runInterrupted.store(true, ordering: .relaxed)
         print("hft run: stopping (intents stopped, cancelling working orders, flushing the journal)")
+        if let summary = await recording?.value { print("capture: \(summary.frames) frames, \(summary.snapshots) snapshots") }
         monitor.stop()
         endpoint?.stop()
         let r = await engine.shutdown()

@@ -39,7 +39,7 @@ public struct EngineReport: Sendable, Codable, Equatable {
         func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
         var out = "\(mode) \(venue) \(symbol) with \(plugin)\n"
         out += "  frames \(frames), book events \(bookEvents), ticks \(ticks) (conflated \(conflations)), intents \(intents) "
-        out += "(invalid \(invalidIntents), risk-rejected \(riskRejects))\n"
+        out += "(invalid \(invalidIntents), risk-rejected \(riskRejects)\(execution.riskRejections.isEmpty ? "" : ": " + execution.riskRejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))\n"
         out += "  orders \(execution.orders), fills \(execution.fills), working \(execution.workingOrders), journal records \(execution.journalRecords) "
         out += "(digest \(journalDigest))\n"
         out += "  position \(f(Double(execution.position) / qScale, quantityDecimals)) at \(f(Double(execution.entryPrice) / pScale, priceDecimals)), "

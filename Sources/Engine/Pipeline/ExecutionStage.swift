@@ -303,7 +303,10 @@ public actor ExecutionStage: Agent {
                                 unrealizedPnL: ledger.position &* (mid &- ledger.entryPrice), mid: mid, journalRecords: oms.journalAppended,
                                 journalSequence: oms.journalSequence, riskAccepted: gate.accepted, halted: gate.halted || killed,
                                 duplicates: oms.duplicates, invalidEvents: oms.invalidEvents, overfills: oms.overfills,
-                                unknownOrders: oms.unknownOrders, journalFailures: oms.journalFailures, droppedReports: venue.droppedReports)
+                                unknownOrders: oms.unknownOrders, journalFailures: oms.journalFailures, droppedReports: venue.droppedReports,
+                                riskRejections: Dictionary(uniqueKeysWithValues: RiskRejectReason.allCases.compactMap { r in
+                                    gate.rejections(for: r) > 0 ? (r.description, gate.rejections(for: r)) : nil
+                                }))
     }
 
     /// Forces the journal to disk (shutdown).
@@ -331,4 +334,6 @@ public struct ExecutionSummary: Sendable, Codable, Equatable {
     public var unknownOrders: UInt64
     public var journalFailures: UInt64
     public var droppedReports: Int
+    /// Risk-gate refusals by reason (only reasons that occurred).
+    public var riskRejections: [String: UInt64]
 }

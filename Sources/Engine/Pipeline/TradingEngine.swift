@@ -273,6 +273,30 @@ public final class TradingEngine: @unchecked Sendable {
         }
     }
 
+    /// Deterministic replay driven by the caller instead of `start`: binds the replay thread's
+    /// executor to the calling thread; then each `step()` is one duty cycle (source, book,
+    /// signals, strategy, execution, in that order). For benchmarks and single-stepping tests.
+    public func adoptCallingThread() throws {
+        guard config.mode == .replay, threads.count == 1 else { throw EngineError.modeRefused("only a deterministic replay can be stepped") }
+        try lifecycle.withLock { (s) throws in
+            precondition(!s.started, "an engine starts once")
+            s.started = true
+            try threads[0].adoptCallingThread()
+        }
+    }
+
+    /// One duty cycle on the calling thread (after `adoptCallingThread`). Returns the work done (0: idle).
+    /// - Complexity: up to 64 frames in, and everything they cause downstream; allocates nothing.
+    @inline(__always)
+    public func step() -> Int {
+        var n = replaySource?.withPinnedIsolation { $0.doWork() } ?? 0
+        n &+= replayBook?.withPinnedIsolation { $0.doWork() } ?? 0
+        n &+= signals.withPinnedIsolation { $0.doWork() }
+        n &+= strategy.withPinnedIsolation { $0.doWork() }
+        n &+= execution.withPinnedIsolation { $0.doWork() }
+        return n
+    }
+
     /// Replay: returns once every frame went through every stage and the venue's last reports were delivered.
     public func waitForReplay(timeout: Duration = .seconds(600)) async throws {
         guard let source = replaySource else { return }
