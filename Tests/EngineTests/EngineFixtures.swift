@@ -48,7 +48,8 @@ enum EngineFixtures {
           "mode": "\(mode)",
           "venue": {"name": "binance-usdm", "instruments": {"ETHUSDT": {"tick": "0.01", "lot": "0.001", "priceDecimals": 2, "quantityDecimals": 3}}},
           \(modelBlock)
-          "strategy": {"plugin": "\(pluginDirectory)/libRegimeScalper.so", "symbol": "ETHUSDT", "config": {}},
+          "strategy": {"plugin": "\(pluginDirectory)/libRegimeScalper.so", "symbol": "ETHUSDT",
+                       "config": {"modelScale": 0.0001, "entryThreshold": 0.3, "aggressiveThreshold": 0.8, "confirmTicks": 5}},
           "risk": {"maxPosition": "0.050", "maxOrderQuantity": "0.050", "priceBandBps": 50, "maxOrdersPerWindow": 20, "maxOpenOrders": 8},
           "journal": {"path": "\(journal)", "fsync": "none"},
           \(extra)

@@ -34,7 +34,7 @@ public struct RegimeScalperConfig: Codable, Hashable, Sendable, BitwiseCopyable 
     /// Model outputs (expected log return) are divided by this to become a signal.
     public var modelScale = 0.0005
 
-    /// Order size in quantity units before the PPO size factor and the regime's position cap.
+    /// Order size in quantity units without PPO (capped by the regime's position cap); with PPO the floor of a "go".
     public var baseQuantity: Int64 = 1
     /// The touch queue counts as short (post passively) when its displayed quantity is at most
     /// this many times our order size.
@@ -43,7 +43,7 @@ public struct RegimeScalperConfig: Codable, Hashable, Sendable, BitwiseCopyable 
     public var entryTimeoutNanos: Int64 = 2_000_000_000
     /// Time exit: close a position held this long.
     public var maxHoldNanos: Int64 = 30_000_000_000
-    /// Ask the host's PPO policy for size (action 0, clamped to 0…1) and timing (action 1 > 0: enter now).
+    /// Ask the host's PPO policy for timing (action 1 > 0: enter now) and size (action 0 in 0…1 of the regime's cap, at least `baseQuantity`).
     public var usePPO = true
 
     public init() {}

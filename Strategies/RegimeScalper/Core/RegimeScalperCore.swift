@@ -88,8 +88,10 @@ public struct RegimeScalperCore {
         let p = config.parameters(regime)
         let cap = Int64(Double(view.position_limit) * p.maxPositionShare)
         var quantity = min(config.baseQuantity, cap)
+        // PPO sizes between `baseQuantity` (a "go" always trades at least that) and the regime's cap;
+        // a "no-go" (factor 0) skips the entry.
         if config.usePPO, let factor = ppoSize(signal: signal, regime: regime, view: view, v) {
-            quantity = Int64((Double(quantity) * factor).rounded(.down))
+            quantity = factor > 0 ? min(cap, max(quantity, Int64((Double(cap) * factor).rounded(.down)))) : 0
         }
         guard quantity > 0 else { return HFT_OK.rawValue }
         let buy = signal > 0
