@@ -11,7 +11,8 @@ metrics on TEST (DIR/metrics.json).
 
 Targets (TCN and TabNet are REGRESSION heads): y = log(mid(t + H) / mid(t)), H = --horizon-s seconds of
 engine clock (mid(t + H) = the mid of the last row at or before t + H), on every row with a book (mid > 0)
-and a full horizon ahead. Training standardises y (y / std_y; no centring, TabNet's head has no bias) and
+and a full horizon ahead. The TCN steps once per BOOK row (the engine steps it on each book commit, trades
+only update the features in between); TabNet learns on every row (book and trade). Training standardises y (y / std_y; no centring, TabNet's head has no bias) and
 folds std_y back into the last linear layer before export (TCN `linear.weight` and `linear.bias`, TabNet
 `tabnet.final_mapping.weight`), so the exported models output the expected forward mid log return directly.
 Inputs: every schema feature, through the bundle's `normalization` (VecNormalize form: clip((x − mean) /
@@ -33,7 +34,7 @@ import time
 
 import numpy as np
 import torch
-from safetensors.torch import save_model
+from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcn_model import TCN  # noqa: E402
@@ -88,10 +89,18 @@ def windows(xn, rows, w):
 
 
 def write(out, module, params, reference):
-    """model.safetensors (`save_model`: one name per shared tensor), params.json and the reference arrays
-    (`reference_<name>.npy`, float32) that the Swift parity test compares the imported bundle with."""
+    """model.safetensors (one name per shared tensor, the alphabetically first, as `save_model` keeps; the
+    loader accepts any alias; no metadata, so the file is byte-identical run to run), params.json and the
+    reference arrays (`reference_<name>.npy`, float32) the Swift parity test compares the imported bundle with."""
     os.makedirs(out, exist_ok=True)
-    save_model(module, os.path.join(out, "model.safetensors"))
+    groups = {}
+    for name, v in module.state_dict().items():
+        groups.setdefault((v.data_ptr(), tuple(v.shape), str(v.dtype)), []).append((name, v))
+    tensors = {}
+    for group in groups.values():
+        name, v = min(group, key=lambda e: e[0])
+        tensors[name] = v.detach().clone().contiguous()
+    save_file(tensors, os.path.join(out, "model.safetensors"))
     with open(os.path.join(out, "params.json"), "w") as f:
         json.dump(params, f, indent=1)
     for name, array in reference.items():
@@ -107,8 +116,8 @@ def train_tcn(a, d, norm, feats):
     split = rows[int(len(rows) * 0.85)]
     tr, va = rows[rows < split], rows[rows >= split]  # validation: the last 15% of TRAIN in time
     std_y = y[tr].std()
-    model = TCN(xn.shape[1], 1, ch, k, 0.1)
-    opt = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    model = TCN(xn.shape[1], 1, ch, k, a.dropout)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     xw_va = torch.from_numpy(windows(xn, va, w))
     best, best_state, rng = np.inf, None, np.random.default_rng(a.seed)
     for epoch in range(a.epochs):
@@ -132,7 +141,7 @@ def train_tcn(a, d, norm, feats):
         model.linear.weight.mul_(std_y)
         model.linear.bias.mul_(std_y)
     model.eval()
-    params = {"input_size": xn.shape[1], "output_size": 1, "num_channels": ch, "kernel_size": k, "dropout": 0.1,
+    params = {"input_size": xn.shape[1], "output_size": 1, "num_channels": ch, "kernel_size": k, "dropout": a.dropout,
               "window": w, "features": feats, "normalization": norm}
     return model, params
 
@@ -244,9 +253,12 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--horizon-s", type=float, default=5.0)
     ap.add_argument("--window", type=int, default=32)
-    ap.add_argument("--channels", type=int, nargs="+", default=[16, 16, 16])
+    ap.add_argument("--channels", type=int, nargs="+", default=[8, 8, 8])
+    ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--lr", type=float, default=5e-4, help="TCN learning rate")
+    ap.add_argument("--weight-decay", type=float, default=1e-3, help="TCN weight decay")
     ap.add_argument("--kernel-size", type=int, default=3)
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--tabnet-epochs", type=int, default=40)
     ap.add_argument("--ppo-steps", type=int, default=30000)
     ap.add_argument("--fee", type=float, default=1e-4, help="cost per unit size of one decision, log units")
@@ -268,15 +280,20 @@ def main():
     norm = normalizer(data["train"]["x"][data["train"]["ok"]], names, units)
     for d in data.values():
         d["xn"] = normalize(d["x"], norm)
+        # The TCN's clock: one step per book event, as the engine's Signals stage steps it on each book commit
+        # (trades update the features in between).
+        d["book"] = np.flatnonzero(d["event"] == 0)
+        d["seq"] = {"xn": d["xn"][d["book"]], "y": d["y"][d["book"]], "ok": d["ok"][d["book"]]}
     tr, te = data["train"], data["test"]
     result = {"horizon_s": a.horizon_s, "schema_id": schema["id"], "train_rows": int(tr["ok"].sum()), "test_rows": int(te["ok"].sum())}
 
-    tcn, tcn_params = train_tcn(a, tr, norm, feats)
-    te_rows = np.flatnonzero(te["ok"])
-    result["tcn_test"] = metrics(tcn_predict(tcn, te["xn"], te_rows, a.window), te["y"][te_rows])
-    result["tcn_train"] = metrics(tcn_predict(tcn, tr["xn"], np.flatnonzero(tr["ok"]), a.window), tr["y"][tr["ok"]])
-    ref_rows = te_rows[np.linspace(len(te_rows) // 10, len(te_rows) - 1, 3).astype(int)]
-    pad = np.concatenate([np.zeros((a.window - 1, len(names)), np.float32), te["x"]])
+    tcn, tcn_params = train_tcn(a, tr["seq"], norm, feats)
+    ts, trs = te["seq"], tr["seq"]
+    te_seq = np.flatnonzero(ts["ok"])
+    result["tcn_test"] = metrics(tcn_predict(tcn, ts["xn"], te_seq, a.window), ts["y"][te_seq])
+    result["tcn_train"] = metrics(tcn_predict(tcn, trs["xn"], np.flatnonzero(trs["ok"]), a.window), trs["y"][trs["ok"]])
+    ref_rows = te_seq[np.linspace(len(te_seq) // 10, len(te_seq) - 1, 3).astype(int)]
+    pad = np.concatenate([np.zeros((a.window - 1, len(names)), np.float32), te["x"][te["book"]]])
     raw = np.stack([pad[r:r + a.window].T for r in ref_rows])
     with torch.no_grad():
         out = tcn(torch.from_numpy(np.stack([normalize(w.T, norm).T for w in raw]))).numpy()
@@ -285,9 +302,11 @@ def main():
     print("tcn", result["tcn_test"], "%.0fs" % (time.time() - started))
 
     tab, tab_params = train_tabnet(a, tr, norm, feats)
+    te_rows = np.flatnonzero(te["ok"])
     result["tabnet_test"] = metrics(tabnet_predict(tab, te["xn"][te_rows]), te["y"][te_rows])
+    result["tabnet_test_book_rows"] = metrics(tabnet_predict(tab, ts["xn"][te_seq]), ts["y"][te_seq])
     result["tabnet_train"] = metrics(tabnet_predict(tab, tr["xn"][tr["ok"]]), tr["y"][tr["ok"]])
-    raw = te["x"][ref_rows]
+    raw = te["x"][te_rows[np.linspace(len(te_rows) // 10, len(te_rows) - 1, 3).astype(int)]]
     # input: raw feature rows (batch, features) of the USD-M capture; output: network(normalized x)[0], log return.
     write(os.path.join(a.work, "tabnet"), tab, tab_params, {"input": raw, "output": tabnet_predict(tab, normalize(raw, norm)).reshape(-1, 1)})
     print("tabnet", result["tabnet_test"], "%.0fs" % (time.time() - started))
@@ -295,8 +314,9 @@ def main():
     from stable_baselines3 import PPO
     preds = {}
     for part, d in data.items():
-        rows = np.arange(len(d["t"]))
-        preds[part] = (tcn_predict(tcn, d["xn"], rows, a.window), tabnet_predict(tab, d["xn"]))
+        tcn_pred = np.zeros(len(d["t"]))
+        tcn_pred[d["book"]] = tcn_predict(tcn, d["seq"]["xn"], np.arange(len(d["book"])), a.window)
+        preds[part] = (tcn_pred, tabnet_predict(tab, d["xn"]))
     obs_tr, y_tr, _ = ppo_observations(tr, names, *preds["train"])
     obs_te, y_te, reg_te = ppo_observations(te, names, *preds["test"])
     env = make_env(obs_tr, y_tr, a.fee, 256)()
