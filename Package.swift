@@ -204,7 +204,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StrategyBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "HFTPrimitives"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "HFTPrimitives", "Inference"],
             path: "Benchmarks/StrategyBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

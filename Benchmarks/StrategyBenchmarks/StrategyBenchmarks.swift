@@ -2,6 +2,7 @@ import Analytics
 import Benchmark
 import Engine
 import Foundation
+import Inference
 import RegimeScalperCore
 import StrategyABI
 
@@ -11,8 +12,11 @@ import StrategyABI
 /// - `ABIOnTick.RegimeScalper`: the same into the dlopen'ed Swift RegimeScalper: classification,
 ///   fallback signal and exit checks on a varying feature path (ABI + decision).
 /// - `RegimeScalperCore.decision`: the RegimeScalper decision linked directly (no ABI), same path.
-/// Models: the plugin reads TCN/TabNet outputs from the view (set valid here on alternate ticks so
-/// both paths run); the PPO host call is not configured (no policy bundle), so it is not timed.
+/// - `ABIOnTick.RegimeScalper.ppo`: the same with all three models: TCN/TabNet outputs in the view
+///   (valid on alternate ticks so both paths run) and the default PPO bundle
+///   (`Strategies/RegimeScalper/models/ppo`) evaluated through `host.ppo_evaluate` for size and timing
+///   on every entry candidate (entry timeout 1 ns, so a candidate arises on most ticks).
+/// The first two run without the PPO policy (`usePPO` false).
 /// 0 mallocs and 0 retains/releases per call are enforced by thresholds.
 ///
 /// The plugins are found next to this executable: build them in release first, e.g.
@@ -46,6 +50,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("ABIOnTick.RegimeScalper.ppo", configuration: hot) { benchmark in
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            fixture.advance()
+            blackHole(fixture.scalperPPO.onTick(fixture.view, fixture.buffer))
+        }
+    }
+
     Benchmark("RegimeScalperCore.decision", configuration: hot) { benchmark in
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -69,6 +81,8 @@ final class TickFixture: @unchecked Sendable {
     var step = 0
     var touch: StrategyInstance
     var scalper: StrategyInstance
+    var scalperPPO: StrategyInstance
+    let ppoServices: StrategyHostServices
     var core: RegimeScalperCore
 
     init() {
@@ -99,6 +113,15 @@ final class TickFixture: @unchecked Sendable {
         self.services = services
         touch = TickFixture.instance("TouchQuoter", config: #"{"ofi_threshold": 10, "quantity": 1}"#, schema: schema, services: services)
         scalper = TickFixture.instance("RegimeScalper", config: #"{"usePPO": false}"#, schema: schema, services: services)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        do {
+            let policy = try PPOPolicy(bundle: try ModelBundle(directory: "\(root)/Strategies/RegimeScalper/models/ppo"))
+            ppoServices = StrategyHostServices(featureNames: schema.names, policy: policy)
+        } catch {
+            fatalError("the default PPO bundle: \(error)")
+        }
+        scalperPPO = TickFixture.instance("RegimeScalper", config: #"{"usePPO": true, "entryTimeoutNanos": 1, "entryThreshold": 0.2}"#,
+                                          schema: schema, services: ppoServices)
         var config = RegimeScalperConfig()
         config.usePPO = false
         let s = schema

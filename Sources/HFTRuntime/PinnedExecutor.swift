@@ -112,7 +112,12 @@ public final class PinnedExecutor: SerialExecutor, TaskExecutor, @unchecked Send
             }
             callerDraining = true
             pthread_mutex_unlock(mutex)
+            // The runtime calls `enqueue` through an unowned executor reference, and a job run below
+            // may drop the last strong reference to this executor (its actor, its thread): hold one
+            // until the drain is over, or `runClosedQueue` would touch freed memory.
+            let retained = Unmanaged.passRetained(self)
             runClosedQueue()
+            retained.release()
             return
         }
         // ORDERING: release (inside the mutex); pairs with the pinned thread's acquire load of

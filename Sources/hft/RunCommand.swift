@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
         runInterrupted.store(true, ordering: .relaxed)
         print("hft run: stopping (intents stopped, cancelling working orders, flushing the journal)")
         if let summary = await recording?.value { print("capture: \(summary.frames) frames, \(summary.snapshots) snapshots") }
-        monitor.stop()
+        await monitor.stop()
         endpoint?.stop()
         let r = await engine.shutdown()
         let latency = engine.latencyReport(title: "hft run \(cfg.mode.rawValue) \(cfg.strategy.symbol)")

@@ -33,7 +33,6 @@ import Transport
         defer {
             client.stop()
             endpoint.stop()
-            monitor.stop()
         }
 
         // Halfway through, withhold three diffs: the book must see the gap, go stale and resync.
@@ -77,6 +76,7 @@ import Transport
         #expect(killStatus == 200, "\(killBody)")
         #expect(await engine.execution.summary().halted)
 
+        await monitor.stop()
         let r = await engine.shutdown()
         let report = engine.latencyReport(title: "e2e")
         let counts = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram.totalCount) })

@@ -133,7 +133,16 @@ public final class EngineMonitor: Sendable {
         cache.withLock { $0 = (m, s) }
     }
 
-    public func stop() { task.withLock { $0?.cancel() } }
+    /// Stops refreshing and waits for a refresh in progress to end.
+    public func stop() async {
+        let t = task.withLock { t -> Task<Void, Never>? in
+            let current = t
+            t = nil
+            return current
+        }
+        t?.cancel()
+        await t?.value
+    }
 }
 
 /// Runs `body` on the cooperative pool and waits for it (control plane: an HTTP handler thread

@@ -86,7 +86,20 @@ public final class TradingEngine: @unchecked Sendable {
             let f = try RecordingImporter.load(paths: captures)
             guard f.venue != nil else { throw EngineError.captureWithoutVenue }
             frames = f
-            instruments = BookReplay.instruments(for: f, venue: f.venue!)
+            // Scales come from the capture; the tick and lot from the config when it names the symbol
+            // (a capture only shows prices, not the venue's tick), expressed at the capture's scales.
+            instruments = BookReplay.instruments(for: f, venue: f.venue!).map { entry in
+                var spec = entry.spec
+                if let c = config.instruments.first(where: { $0.symbol == entry.symbol })?.spec {
+                    let dp = spec.priceScale.places - c.priceScale.places
+                    let dq = spec.quantityScale.places - c.quantityScale.places
+                    if dp >= 0 && dq >= 0 {
+                        spec.tick = c.tick * DecimalScale.pow10(dp)
+                        spec.lot = c.lot * DecimalScale.pow10(dq)
+                    }
+                }
+                return (entry.symbol, spec)
+            }
         } else {
             instruments = config.instruments.map { ($0.symbol, $0.spec) }
         }
