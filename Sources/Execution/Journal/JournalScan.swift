@@ -18,8 +18,14 @@ public struct JournalScan: Sendable {
     }
 
     /// Decodes a whole journal image. A bad frame followed only by bad or partial frames is a torn
-    /// tail; a bad frame followed by a valid one is corruption.
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(JournalError) -> JournalScan {
+    /// tail; a bad frame followed by a valid one is corruption. Trailing zero bytes after the last
+    /// frame that holds data are the writer's reserved, never-written space (`OrderJournal` maps
+    /// ahead): they are neither records nor a torn tail.
+    public static func decode(_ all: UnsafeRawBufferPointer) throws(JournalError) -> JournalScan {
+        var used = all.count
+        while used > 0 && all[used - 1] == 0 { used -= 1 }
+        used = min(all.count, (used + JournalRecord.size - 1) / JournalRecord.size * JournalRecord.size)
+        let bytes = UnsafeRawBufferPointer(rebasing: all[0..<used])
         var records: [JournalRecord] = []
         records.reserveCapacity(bytes.count / JournalRecord.size)
         var offset = 0
