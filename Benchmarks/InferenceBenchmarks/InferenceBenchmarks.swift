@@ -41,6 +41,19 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(logits[0])
     }
 
+    // The engine's path: the Signals stage needs the prediction, not the attention masks.
+    Benchmark("TabNetPredict", configuration: hot) { benchmark in
+        let m = Models.tabnet, x = Models.inputs
+        let logits = Models.output
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.predict(x + (i & 255) * 64, logits: logits, masks: nil)
+            i &+= 1
+        }
+        blackHole(logits[0])
+    }
+
     Benchmark("TabNetPredictWithMasks", configuration: hot) { benchmark in
         let m = Models.tabnet, x = Models.inputs
         let logits = Models.output, masks = Models.masks
