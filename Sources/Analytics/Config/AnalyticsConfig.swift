@@ -35,6 +35,13 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
     /// `sessionLengthNanos` of exchange time, UTC-aligned for 1 day).
     public var sessionProfile = VolumeProfileConfig(binCount: 4096, windowNanos: 0, tradeCapacity: 1)
     public var sessionLengthNanos: Int64 = 86_400_000_000_000
+    /// Adds `vp_session_hvn_distance_ticks` and `vp_session_lvn_distance_ticks` (the session
+    /// profile's nearest HVN/LVN, same rules as the rolling profile's, from `sessionProfile`'s
+    /// smoothing and node parameters) right after `vp_session_val_distance_ticks`. Off by default:
+    /// turning it on changes the schema (and its id), and costs the session profile its smoothing
+    /// kernel per trade and an O(occupied width) node scan per recomputation. When off, the session
+    /// profile keeps no smoothed copy at all.
+    public var sessionNodes = false
     /// Minimum clock time between recomputations of a profile's POC and value area (0 = on every
     /// change). Trades are binned on every event either way; a positive interval bounds the
     /// O(value-area width) work per event, at the cost of POC/VA/HVN/LVN lagging by at most it.
@@ -50,7 +57,7 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         case imbalanceLevels, ofiLevels, eventWindow, bookWindowNanos, bookWindowCapacity, ewmaHalfLifeEvents, tradeWindowNanos,
              tradeWindowCapacity, largeTradeWindow, largeTradePercentilePermille, largeTradeMinimumSamples, icebergRatioPermille,
              icebergMinimumExecuted, wallLevels, wallFactorPermille, wallPersistNanos, rollingProfile, sessionProfile,
-             sessionLengthNanos, profileRefreshNanos, rvPercentileWindow, hmm
+             sessionLengthNanos, sessionNodes, profileRefreshNanos, rvPercentileWindow, hmm
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +83,7 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         rollingProfile = try v(.rollingProfile, d.rollingProfile)
         sessionProfile = try v(.sessionProfile, d.sessionProfile)
         sessionLengthNanos = try v(.sessionLengthNanos, d.sessionLengthNanos)
+        sessionNodes = try v(.sessionNodes, d.sessionNodes)
         profileRefreshNanos = try v(.profileRefreshNanos, d.profileRefreshNanos)
         rvPercentileWindow = try v(.rvPercentileWindow, d.rvPercentileWindow)
         hmm = try c.decodeIfPresent(HMMParameters.self, forKey: .hmm)

@@ -110,10 +110,7 @@ extension FeatureEngine {
             let mb = rollingProfile.bin(ofPrice: mid2 / 2)
             let lo = rollingProfile.absoluteBin(rollingProfile.valSlot), hi = rollingProfile.absoluteBin(rollingProfile.vahSlot)
             o[L.vpInValueArea] = mb >= lo && mb <= hi ? 1 : 0
-            let w = Double(rollingProfile.binWidth)
-            let nodes = rollingProfile.nearestNodes(toBin: mb)
-            o[L.vpHvnDistance] = nodes.hvn.map { (m - Double($0) * w) / tk } ?? 0
-            o[L.vpLvnDistance] = nodes.lvn.map { (m - Double($0) * w) / tk } ?? 0
+            writeNodeDistances(rollingProfile, m: m, bin: mb, hvn: L.vpHvnDistance, lvn: L.vpLvnDistance)
         } else {
             o[L.vpPocDistance] = 0
             o[L.vpVahDistance] = 0
@@ -122,13 +119,32 @@ extension FeatureEngine {
             o[L.vpHvnDistance] = 0
             o[L.vpLvnDistance] = 0
         }
+        let sessionNodes = !L.vpSessionNodes.isEmpty
         if hasBook, sessionProfile.hasVolume {
             writeProfileDistances(sessionProfile, m: m, poc: L.vpSessionPocDistance, vah: L.vpSessionVahDistance, val: L.vpSessionValDistance)
+            if sessionNodes {
+                let b = L.vpSessionNodes.lowerBound
+                writeNodeDistances(sessionProfile, m: m, bin: sessionProfile.bin(ofPrice: mid2 / 2), hvn: b, lvn: b &+ 1)
+            }
         } else {
             o[L.vpSessionPocDistance] = 0
             o[L.vpSessionVahDistance] = 0
             o[L.vpSessionValDistance] = 0
+            if sessionNodes {
+                o[L.vpSessionNodes.lowerBound] = 0
+                o[L.vpSessionNodes.lowerBound &+ 1] = 0
+            }
         }
+    }
+
+    /// (mid − nearest HVN/LVN bin price) / tick of `p` around the mid's bin `bin`, 0 when none is
+    /// within the profile's scan; `m` is the mid in raw units.
+    @inline(__always)
+    private func writeNodeDistances(_ p: borrowing VolumeProfile, m: Double, bin: Int64, hvn: Int, lvn: Int) {
+        let w = Double(p.binWidth), tk = Double(tick)
+        let nodes = p.nearestNodes(toBin: bin)
+        out[hvn] = nodes.hvn.map { (m - Double($0) * w) / tk } ?? 0
+        out[lvn] = nodes.lvn.map { (m - Double($0) * w) / tk } ?? 0
     }
 
     /// `Double(x)` without the generic (unspecialised, slow) `Int128` conversion of the standard

@@ -124,7 +124,7 @@ public struct FeatureEngine: ~Copyable {
         try config.validate()
         try microPrice?.validate()
         let (layout, schema) = FeatureLayout.make(imbalanceLevels: config.imbalanceLevels, ofiLevels: config.ofiLevels,
-                                                  hmmStates: config.hmm?.states ?? 0)
+                                                  hmmStates: config.hmm?.states ?? 0, sessionNodes: config.sessionNodes)
         // Without an HMM, a one-state filter that never runs keeps the stored property non-optional.
         let hmmParameters: HMMParameters
         if let h = config.hmm {
@@ -199,6 +199,9 @@ public struct FeatureEngine: ~Copyable {
         self.rollingProfile = VolumeProfile(config: config.rollingProfile, tick: instrument.tick)
         var session = config.sessionProfile
         session.windowNanos = 0
+        // Without the session node features nothing reads the session profile's smoothed copy:
+        // skip its kernel per trade and its node scan per recomputation (POC/VA are unaffected).
+        if !config.sessionNodes { session.smoothingSigmaBins = 0 }
         self.sessionProfile = VolumeProfile(config: session, tick: instrument.tick)
         self.rvRank = RollingPercentile(window: config.rvPercentileWindow)
         self.hmm = HMMForwardFilter(parameters: hmmParameters)

@@ -5,8 +5,10 @@ import MarketData
 /// sizes (lower median for an even count). It is reported once the same price has qualified on
 /// every book event for at least `persistNanos`.
 ///
-/// - Complexity: O(levels²) worst case per book event (insertion sort of ≤ `levels` sizes in a
-///   preallocated scratch buffer; levels ≤ 32). Never allocates after `init`.
+/// - Complexity: O(levels²) branch-free comparisons per book event (the median is found by
+///   counting ranks over ≤ `levels` sizes copied to a preallocated scratch buffer; levels ≤ 32),
+///   which replaced an insertion sort whose data-dependent inner loop mispredicted on every level.
+///   Never allocates after `init`.
 struct WallDetector: ~Copyable {
     let levels: Int
     let factorPermille: Int64
@@ -38,16 +40,10 @@ struct WallDetector: ~Copyable {
         var i = 0
         while i < n {
             // SAFETY: i < n <= levels (scratch capacity) and i < side.count.
-            let v = side[i].quantity.raw
-            var j = i
-            while j > 0, scratch[j &- 1] > v {
-                scratch[j] = scratch[j &- 1]
-                j &-= 1
-            }
-            scratch[j] = v
+            scratch[i] = side[i].quantity.raw
             i &+= 1
         }
-        let median = Int128(scratch[(n &- 1) >> 1])
+        let median = Int128(WallDetector.lowerMedian(scratch, n))
         var found: Int64 = .min
         i = 0
         while i < n {
@@ -61,6 +57,30 @@ struct WallDetector: ~Copyable {
             price = found
             since = now
         }
+    }
+
+    /// The `(n − 1) / 2`-th smallest of `v[0..<n]` (the lower median), by rank counting: the value
+    /// `x` with `#{v < x} ≤ k < #{v ≤ x}`. Equal to sorting and indexing, with no data-dependent
+    /// branch in the inner loop. - Precondition: `1 <= n`, `v` holds `n` values.
+    @inline(__always)
+    static func lowerMedian(_ v: UnsafeMutablePointer<Int64>, _ n: Int) -> Int64 {
+        let k = (n &- 1) >> 1
+        var i = 0
+        while i < n {
+            // SAFETY: i, j < n, inside the caller's n initialised values.
+            let x = v[i]
+            var less = 0, lessOrEqual = 0
+            var j = 0
+            while j < n {
+                let y = v[j]
+                less &+= y < x ? 1 : 0
+                lessOrEqual &+= y <= x ? 1 : 0
+                j &+= 1
+            }
+            if less <= k, k < lessOrEqual { return x }
+            i &+= 1
+        }
+        return v[k]
     }
 
     /// The wall's price when one has persisted for `persistNanos` at `now`.

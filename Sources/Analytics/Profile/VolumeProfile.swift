@@ -312,17 +312,16 @@ struct VolumeProfile: ~Copyable {
         // The smallest area with area · 10 000 ≥ bp · total, exactly: ⌈bp · total / 10 000⌉.
         let product = Int128(valueAreaBasisPoints) * Int128(total)
         let needed = Int64((product + 9_999) / 10_000)
+        // Branch-free steps (the above/below choice is data-dependent and mispredicted half the
+        // time): the side with the larger volume, above on a tie; -1 marks a side at the edge.
         while area < needed {
             let above: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
             let below: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
             if above < 0, below < 0 { break }
-            if above >= below {
-                hi &+= 1
-                area &+= above
-            } else {
-                lo &-= 1
-                area &+= below
-            }
+            let up = above >= below
+            hi &+= up ? 1 : 0
+            lo &-= up ? 0 : 1
+            area &+= up ? above : below
         }
         valSlot = lo
         vahSlot = hi
@@ -335,26 +334,52 @@ struct VolumeProfile: ~Copyable {
         highNodeCount = 0
         lowNodeCount = 0
         guard kernelRadius >= 0 else { return }
-        let width = Int128(maxSlot &- minSlot &+ 1)
-        let highThreshold = Int128(hvnFactorPermille) * Int128(total) * Int128(kernelMass)
-        let lowThreshold = Int128(lvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        // v · width · 1000 ≥ factor · total · mass  ⇔  v ≥ ⌈(factor · total · mass) / (width · 1000)⌉, and
+        // v · width · 1000 ≤ …  ⇔  v ≤ ⌊…⌋ (integers, positive divisor): one Int64 compare per bin.
+        let scale = Int128(maxSlot &- minSlot &+ 1) * 1000
+        let highProduct = Int128(hvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        let lowProduct = Int128(lvnFactorPermille) * Int128(total) * Int128(kernelMass)
+        let highMin = VolumeProfile.clamp(VolumeProfile.ceilDiv(highProduct, scale))
+        let lowMax = VolumeProfile.clamp(VolumeProfile.floorDiv(lowProduct, scale))
         var s = minSlot
-        // SAFETY: minSlot ≤ s ≤ maxSlot < binCount; neighbours are range-checked; node counts ≤ width ≤ binCount.
+        // SAFETY: minSlot ≤ s ≤ maxSlot < binCount; neighbours are range-checked; node counts ≤ width ≤ binCount,
+        // so the unconditional store at index count (< binCount while s ≤ maxSlot) stays inside the lists.
         var left: Int64 = s > 0 ? smoothed[s &- 1] : 0
         var v = smoothed[s]
+        var highs = highNodeCount, lows = lowNodeCount
         while s <= maxSlot {
             let right: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
-            if v > left, v >= right, Int128(v) * width * 1000 >= highThreshold {
-                highNodes[highNodeCount] = baseBin &+ Int64(s)
-                highNodeCount &+= 1
-            } else if v < left, v <= right, Int128(v) * width * 1000 <= lowThreshold {
-                lowNodes[lowNodeCount] = baseBin &+ Int64(s)
-                lowNodeCount &+= 1
-            }
+            let b = baseBin &+ Int64(s)
+            let high = v > left && v >= right && v >= highMin
+            let low = !high && v < left && v <= right && v <= lowMax
+            highNodes[highs] = b
+            highs &+= high ? 1 : 0
+            lowNodes[lows] = b
+            lows &+= low ? 1 : 0
             left = v
             v = right
             s &+= 1
         }
+        highNodeCount = highs
+        lowNodeCount = lows
+    }
+
+    @inline(__always)
+    static func ceilDiv(_ a: Int128, _ b: Int128) -> Int128 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) == (b < 0)) ? q + 1 : q
+    }
+
+    @inline(__always)
+    static func floorDiv(_ a: Int128, _ b: Int128) -> Int128 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// `x` clamped into `Int64` (a threshold beyond the range compares the same way).
+    @inline(__always)
+    static func clamp(_ x: Int128) -> Int64 {
+        x > Int128(Int64.max) ? .max : (x < Int128(Int64.min) ? .min : Int64(x))
     }
 
     /// The nearest HVN and LVN (as of the last recomputation) to absolute bin `bin`, at most

@@ -14,18 +14,24 @@ public struct FeatureLayout: Hashable, Sendable {
     public let largeTradeFlag, largeTradeThreshold, icebergBidRatio, icebergAskRatio, icebergFlag, wallBidTicks, wallAskTicks: Int
     public let vpPocDistance, vpVahDistance, vpValDistance, vpInValueArea, vpHvnDistance, vpLvnDistance: Int
     public let vpSessionPocDistance, vpSessionVahDistance, vpSessionValDistance: Int
+    /// `vp_session_hvn_distance_ticks`, `vp_session_lvn_distance_ticks` (in that order) when the
+    /// config's `sessionNodes` is on; empty otherwise.
+    public let vpSessionNodes: Range<Int>
     public let rvPercentile, efficiencyRatio, spreadRegime: Int
     public let hmm: Range<Int>
     public let count: Int
 
-    /// The layout and schema for a configuration's level counts and HMM state count.
-    public static func make(imbalanceLevels: Int, ofiLevels: Int, hmmStates: Int) -> (FeatureLayout, FeatureSchema) {
+    /// The layout and schema for a configuration's level counts, HMM state count and optional
+    /// session HVN/LVN features (off: the schema is exactly the one without them).
+    public static func make(imbalanceLevels: Int, ofiLevels: Int, hmmStates: Int,
+                            sessionNodes: Bool = false) -> (FeatureLayout, FeatureSchema) {
         var list: [FeatureDescriptor] = []
-        let layout = FeatureLayout(imbalanceLevels: imbalanceLevels, ofiLevels: ofiLevels, hmmStates: hmmStates, list: &list)
+        let layout = FeatureLayout(imbalanceLevels: imbalanceLevels, ofiLevels: ofiLevels, hmmStates: hmmStates,
+                                   sessionNodes: sessionNodes, list: &list)
         return (layout, FeatureSchema(features: list))
     }
 
-    private init(imbalanceLevels: Int, ofiLevels: Int, hmmStates: Int, list: inout [FeatureDescriptor]) {
+    private init(imbalanceLevels: Int, ofiLevels: Int, hmmStates: Int, sessionNodes: Bool, list: inout [FeatureDescriptor]) {
         var pending: [FeatureDescriptor] = []
         func add(_ n: String, _ u: String, _ d: String) -> Int {
             pending.append(FeatureDescriptor(name: n, unit: u, description: d))
@@ -76,6 +82,12 @@ public struct FeatureLayout: Hashable, Sendable {
         vpSessionPocDistance = add("vp_session_poc_distance_ticks", "ticks", "(mid − session POC) / tick")
         vpSessionVahDistance = add("vp_session_vah_distance_ticks", "ticks", "(mid − session VAH) / tick")
         vpSessionValDistance = add("vp_session_val_distance_ticks", "ticks", "(mid − session VAL) / tick")
+        let n0 = pending.count
+        if sessionNodes {
+            _ = add("vp_session_hvn_distance_ticks", "ticks", "(mid − nearest session-profile HVN) / tick; 0 when none within the scan")
+            _ = add("vp_session_lvn_distance_ticks", "ticks", "(mid − nearest session-profile LVN) / tick; 0 when none within the scan")
+        }
+        vpSessionNodes = n0..<pending.count
         rvPercentile = add("rv_percentile", "ratio", "percentile rank of rv_ewma over the rolling window")
         efficiencyRatio = add("efficiency_ratio", "ratio", "Kaufman: |mid − mid N events ago| / Σ|Δmid| over the window")
         spreadRegime = add("spread_regime", "ratio", "spread / mean spread over the last N book events")
