@@ -30,6 +30,8 @@ demo: release
 
 ## package-benchmark suites (malloc/retain counters must read 0 on the hot path).
 bench: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product RegimeScalper
+	$(SWIFT) build $(RELEASE_FLAGS) --product TouchQuoter
 	$(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
 
 ## Inference benchmarks and ONNX Runtime on the same models, in one run (needs onnxruntime: pip install onnxruntime onnx).
