@@ -65,7 +65,9 @@ struct WallDetector: ~Copyable {
     @inline(__always)
     static func lowerMedian(_ v: UnsafeMutablePointer<Int64>, _ n: Int) -> Int64 {
         let k = (n &- 1) >> 1
+        var median = v[0]
         var i = 0
+        // No early exit: fixed-trip loops that the compiler unrolls and vectorises.
         while i < n {
             // SAFETY: i, j < n, inside the caller's n initialised values.
             let x = v[i]
@@ -77,10 +79,10 @@ struct WallDetector: ~Copyable {
                 lessOrEqual &+= y <= x ? 1 : 0
                 j &+= 1
             }
-            if less <= k, k < lessOrEqual { return x }
+            median = less <= k && k < lessOrEqual ? x : median
             i &+= 1
         }
-        return v[k]
+        return median
     }
 
     /// The wall's price when one has persisted for `persistNanos` at `now`.
