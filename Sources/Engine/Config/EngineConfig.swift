@@ -89,6 +89,13 @@ public struct EngineConfig: Sendable {
     /// Levels per side the Book stage keeps in step downstream.
     public var bookDepth = 20
 
+    /// Capital that performance returns (Sharpe, Sortino, drawdown share) are measured against, in
+    /// quote units: `risk.capital`, else 10,000.
+    public var accountingCapital: Double {
+        guard limits.capital > 0, let spec = instruments.first(where: { $0.symbol == strategy.symbol })?.spec else { return 10_000 }
+        return Double(limits.capital) / Double(DecimalScale.pow10(spec.priceScale.places + spec.quantityScale.places))
+    }
+
     /// The traded instrument's index.
     public var tradedIndex: Int { instruments.firstIndex { $0.symbol == strategy.symbol } ?? 0 }
 

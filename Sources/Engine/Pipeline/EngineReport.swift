@@ -46,6 +46,11 @@ public struct EngineReport: Sendable, Codable, Equatable {
         out += "mid \(f(Double(execution.mid) / pScale, priceDecimals))\n"
         out += "  PnL realized \(f(Double(execution.realizedPnL) / pnlScale, 4)) (fees \(f(Double(execution.fees) / pnlScale, 4))), "
         out += "unrealized \(f(Double(execution.unrealizedPnL) / pnlScale, 4)), total \(f(Double(execution.realizedPnL + execution.unrealizedPnL) / pnlScale, 4))\n"
+        if let p = execution.performance.strategies.first {
+            func g(_ v: Double?, _ d: Int = 2) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "-" }
+            out += "  round trips \(p.roundTrips), win rate \(g(p.winRate.map { $0 * 100 }, 1)) %, profit factor \(g(p.profitFactor)), "
+            out += "Sharpe \(g(p.sharpe)), Sortino \(g(p.sortino)) (per-minute returns, annualized), max drawdown \(g(p.maxDrawdown, 4))\n"
+        }
         out += "  book oracle \(oracleMatched)/\(oracleChecked) bookTicker points matched, parse errors \(parseErrors), gaps \(gaps)\n"
         return out
     }

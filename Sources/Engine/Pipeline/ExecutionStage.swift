@@ -42,6 +42,8 @@ public actor ExecutionStage: Agent {
     let cancelCapacity = 256
     var clock = Nanos.zero
     var ledger = PaperLedger()
+    /// PnL, win rate, profit factor, Sharpe/Sortino and drawdown per strategy (running statistics, no allocation per fill).
+    var accounting: PerformanceAccounting
     var mid: Int64 = 0
     /// Orders sent, fills, and the latest venue report time.
     public private(set) var orderCount: UInt64 = 0
@@ -51,7 +53,8 @@ public actor ExecutionStage: Agent {
     init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
-         counters: EngineCounters) {
+         counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double) {
+        accounting = PerformanceAccounting(specs: instrumentSpecs, capital: capital)
         pinnedExecutor = thread.executor
         self.commands = commands
         self.book = book
@@ -115,6 +118,7 @@ public actor ExecutionStage: Agent {
             guard e.instrument == traded, !e.isStale else { return }
             let b = mirror.books[i].bestBid, a = mirror.books[i].bestAsk
             if let b, let a { mid = (b.price.raw &+ a.price.raw) / 2 }
+            if mid > 0 { accounting.mark(instrument: traded, price: Price(raw: mid), now: clock) }
             venue.onBook(mirror.books[i], now: clock)
             venue.process(until: clock, book: mirror.books[i])
             deliver()
@@ -212,6 +216,8 @@ public actor ExecutionStage: Agent {
                 f.fee = report.fee &* spec.quantityScale.multiplier
                 f.is_maker = report.isMaker ? 1 : 0
                 ledger.apply(side: report.side, price: report.price.raw, quantity: report.quantity.raw, fee: f.fee)
+                accounting.onFill(strategy: StrategyId(raw: 1), instrument: traded, side: report.side, price: report.price,
+                                  quantity: report.quantity, fee: report.fee, at: report.venueTime)
                 fillCount &+= 1
                 recorder.increment(counters.fills)
             case .canceled, .expired:
@@ -304,6 +310,7 @@ public actor ExecutionStage: Agent {
                                 journalSequence: oms.journalSequence, riskAccepted: gate.accepted, halted: gate.halted || killed,
                                 duplicates: oms.duplicates, invalidEvents: oms.invalidEvents, overfills: oms.overfills,
                                 unknownOrders: oms.unknownOrders, journalFailures: oms.journalFailures, droppedReports: venue.droppedReports,
+                                performance: accounting.report(),
                                 riskRejections: Dictionary(uniqueKeysWithValues: RiskRejectReason.allCases.compactMap { r in
                                     gate.rejections(for: r) > 0 ? (r.description, gate.rejections(for: r)) : nil
                                 }))
@@ -334,6 +341,8 @@ public struct ExecutionSummary: Sendable, Codable, Equatable {
     public var unknownOrders: UInt64
     public var journalFailures: UInt64
     public var droppedReports: Int
+    /// Round trips, win rate, profit factor, Sharpe and Sortino (per-minute returns), drawdown.
+    public var performance: PerformanceReport
     /// Risk-gate refusals by reason (only reasons that occurred).
     public var riskRejections: [String: UInt64]
 }

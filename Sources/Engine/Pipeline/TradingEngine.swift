@@ -216,7 +216,8 @@ public final class TradingEngine: @unchecked Sendable {
         execution = ExecutionStage(on: executionThread, commands: strategyToExecution.consumer, book: bookToExecution.consumer,
                                    output: executionToStrategy.producer, instrumentTicks: instruments.map(\.spec.tick), traded: traded, spec: spec,
                                    venueId: venueId, venue: venue, limits: limits, oms: oms, realtimeClock: !deterministic,
-                                   recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters)
+                                   recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,
+                                   instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {
