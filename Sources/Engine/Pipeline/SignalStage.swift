@@ -224,16 +224,4 @@ public actor SignalStage: Agent {
 
     /// Whether no tick is staged (control plane).
     public var isIdle: Bool { pending == nil }
-
-    /// The features of instrument `i` now (control plane).
-    public func featureSnapshot(_ i: Int) -> [Double] {
-        guard i < instrumentCount else { return [] }
-        return Array(engines[i].features)
-    }
-
-    /// The mirror's best bid and ask of instrument `i` (control plane; for the oracle check).
-    public func top(_ i: Int) -> (bid: DepthLevel?, ask: DepthLevel?) {
-        guard i < instrumentCount else { return (nil, nil) }
-        return (mirror.books[i].bestBid, mirror.books[i].bestAsk)
-    }
 }
