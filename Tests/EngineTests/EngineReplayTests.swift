@@ -46,6 +46,9 @@ import Testing
         try await engine.waitForReplay()
         let r = await engine.shutdown()
         #expect(r.oracleChecked > 0 && r.oracleMatched == r.oracleChecked)
+        // on_timer every 100 ms of event time over the 60 s excerpt (fires only when ticks come).
+        let timers = engine.telemetry.value(of: engine.counters.timers)
+        #expect(timers > 300 && timers <= 600, "timers \(timers)")
         let report = engine.latencyReport(title: "replay")
         let counts = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram.totalCount) })
         for hop in ["decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"] {

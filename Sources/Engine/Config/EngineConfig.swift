@@ -40,6 +40,8 @@ public struct EngineConfig: Sendable {
         public var configJSON: String
         /// The traded symbol (one of `venue.symbols`).
         public var symbol: String
+        /// `on_timer` period in ms of event time (0: never).
+        public var timerMillis = 100
     }
 
     public struct Paper: Sendable, Equatable {
@@ -156,6 +158,7 @@ public struct EngineConfig: Sendable {
             }
             pluginConfig = String(decoding: d, as: UTF8.self)
         }
+        let timerMillis = try s.int("timerMillis", default: 100, range: 0...3_600_000)
         try s.checkUnknown()
         let q = traded.spec.quantityScale.places
         let p = traded.spec.priceScale.places
@@ -179,7 +182,7 @@ public struct EngineConfig: Sendable {
 
         var config = EngineConfig(mode: mode, venue: venue, instruments: instruments, streamURL: streamURL, restURL: restURL,
                                   insecureLoopbackTLS: insecure, topology: .default(forCPUCount: Int(ProcessInfo.processInfo.activeProcessorCount)),
-                                  topologyProfile: "default", strategy: Strategy(plugin: plugin, configJSON: pluginConfig, symbol: symbol),
+                                  topologyProfile: "default", strategy: Strategy(plugin: plugin, configJSON: pluginConfig, symbol: symbol, timerMillis: timerMillis),
                                   limits: limits, positionLimit: positionLimit, journalPath: resolve("out/journal.bin"))
 
         if var t = try r.object("topology") {

@@ -10,6 +10,7 @@ public struct EngineCounters: Sendable {
     public let wireOutOfRange: CounterId
     public let ticks: CounterId
     public let strategyErrors: CounterId
+    public let timers: CounterId
     public let intents: CounterId
     public let invalidIntents: CounterId
     public let commandBackPressure: CounterId
@@ -33,6 +34,7 @@ public struct EngineCounters: Sendable {
         wireOutOfRange = r.registerCounter("signals.wire_out_of_range", help: "Exchange times more than 10 s from the local wall clock (recorded data or skew)")
         ticks = r.registerCounter("strategy.ticks", help: "Market views handed to the strategy")
         strategyErrors = r.registerCounter("strategy.errors", help: "Plugin calls that returned an error")
+        timers = r.registerCounter("strategy.timers", help: "on_timer calls (event clock)")
         intents = r.registerCounter("strategy.intents", help: "Intents the strategy emitted")
         invalidIntents = r.registerCounter("strategy.invalid_intents", help: "Intents refused by the host's validation")
         commandBackPressure = r.registerCounter("strategy.command_back_pressure", help: "Intents rejected because Strategy → Execution was full")

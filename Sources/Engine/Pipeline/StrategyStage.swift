@@ -9,7 +9,8 @@ import StrategyABI
 /// validated `StrategyCommand`s out. Strategy → Execution never drops: a full ring rejects the
 /// intent with a counted reason. After `halt()` (kill) intents are dropped and counted.
 ///
-/// Order updates are handed to the plugin before new ticks. `doWork` allocates, retains, locks and
+/// Order updates are handed to the plugin before new ticks; `on_timer` runs every `timerInterval`
+/// of event time, before the first tick past it (so a quiet market fires no timer). `doWork` allocates, retains, locks and
 /// logs nothing (the plugin is called through C pointers with host-owned buffers).
 public actor StrategyStage: Agent {
     public nonisolated let pinnedExecutor: PinnedExecutor
@@ -38,6 +39,9 @@ public actor StrategyStage: Agent {
     var ledger = PaperLedger()
     var lastMid: Int64 = 0
     var lastPPOCalls: UInt64 = 0
+    /// `on_timer` period on the event clock (ns; 0: never) and when it fires next.
+    let timerInterval: Int64
+    var nextTimer: Int64 = 0
     /// False after a kill: intents are dropped.
     public private(set) var trading = true
     public private(set) var ticks: UInt64 = 0
@@ -46,7 +50,9 @@ public actor StrategyStage: Agent {
 
     init(on thread: PinnedThread, input: RingConsumer<SignalTick>, updates: RingConsumer<hft_fill>, output: RingProducer<StrategyCommand>,
          slots: SignalSlots, strategy: consuming StrategyInstance, services: StrategyHostServices, instrumentCount: Int,
-         positionLimit: Int64, recorder: consuming HopRecorder, hops: StandardHopIds, queueSignalsToStrategy: HopId, counters: EngineCounters) {
+         positionLimit: Int64, timerInterval: Nanos, recorder: consuming HopRecorder, hops: StandardHopIds, queueSignalsToStrategy: HopId,
+         counters: EngineCounters) {
+        self.timerInterval = timerInterval.raw
         pinnedExecutor = thread.executor
         self.input = input
         self.updates = updates
@@ -124,6 +130,16 @@ public actor StrategyStage: Agent {
         view.pointee.working_sell = working.sell
         view.pointee.position_limit = positionLimit
         services.setNow(view.pointee.now_ns)
+        // Timers run on the event clock (deterministic in replay), before the tick that crossed them.
+        if timerInterval > 0 && t.receiveTime.raw >= nextTimer {
+            if nextTimer != 0 {
+                buffer.pointee.count = 0
+                if strategy.onTimer(t.receiveTime.raw, buffer) != 0 { recorder.increment(counters.strategyErrors) }
+                recorder.increment(counters.timers)
+                emit(now: t.receiveTime, tickReceiveTime: t.receiveTime, origin: t.originTime)
+            }
+            nextTimer = t.receiveTime.raw &+ timerInterval
+        }
         buffer.pointee.count = 0
         let s0 = hft_monotonic_ns()
         if strategy.onTick(view, buffer) != 0 { recorder.increment(counters.strategyErrors) }

@@ -201,6 +201,7 @@ public final class TradingEngine: @unchecked Sendable {
         strategy = StrategyStage(on: strategyThread, input: signalsToStrategy.consumer, updates: executionToStrategy.consumer,
                                  output: strategyToExecution.producer, slots: slots, strategy: instance, services: services,
                                  instrumentCount: instruments.count, positionLimit: positionLimit,
+                                 timerInterval: .milliseconds(Int64(config.strategy.timerMillis)),
                                  recorder: telemetry.makeRecorder(name: "strategy"), hops: hops, queueSignalsToStrategy: qSignalsToStrategy,
                                  counters: counters)
         if config.journalPath.contains("/") {
