@@ -57,7 +57,6 @@ public final class TradingEngine: @unchecked Sendable {
     public let effectiveTopology: Topology
     let lifecycle = Mutex<(started: Bool, stopped: Bool)>((false, false))
     let modeState: Mutex<TradingModeSwitch>
-    let captureFrames: Int
 
     /// Builds the engine. `captures` (replay) are read now; live and paper connect in `start`.
     ///   - pacedRate: benchmark: replay `captures` at this fixed rate (frames/s) through the configured
@@ -165,7 +164,6 @@ public final class TradingEngine: @unchecked Sendable {
                                    captureChannels: true)
             replayStatus = status
             replayRing = consume ring
-            captureFrames = frames!.count
         } else {
             let feedThread = thread(for: "feed")
             let feedConfig = VenueFeedConfig(venue: venueId, instruments: instruments, streamBaseOverride: config.streamURL,
@@ -179,7 +177,6 @@ public final class TradingEngine: @unchecked Sendable {
             replayBook = nil
             replayStatus = nil
             replayRing = nil
-            captureFrames = 0
         }
         feed = feedHandler
         func pinnedThread(for stage: String) throws -> PinnedThread {
