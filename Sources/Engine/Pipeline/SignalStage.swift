@@ -180,19 +180,7 @@ public actor SignalStage: Agent {
         view.pointee.receive_time_ns = e.receiveTime.raw
         view.pointee.now_ns = engines[i].clock
         view.pointee.feature_schema_id = schemaValue
-        let levels = Int(HFT_STRATEGY_MAX_LEVELS)
-        let b = min(nb, levels), a = min(na, levels)
-        view.pointee.bid_count = UInt32(b)
-        view.pointee.ask_count = UInt32(a)
-        // SAFETY: `bids`/`asks` in the C struct are HFT_STRATEGY_MAX_LEVELS contiguous hft_level; b, a ≤ that.
-        withUnsafeMutableBytes(of: &view.pointee.bids) { raw in
-            let p = raw.bindMemory(to: hft_level.self)
-            for n in 0..<b { p[n] = hft_level(price: bids[n].price.raw, quantity: bids[n].quantity.raw) }
-        }
-        withUnsafeMutableBytes(of: &view.pointee.asks) { raw in
-            let p = raw.bindMemory(to: hft_level.self)
-            for n in 0..<a { p[n] = hft_level(price: asks[n].price.raw, quantity: asks[n].quantity.raw) }
-        }
+        view.setLevels(bids: bids, bidCount: nb, asks: asks, askCount: na)
         var valid: UInt32 = 0
         var outputs: (Float, Float, Float, Float) = (0, 0, 0, 0)
         if (models.tcn != nil || (runTabNet && models.tabnet != nil)) && models.load(UnsafePointer(dst)) {

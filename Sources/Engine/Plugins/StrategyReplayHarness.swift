@@ -263,18 +263,6 @@ public struct StrategyReplayHarness: ~Copyable {
         view.pointee.working_buy = wb
         view.pointee.working_sell = ws
         view.pointee.position_limit = positionLimit
-        let levels = Int(HFT_STRATEGY_MAX_LEVELS)
-        let b = min(nb, levels), a = min(na, levels)
-        view.pointee.bid_count = UInt32(b)
-        view.pointee.ask_count = UInt32(a)
-        // SAFETY: `bids`/`asks` in the C struct are HFT_STRATEGY_MAX_LEVELS contiguous hft_level; b, a ≤ that.
-        withUnsafeMutableBytes(of: &view.pointee.bids) { raw in
-            let p = raw.bindMemory(to: hft_level.self)
-            for k in 0..<b { p[k] = hft_level(price: bids[k].price.raw, quantity: bids[k].quantity.raw) }
-        }
-        withUnsafeMutableBytes(of: &view.pointee.asks) { raw in
-            let p = raw.bindMemory(to: hft_level.self)
-            for k in 0..<a { p[k] = hft_level(price: asks[k].price.raw, quantity: asks[k].quantity.raw) }
-        }
+        view.setLevels(bids: bids, bidCount: nb, asks: asks, askCount: na)
     }
 }
