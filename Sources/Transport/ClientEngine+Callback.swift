@@ -7,6 +7,11 @@ let clientCallback: @convention(c) (
     OpaquePointer?, lws_callback_reasons, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, Int
 ) -> Int32 = { wsi, reason, user, input, length in
     switch reason {
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        guard let wsi, let ctx = lws_get_context(wsi), let owner = lws_context_user(ctx) else { return 0 }
+        // SAFETY: as below; this wake-up comes from `send` (or `requestStop`) on another thread.
+        Unmanaged<ClientEngine>.fromOpaque(owner)._withUnsafeGuaranteedRef { $0.wakeForSends() }
+        return 0
     case LWS_CALLBACK_CLIENT_RECEIVE, LWS_CALLBACK_CLIENT_WRITEABLE, LWS_CALLBACK_CLIENT_ESTABLISHED,
          LWS_CALLBACK_CLIENT_CONNECTION_ERROR, LWS_CALLBACK_CLIENT_CLOSED, LWS_CALLBACK_WS_PEER_INITIATED_CLOSE,
          LWS_CALLBACK_WSI_DESTROY:
@@ -90,6 +95,7 @@ extension ClientEngine {
             provider(slot.pointee.id).map { Array($0.utf8) }
         } ?? subscribeMessages
         slot.pointee.nextOutbound = 0
+        if index == active { rebindOutbox(dropQueued: false) }
         if !slot.pointee.outbound.isEmpty { lws_callback_on_writable(wsi) }
     }
 
@@ -156,7 +162,8 @@ extension ClientEngine {
         scheduleRetry()
     }
 
-    /// Sends pending subscribe / heartbeat messages one per writable callback, or closes.
+    /// Sends one pending message per writable callback — opening messages first, then a due
+    /// heartbeat, then the oldest `send` message (delivering connection only) — or closes.
     private func writable(wsi: OpaquePointer, index: Int) -> Int32 {
         let slot = slots + index
         if slot.pointee.phase == .closing {
@@ -176,8 +183,25 @@ extension ClientEngine {
             slot.pointee.heartbeatDue = false
             if !writeText(wsi: wsi, heartbeat) { return -1 }
             WebSocketClientCounters.bump(counters.heartbeats)
+        } else if index == active {
+            let pre = Int(hft_lws_pre)
+            let payload = UnsafeMutableRawBufferPointer(start: txBuffer + pre, count: txCapacity)
+            let frame = outbox.withLock { o -> (length: Int, kind: ServerFrameKind)? in
+                guard let head = o.queue.peek() else { return nil }
+                // SAFETY: txBuffer holds LWS_PRE + txCapacity bytes and `send` queues only messages ≤ txCapacity.
+                o.queue.pop(into: payload)
+                return head
+            }
+            if let frame {
+                let mode = frame.kind == .binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT
+                // SAFETY: the payload sits LWS_PRE bytes into txBuffer, the headroom lws writes its header into.
+                let written = lws_write(wsi, (txBuffer + pre).assumingMemoryBound(to: UInt8.self), frame.length, mode)
+                if written < frame.length { return -1 }
+                WebSocketClientCounters.bump(counters.sent)
+            }
         }
-        if slot.pointee.nextOutbound < slot.pointee.outbound.count || slot.pointee.heartbeatDue {
+        let morePending = index == active && outbox.withLock { !$0.queue.isEmpty }
+        if slot.pointee.nextOutbound < slot.pointee.outbound.count || slot.pointee.heartbeatDue || morePending {
             lws_callback_on_writable(wsi)
         }
         return 0

@@ -8,8 +8,10 @@ import Glibc
 /// The service-thread side of a `WebSocketClient`: one lws context, two connection slots
 /// (current and overlapping replacement), reassembly, delivery, reconnects, watchdog, heartbeats.
 ///
-/// Everything except `stopRequested`, `counters` and `context` (for `lws_cancel_service`) is
-/// touched only by the service thread while it runs, and by the owner before start / after join.
+/// Everything except `stopRequested`, `counters`, `outbox` (mutex) and `context` (for
+/// `lws_cancel_service`) is touched only by the service thread while it runs, and by the owner
+/// before start / after join. `send` may be called from any thread: it copies into `outbox` and
+/// wakes the service thread, which writes one queued message per WRITEABLE callback.
 final class ClientEngine: @unchecked Sendable {
     // SAFETY: see the type comment: thread confinement by phase (owner → service thread → owner),
     // with `pthread_create`/`pthread_join` as the hand-over points; `stopRequested` is atomic.
@@ -45,6 +47,8 @@ final class ClientEngine: @unchecked Sendable {
     let txCapacity: Int
     let subscribeMessages: [[UInt8]]
     let heartbeatMessage: [UInt8]?
+    /// Messages `send` queued for the delivering connection (any thread → service thread).
+    let outbox: PThreadLocked<ClientOutbox>
     private let cHost: UnsafeMutablePointer<CChar>
     private let cPath: UnsafeMutablePointer<CChar>
     private let cProtocolName: UnsafeMutablePointer<CChar>
@@ -66,6 +70,9 @@ final class ClientEngine: @unchecked Sendable {
         let longest = max(subscribeMessages.map(\.count).max() ?? 0, heartbeatMessage?.count ?? 0)
         txCapacity = max(longest, configuration.maxOutboundMessageBytes, 16)
         txBuffer = .allocate(byteCount: Int(hft_lws_pre) + txCapacity, alignment: 64)
+        precondition(configuration.sendQueueBytes >= configuration.maxOutboundMessageBytes + 8,
+                     "sendQueueBytes must hold one maxOutboundMessageBytes message")
+        outbox = PThreadLocked(ClientOutbox(capacity: configuration.sendQueueBytes))
         cHost = strdup(configuration.url.host)!
         cPath = strdup(configuration.url.pathAndQuery)!
         cProtocolName = strdup("hft-ws-client")!
@@ -93,6 +100,7 @@ final class ClientEngine: @unchecked Sendable {
         housekeepingTimer.deallocate()
         retryTimer.deallocate()
         txBuffer.deallocate()
+        outbox.withLock { $0.queue.deallocate() }
         free(cHost); free(cPath); free(cProtocolName); free(cALPN)
         if let cCAPath { free(cCAPath) }
     }
@@ -115,6 +123,7 @@ final class ClientEngine: @unchecked Sendable {
             throw .contextCreationFailed("lws_create_context failed for \(configuration.url)")
         }
         context = ctx
+        outbox.withLock { $0.context = ctx }
         housekeepingTimer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         retryTimer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
@@ -147,6 +156,9 @@ final class ClientEngine: @unchecked Sendable {
         for i in 0..<Self.slotCount where slots[i].phase != .idle && slots[i].closeReason == nil {
             slots[i].closeReason = .stopped
         }
+        // No `send` may wake the context from here on; whatever is still queued is undelivered.
+        outbox.withLock { $0.context = nil }
+        rebindOutbox(dropQueued: true)
         lws_context_destroy(ctx)
         context = nil
     }
@@ -274,9 +286,11 @@ final class ClientEngine: @unchecked Sendable {
         if standby >= 0 {
             active = standby
             standby = -1
+            rebindOutbox(dropQueued: true)
             if slots[active].phase == .open { emit(.switched(from: id, to: slots[active].id)) }
             return
         }
+        rebindOutbox(dropQueued: true)
         if stopping { return }
         let delay = backoff.nextDelay()
         reconnectAt = now + delay.raw
@@ -289,6 +303,7 @@ final class ClientEngine: @unchecked Sendable {
         let old = active
         active = standby
         standby = -1
+        rebindOutbox(dropQueued: false)
         emit(.switched(from: old >= 0 ? slots[old].id : 0, to: slots[active].id))
         guard old >= 0 else { return }
         if draining >= 0 { requestClose(draining, reason: .lifetimeRollover) }
@@ -304,6 +319,57 @@ final class ClientEngine: @unchecked Sendable {
     @inline(__always)
     func isDelivering(_ index: Int, now: Int64) -> Bool {
         index == active || (index == draining && now < drainUntil)
+    }
+
+    // MARK: Outbound messages
+
+    /// Queues one message for the delivering connection and wakes the service thread (any thread).
+    /// - Complexity: one copy of `bytes` under the outbox mutex, plus one `lws_cancel_service`
+    ///   (a pipe write) when the queue was empty; never waits for the socket.
+    func send(_ bytes: UnsafeRawBufferPointer, binary: Bool) -> ClientSendOutcome {
+        guard bytes.count <= configuration.maxOutboundMessageBytes else { return .tooLarge }
+        let outcome = outbox.withLock { o -> ClientSendOutcome in
+            guard o.open, let ctx = o.context else { return .notConnected }
+            let wasEmpty = o.queue.isEmpty
+            guard o.queue.push(bytes, kind: binary ? .binary : .text) else { return .queueFull }
+            let sequence = o.nextSequence
+            o.nextSequence &+= 1
+            // Woken inside the lock: `destroyContext` clears `context` under it before destroying.
+            if wasEmpty { lws_cancel_service(ctx) }
+            return .queued(sequence: sequence)
+        }
+        switch outcome {
+        case .queueFull: WebSocketClientCounters.bumpShared(counters.sendQueueFull)
+        case .notConnected: WebSocketClientCounters.bumpShared(counters.sendNotConnected)
+        case .queued, .tooLarge: break
+        }
+        return outcome
+    }
+
+    /// After `lws_cancel_service` (service thread): ask for WRITEABLE where queued messages wait.
+    func wakeForSends() {
+        guard active >= 0, slots[active].phase == .open, let wsi = slots[active].wsi else { return }
+        if outbox.withLock({ !$0.queue.isEmpty }) { lws_callback_on_writable(wsi) }
+    }
+
+    /// Binds the outbox to the current delivering connection (service thread, or owner at destroy).
+    /// `dropQueued`: the connection that carried the queue ended, so its messages are undelivered.
+    func rebindOutbox(dropQueued: Bool) {
+        let openNow = !stopping && active >= 0 && slots[active].phase == .open
+        let id = openNow ? slots[active].id : 0
+        let dropped = outbox.withLock { o -> (UInt32, ClosedRange<UInt64>)? in
+            var result: (UInt32, ClosedRange<UInt64>)? = nil
+            if dropQueued || !openNow, let range = o.queuedSequences {
+                result = (o.connection, range)
+                o.queue.removeAll()
+            }
+            o.open = openNow
+            o.connection = id
+            return result
+        }
+        guard let (connection, range) = dropped else { return }
+        WebSocketClientCounters.bump(counters.sendUndelivered, by: UInt64(range.count))
+        configuration.onUndeliveredSends?(connection, range)
     }
 
     // MARK: Timers

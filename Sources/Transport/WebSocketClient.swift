@@ -78,6 +78,22 @@ public final class WebSocketClient<Sink: WebSocketMessageSink, Clock: ReceiveClo
         }
     }
 
+    /// Queues a text message for the delivering connection (any thread; never blocks on the
+    /// socket). The service thread writes queued messages in order, one per WRITEABLE callback.
+    /// - Returns: `.queued(sequence:)`, or `.queueFull` / `.tooLarge` / `.notConnected` (nothing queued).
+    ///   A queued message whose connection drops before it is written is reported through
+    ///   `configuration.onUndeliveredSends`; one that was written may or may not have been read.
+    /// - Complexity: one copy into the preallocated queue under a mutex; no allocation.
+    public func send(text: String) -> ClientSendOutcome {
+        var text = text
+        return text.withUTF8 { engine.send(UnsafeRawBufferPointer($0), binary: false) }
+    }
+
+    /// Queues a message of `bytes` (text unless `binary`); see `send(text:)`.
+    public func send(bytes: UnsafeRawBufferPointer, binary: Bool = false) -> ClientSendOutcome {
+        engine.send(bytes, binary: binary)
+    }
+
     /// Runs `body` with the sink while the client is not running (before `start` or after `stop`).
     public func withSink<R>(_ body: (inout Sink) throws -> R) rethrows -> R {
         try state.withLock { s in

@@ -10,9 +10,16 @@ public struct WebSocketClientConfiguration: Sendable {
     /// connection's opening messages instead of `subscribeMessages` (e.g. Bybit private `auth`
     /// with a fresh expiry and signature, then `subscribe`). Cold path; must not block.
     public var openingMessages: (@Sendable (_ connection: UInt32) -> [String])?
-    /// Largest opening or heartbeat message (bytes); longer ones are not sent and are counted in
-    /// `outboundDropped`.
+    /// Largest opening, heartbeat or `send` message (bytes); longer opening messages are not sent
+    /// and are counted in `outboundDropped`, longer `send`s return `.tooLarge`.
     public var maxOutboundMessageBytes: Int
+    /// Bytes of the preallocated `send` queue (each message takes its length + 8); a send that does
+    /// not fit returns `.queueFull`. Must hold one `maxOutboundMessageBytes` message.
+    public var sendQueueBytes: Int
+    /// Called when the delivering connection ends (or the client stops) with messages still queued
+    /// by `send`: their connection id and sequence numbers, none of which was written. On the
+    /// service thread (or the thread calling `stop`); cold path, must not block or call `stop`.
+    public var onUndeliveredSends: (@Sendable (_ connection: UInt32, _ sequences: ClosedRange<UInt64>) -> Void)?
     /// Application-level heartbeat sent every `heartbeatInterval` on every open connection
     /// (Bybit `{"op":"ping"}`); nil = none. Protocol pings are answered by libwebsockets itself.
     public var heartbeatMessage: String?
@@ -50,6 +57,8 @@ public struct WebSocketClientConfiguration: Sendable {
         subscribeMessages: [String] = [],
         openingMessages: (@Sendable (_ connection: UInt32) -> [String])? = nil,
         maxOutboundMessageBytes: Int = 16_384,
+        sendQueueBytes: Int = 262_144,
+        onUndeliveredSends: (@Sendable (_ connection: UInt32, _ sequences: ClosedRange<UInt64>) -> Void)? = nil,
         heartbeatMessage: String? = nil,
         heartbeatInterval: Nanos = .seconds(20),
         maxMessageBytes: Int = 1 << 20,
@@ -70,6 +79,8 @@ public struct WebSocketClientConfiguration: Sendable {
         self.subscribeMessages = subscribeMessages
         self.openingMessages = openingMessages
         self.maxOutboundMessageBytes = maxOutboundMessageBytes
+        self.sendQueueBytes = sendQueueBytes
+        self.onUndeliveredSends = onUndeliveredSends
         self.heartbeatMessage = heartbeatMessage
         self.heartbeatInterval = heartbeatInterval
         self.maxMessageBytes = maxMessageBytes

@@ -26,6 +26,14 @@ public final class WebSocketClientCounters: Sendable {
     public let overlapDiscarded = Atomic<UInt64>(0)
     /// Opening messages longer than `maxOutboundMessageBytes`, not sent.
     public let outboundDropped = Atomic<UInt64>(0)
+    /// Messages queued by `send` and written to the socket (service thread).
+    public let sent = Atomic<UInt64>(0)
+    /// `send`s refused because the queue was full (any thread).
+    public let sendQueueFull = Atomic<UInt64>(0)
+    /// `send`s refused because no connection was open (any thread).
+    public let sendNotConnected = Atomic<UInt64>(0)
+    /// Queued messages discarded unsent because their connection ended (reported through `onUndeliveredSends`).
+    public let sendUndelivered = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -34,6 +42,13 @@ public final class WebSocketClientCounters: Sendable {
     static func bump(_ counter: borrowing Atomic<UInt64>, by n: UInt64 = 1) {
         // ORDERING: relaxed; one writer thread, readers only need an eventually-current value.
         counter.store(counter.load(ordering: .relaxed) &+ n, ordering: .relaxed)
+    }
+
+    /// Adds 1 to a counter several threads write (the `send` refusals).
+    @inlinable @inline(__always)
+    static func bumpShared(_ counter: borrowing Atomic<UInt64>) {
+        // ORDERING: relaxed; an atomic add is enough for a statistic with several writers.
+        counter.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// A consistent-enough copy for reports and tests (each field read relaxed).
@@ -46,6 +61,8 @@ public final class WebSocketClientCounters: Sendable {
             connectFailures: connectFailures.load(ordering: .relaxed), heartbeats: heartbeats.load(ordering: .relaxed),
             flowControlViolations: flowControlViolations.load(ordering: .relaxed),
             overlapDiscarded: overlapDiscarded.load(ordering: .relaxed),
-            outboundDropped: outboundDropped.load(ordering: .relaxed))
+            outboundDropped: outboundDropped.load(ordering: .relaxed), sent: sent.load(ordering: .relaxed),
+            sendQueueFull: sendQueueFull.load(ordering: .relaxed), sendNotConnected: sendNotConnected.load(ordering: .relaxed),
+            sendUndelivered: sendUndelivered.load(ordering: .relaxed))
     }
 }

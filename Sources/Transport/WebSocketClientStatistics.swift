@@ -11,4 +11,8 @@ public struct WebSocketClientStatistics: Sendable, Hashable {
     public var flowControlViolations: UInt64
     public var overlapDiscarded: UInt64
     public var outboundDropped: UInt64
+    public var sent: UInt64
+    public var sendQueueFull: UInt64
+    public var sendNotConnected: UInt64
+    public var sendUndelivered: UInt64
 }
