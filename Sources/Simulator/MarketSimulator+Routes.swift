@@ -15,11 +15,19 @@ extension MarketSimulator {
                 return true
             }, onMessage: { [weak self] server, id, bytes in
                 guard let self else { return }
+                let drop = self.state.withLock { s in
+                    defer { s.dropNextOrderReply = false }
+                    return s.dropNextOrderReply
+                }
                 let reply = self.handleWebSocketAPI(bytes)
                 let blocked = self.state.withLock { s -> [OutgoingMessage] in
-                    var out = [OutgoingMessage(connection: id, bytes: Array(reply.response.utf8))]
+                    var out = drop ? [] : [OutgoingMessage(connection: id, bytes: Array(reply.response.utf8))]
                     out += reply.events
                     return MarketSimulator.deliver(out, state: &s, server: server, disconnectAfter: nil, log: log)
+                }
+                if drop {
+                    log("sim: \(id) WebSocket API reply withheld, connection dropped (fault)")
+                    _ = server.abort(id)
                 }
                 if !blocked.isEmpty { log("sim: \(blocked.count) WebSocket API message(s) dropped: send queue full") }
             }, onClose: { [weak self] _, id in self?.removeSubscription(id) }),

@@ -108,6 +108,8 @@ extension MarketSimulator {
             state.withLock { s in s.statistics.faultsInjected += 1; s.reorderNext = true }
         case .malformed:
             state.withLock { s in s.statistics.faultsInjected += 1; s.malformedNext = true }
+        case .dropOrderReply:
+            state.withLock { s in s.statistics.faultsInjected += 1; s.dropNextOrderReply = true }
         case .bybitRestart:
             let disconnectAfter = configuration.disconnectAfterFrames
             let blocked = state.withLock { s -> [OutgoingMessage] in

@@ -142,6 +142,10 @@ public final class MarketSimulator: @unchecked Sendable {
 
     /// Injects `fault` before the next frame (thread-safe; also `POST /sim/fault`).
     public func inject(_ fault: SimulatorFault) {
+        if case .dropOrderReply = fault {
+            state.withLock { s in s.statistics.faultsInjected += 1; s.dropNextOrderReply = true }
+            return
+        }
         control.withLock { $0.pendingFaults.append(fault) }
     }
 

@@ -18,9 +18,13 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     /// Bybit: a `snapshot` with `u == 1` built from the current book, as after a venue restart;
     /// later deltas of that topic are renumbered from 2.
     case bybitRestart
+    /// WebSocket API: carry out the next order request (its user-data events go out) but withhold
+    /// its reply and drop that connection, as when a connection dies with an order in flight.
+    /// Takes effect at once (not at the replay's next frame).
+    case dropOrderReply
 
     /// Parses the CLI/control spelling: `disconnect`, `gap:K`, `duplicate`, `reorder`, `malformed`,
-    /// `stall:MS`, `bybit-restart`.
+    /// `stall:MS`, `bybit-restart`, `drop-order-reply`.
     public init?(spec: String) {
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         let argument = parts.count > 1 ? Int(parts[1]) : nil
@@ -32,6 +36,7 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "malformed": self = .malformed
         case "stall": self = .stall(milliseconds: max(0, argument ?? 1000))
         case "bybit-restart": self = .bybitRestart
+        case "drop-order-reply": self = .dropOrderReply
         default: return nil
         }
     }
@@ -55,6 +60,7 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .malformed: return "malformed"
         case .stall(let ms): return "stall:\(ms)"
         case .bybitRestart: return "bybit-restart"
+        case .dropOrderReply: return "drop-order-reply"
         }
     }
 }

@@ -31,6 +31,8 @@ struct SimulatorState: ~Copyable {
     var reorderNext = false
     var held: (instrument: Int?, messages: [OutgoingMessage])? = nil
     var malformedNext = false
+    /// `SimulatorFault.dropOrderReply` is armed for the next WebSocket API request.
+    var dropNextOrderReply = false
     var statistics = SimulatorStatistics()
     var nextConnectionTag = 1
 

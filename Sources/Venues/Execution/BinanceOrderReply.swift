@@ -29,6 +29,15 @@ public enum BinanceOrderReply: Sendable, Equatable {
         return order(object, spec: spec)
     }
 
+    /// The request `id` of a WebSocket API reply (`{"id":"…","status":…,…}`), as text; nil when
+    /// the message is not a reply (no id, or `"id":null` for a request the venue could not read).
+    public static func webSocketReplyId(_ bytes: [UInt8]) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        if let text = object["id"] as? String { return text }
+        if let number = object["id"] as? NSNumber { return number.stringValue }
+        return nil
+    }
+
     static func error(_ o: [String: Any]) -> BinanceOrderReply? {
         guard let code = (o["code"] as? NSNumber)?.int32Value else { return nil }
         return .error(code: code, message: o["msg"] as? String ?? "")
