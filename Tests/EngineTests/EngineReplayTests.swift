@@ -60,4 +60,30 @@ import Testing
             #expect((counts["risk"] ?? 0) > 0 && (counts["send"] ?? 0) > 0 && (counts["tick→order"] ?? 0) > 0)
         }
     }
+
+    /// TabNet pulled through `model_evaluate` on the ticks whose regime uses it gives the same
+    /// decisions, byte for byte, as TabNet run in Signals on every tick, at a fraction of the evaluations.
+    @Test func tabnetOnDemandDecidesExactlyLikeEveryTick() async throws {
+        try #require(EngineFixtures.hasDefaultModels)
+        let dir = EngineFixtures.temporaryDirectory("replay-tabnet")
+        func run(everyTick: Bool) async throws -> (EngineReport, UInt64, Data?) {
+            var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/\(everyTick).journal"))
+            config.mode = .replay
+            config.models.tabnetEveryTick = everyTick
+            let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt])
+            try engine.start()
+            try await engine.waitForReplay()
+            let r = await engine.shutdown()
+            let tabnet = engine.latencyReport(title: "replay").hops.first { $0.name == "inference.tabnet" }?.histogram.totalCount ?? 0
+            return (r, tabnet, FileManager.default.contents(atPath: dir + "/\(everyTick).journal"))
+        }
+        let (eager, eagerRuns, eagerJournal) = try await run(everyTick: true)
+        let (lazy, lazyRuns, lazyJournal) = try await run(everyTick: false)
+        #expect(eager.deterministicJSON() == lazy.deterministicJSON())
+        #expect(eagerJournal != nil && eagerJournal == lazyJournal)
+        #expect(eager.execution.orders > 0)
+        // Every tick with finite features ran TabNet eagerly; on demand only the ranging entry decisions did.
+        #expect(lazyRuns > 0 && lazyRuns < eagerRuns, "on demand \(lazyRuns), every tick \(eagerRuns)")
+        print("TabNet evaluations on the demo excerpt: every tick \(eagerRuns), on demand \(lazyRuns)")
+    }
 }

@@ -27,8 +27,9 @@ public struct EngineConfig: Sendable {
         public var tcn: String?
         public var tabnet: String?
         public var ppo: String?
-        /// Run TabNet on every tick (otherwise only the TCN runs per tick).
-        public var tabnetEveryTick = true
+        /// Also run TabNet in Signals on every tick (into `model_outputs`); by default it runs only when
+        /// the strategy asks through `hft_host_api.model_evaluate` (the ticks whose regime uses it).
+        public var tabnetEveryTick = false
         /// A classifier's (p_up − p_down) is multiplied by this to read as an expected log return.
         public var classReturnScale = 0.0005
     }
@@ -229,7 +230,7 @@ public struct EngineConfig: Sendable {
             config.models.tcn = try m.string("tcn").map(resolve)
             config.models.tabnet = try m.string("tabnet").map(resolve)
             config.models.ppo = try m.string("ppo").map(resolve)
-            config.models.tabnetEveryTick = try m.bool("tabnetEveryTick", default: true)
+            config.models.tabnetEveryTick = try m.bool("tabnetEveryTick", default: false)
             config.models.classReturnScale = try m.double("classReturnScale", default: 0.0005)
             try m.checkUnknown()
         }

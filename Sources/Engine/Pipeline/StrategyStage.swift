@@ -39,6 +39,7 @@ public actor StrategyStage: Agent {
     var ledger = PaperLedger()
     var lastMid: Int64 = 0
     var lastPPOCalls: UInt64 = 0
+    var lastTabNetCalls: UInt64 = 0
     /// `on_timer` period on the event clock (ns; 0: never) and when it fires next.
     let timerInterval: Int64
     var nextTimer: Int64 = 0
@@ -149,6 +150,11 @@ public actor StrategyStage: Agent {
         if calls != lastPPOCalls {
             lastPPOCalls = calls
             recorder.record(hops.inferencePPO, services.lastPPONanos)
+        }
+        let tabnet = services.tabnetCalls
+        if tabnet != lastTabNetCalls {
+            lastTabNetCalls = tabnet
+            recorder.record(hops.inferenceTabNet, services.lastTabNetNanos)
         }
         emit(now: t.receiveTime, tickReceiveTime: t.receiveTime, origin: t.originTime)
     }

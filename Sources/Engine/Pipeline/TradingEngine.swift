@@ -119,11 +119,19 @@ public final class TradingEngine: @unchecked Sendable {
         let expected = ExpectedFeatureSchema(id: schema.id, version: schema.version, names: schema.names)
         let tcnBundle = try config.models.tcn.map { try ModelBundle(directory: $0, expecting: expected) }
         let tabnetBundle = try config.models.tabnet.map { try ModelBundle(directory: $0, expecting: expected) }
-        let models = try SignalModels(tcnBundle: tcnBundle, tabnetBundle: tabnetBundle, instruments: instruments.count,
-                                      featureCount: schema.count, classReturnScale: Float(config.models.classReturnScale))
+        // TabNet runs in Signals on every tick only with `tabnetEveryTick`; otherwise the strategy
+        // pulls it through `model_evaluate` on the ticks whose decision uses it (DESIGN.md).
+        let models = try SignalModels(tcnBundle: tcnBundle, tabnetBundle: config.models.tabnetEveryTick ? tabnetBundle : nil,
+                                      instruments: instruments.count, featureCount: schema.count,
+                                      classReturnScale: Float(config.models.classReturnScale))
+        let onDemand = try tabnetBundle.map {
+            try SignalModels(tcnBundle: nil, tabnetBundle: $0, instruments: 1, featureCount: schema.count,
+                             classReturnScale: Float(config.models.classReturnScale))
+        }
         var policy: PPOPolicy? = nil
         if let ppo = config.models.ppo { policy = try PPOPolicy(bundle: try ModelBundle(directory: ppo)) }
-        let services = StrategyHostServices(featureNames: schema.names, policy: policy)
+        let services = StrategyHostServices(featureNames: schema.names, policy: policy, onDemand: onDemand,
+                                            schemaId: hft_strategy_schema_id_value(schema.id))
         let plugin = try StrategyPlugin(path: Self.resolvePlugin(config.strategy.plugin), featureSchemaId: schema.id)
         let instance = try StrategyInstance(plugin: plugin, config: config.strategy.configJSON, services: services)
 

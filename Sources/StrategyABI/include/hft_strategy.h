@@ -19,7 +19,8 @@ extern "C" {
 #endif
 
 /// Bumped on any change of a struct layout, a function signature or a semantic rule below.
-#define HFT_STRATEGY_ABI_VERSION 1u
+/// Version 2 appended `hft_host_api.model_evaluate` (TabNet on demand).
+#define HFT_STRATEGY_ABI_VERSION 2u
 /// The exported entry symbol (`hft_strategy_entry_fn`).
 #define HFT_STRATEGY_ENTRY_SYMBOL "hft_strategy_entry"
 /// Book levels per side in a market view.
@@ -173,6 +174,13 @@ typedef struct hft_host_api {
     int32_t (*feature_index)(void *context, const char *name, uint32_t length);
     /// A log line. Cold path only (create, load_state, destroy): never from a hot call.
     void (*log)(void *context, int32_t level, const char *message, uint32_t length);
+    /// Evaluates model slot `model` (HFT_MODEL_TABNET) on `view`'s features into `*out_value`, in
+    /// the units of `model_outputs[model]`: the way to run a model only on the ticks whose
+    /// decision uses it. Returns HFT_ERR_UNAVAILABLE when the model is not configured for
+    /// on-demand use or a feature is not finite (warm-up), HFT_ERR_INVALID_ARGUMENT for a null
+    /// pointer, an unknown slot or a view whose feature count or schema differs. Hot-safe (no
+    /// allocation); costs one model evaluation (TabNet: a few µs).
+    int32_t (*model_evaluate)(void *context, uint32_t model, const hft_market_view *view, float *out_value);
 } hft_host_api;
 
 /// What a plugin declares about itself; the host checks it before `create`.

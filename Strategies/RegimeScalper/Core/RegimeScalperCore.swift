@@ -146,6 +146,14 @@ public struct RegimeScalperCore {
                 state.modelSignals &+= 1
                 return Double(view.model_outputs.1) / config.modelScale
             }
+            // TabNet on demand: only ranging ticks that reach an entry decision pay for it.
+            if let evaluate = host.model_evaluate {
+                var value: Float = 0
+                if evaluate(host.context, UInt32(HFT_MODEL_TABNET), v, &value) == HFT_OK.rawValue {
+                    state.modelSignals &+= 1
+                    return Double(value) / config.modelScale
+                }
+            }
             state.fallbackSignals &+= 1
             return -feature(v, indices.vwapDeviationBps) / config.vwapScaleBps - feature(v, indices.pocDistanceTicks) / config.pocScaleTicks
         }
