@@ -3,6 +3,7 @@ import Execution
 import Foundation
 import HFTPrimitives
 import HFTRuntime
+import Venues
 
 /// Everything `hft run` / `hft replay` / `hft bench` need, read from one JSON file and validated at
 /// start-up (`EngineConfig.load`): errors name the key and the problem, unknown keys are refused.
@@ -87,6 +88,15 @@ public struct EngineConfig: Sendable {
     /// Environment variable names of the live API key and secret.
     public var apiKeyEnv = "HFT_API_KEY"
     public var apiSecretEnv = "HFT_API_SECRET"
+    /// Live order entry endpoints (`live.restURL`, `live.webSocketAPIURL`, `live.userDataURL`); nil:
+    /// derived from `restURL`/`streamURL` when those are set (the simulator), else Binance USD-M mainnet.
+    public var liveRestURL: String?
+    public var liveWebSocketAPIURL: String?
+    public var liveUserDataURL: String?
+    public var liveRequestTimeout: Nanos = .seconds(5)
+    /// Live credentials from the environment (`apiKeyEnv`, `apiSecretEnv`) when both are set.
+    /// Never logged (`VenueCredentials` redacts itself).
+    public var liveCredentials: VenueCredentials?
     /// Ring capacities of Book → Signals/Execution and Signals → Strategy → Execution.
     public var ringCapacity = 4096
     /// Levels per side the Book stage keeps in step downstream.
@@ -275,6 +285,10 @@ public struct EngineConfig: Sendable {
         if var l = try r.object("live") {
             config.apiKeyEnv = try l.string("apiKeyEnv", default: config.apiKeyEnv)
             config.apiSecretEnv = try l.string("apiSecretEnv", default: config.apiSecretEnv)
+            config.liveRestURL = try l.string("restURL")
+            config.liveWebSocketAPIURL = try l.string("webSocketAPIURL")
+            config.liveUserDataURL = try l.string("userDataURL")
+            config.liveRequestTimeout = .milliseconds(Int64(try l.int("requestTimeoutMs", default: 5_000, range: 100...60_000)))
             try l.checkUnknown()
         }
         if var e = try r.object("engine") {
@@ -288,6 +302,9 @@ public struct EngineConfig: Sendable {
             throw .invalid(key: "engine.bookDepth", problem: "must be ≥ the levels the analytics read (imbalance, OFI, walls) and ≥ 10")
         }
         guard config.ringCapacity >= 4 * config.bookDepth + 2 else { throw .invalid(key: "engine.ringCapacity", problem: "must hold one book change (4 × bookDepth + 2)") }
+        if let key = environment[config.apiKeyEnv], let secret = environment[config.apiSecretEnv], !key.isEmpty, !secret.isEmpty {
+            config.liveCredentials = VenueCredentials(apiKey: key, secret: secret)
+        }
         if mode == .live {
             guard environment[config.apiKeyEnv] != nil, environment[config.apiSecretEnv] != nil else {
                 throw .secret(key: "live", problem: "live mode needs \(config.apiKeyEnv) and \(config.apiSecretEnv) in the environment")

@@ -15,6 +15,10 @@ import StrategyABI
 /// deterministic; with `realtimeClock` (live data) the clock also follows the monotonic clock, so
 /// acks and fills are delivered when no market data arrives. `doWork` allocates, retains, locks and
 /// logs nothing; the journal's write is the only system call.
+///
+/// Live (`enterLive`): admitted orders are journaled and handed to the `LiveVenue` through a
+/// preallocated ring instead of the paper venue; its reports (replies, user-data fills) come back
+/// through another ring and are applied like paper reports (see `ExecutionStage+Live.swift`).
 public actor ExecutionStage: Agent {
     public nonisolated let pinnedExecutor: PinnedExecutor
     let commands: RingConsumer<StrategyCommand>
@@ -46,14 +50,35 @@ public actor ExecutionStage: Agent {
     var accounting: PerformanceAccounting
     var mid: Int64 = 0
     /// Orders sent, fills, and the latest venue report time.
-    public private(set) var orderCount: UInt64 = 0
-    public private(set) var fillCount: UInt64 = 0
+    public internal(set) var orderCount: UInt64 = 0
+    public internal(set) var fillCount: UInt64 = 0
     public private(set) var killed = false
+    /// Live routing (nil: this engine has no live venue).
+    let liveRequests: RingProducer<LiveOrderRequest>?
+    let liveReports: RingConsumer<LiveVenueReport>?
+    /// New orders go to the live venue.
+    public internal(set) var live = false
+    /// Client ids in `liveFrom..<liveTo` were sent to the live venue (ids grow monotonically).
+    var liveFrom = UInt64.max
+    var liveTo = UInt64.max
+    /// Live reports whose cumulative fill is ahead of the fills the user-data stream delivered so
+    /// far, held (bounded) until the stream catches up or `liveDeferLimit` passes.
+    // SAFETY: allocated in init, freed in deinit; used only on this actor's pinned thread.
+    nonisolated(unsafe) let liveDeferred: UnsafeMutablePointer<(report: LiveVenueReport, since: Int64)>
+    let liveDeferCapacity = 64
+    var liveDeferCount = 0
+    let liveDeferLimit: Int64 = 2_000_000_000
+    /// Live requests the ring could not take (the order was rejected locally or left for reconciliation).
+    public internal(set) var liveBackPressure: UInt64 = 0
 
     init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
-         counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double) {
+         counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double,
+         liveRequests: RingProducer<LiveOrderRequest>? = nil, liveReports: RingConsumer<LiveVenueReport>? = nil) {
+        self.liveRequests = liveRequests
+        self.liveReports = liveReports
+        liveDeferred = .allocate(capacity: 64)
         accounting = PerformanceAccounting(specs: instrumentSpecs, capital: capital)
         pinnedExecutor = thread.executor
         self.commands = commands
@@ -77,6 +102,7 @@ public actor ExecutionStage: Agent {
     deinit {
         backlog.deallocate()
         cancelScratch.deallocate()
+        liveDeferred.deallocate()
     }
 
     public func doWork() -> Int {
@@ -98,6 +124,7 @@ public actor ExecutionStage: Agent {
         }
         done &+= c
         if venue.pendingReports > 0 { deliver() }
+        if let liveReports { done &+= pollLive(liveReports) }
         return done
     }
 
@@ -155,6 +182,10 @@ public actor ExecutionStage: Agent {
             }
             let order = Order(intent: intent, clientOrderId: id)
             _ = oms.apply(.sent, to: id, now: clock)
+            if live {
+                submitLive(order, tag: intent.tag, riskDone: r1, origin: origin)
+                return
+            }
             let result = venue.submit(order, now: clock)
             let s1 = hft_monotonic_ns()
             recorder.record(hops.send, Int64(s1 &- r1))
@@ -177,9 +208,7 @@ public actor ExecutionStage: Agent {
             }
             for k in 0..<n {
                 let (id, side) = cancelScratch[k]
-                _ = oms.apply(.cancelRequested, to: id, now: clock)
-                _ = venue.cancel(id, side: side, now: clock)
-                recorder.increment(counters.cancels)
+                cancelRouted(id, side: side)
             }
         }
     }
@@ -280,11 +309,7 @@ public actor ExecutionStage: Agent {
         gate.halt()
         var ids: [(ClientOrderId, Side)] = []
         oms.forEachOrder { o in if o.status.isWorking && o.status != .cancelPending { ids.append((o.clientOrderId, o.side)) } }
-        for (id, side) in ids {
-            _ = oms.apply(.cancelRequested, to: id, now: clock)
-            _ = venue.cancel(id, side: side, now: clock)
-            recorder.increment(counters.cancels)
-        }
+        for (id, side) in ids { cancelRouted(id, side: side) }
         return ids.count
     }
 

@@ -57,16 +57,17 @@ extension TradingEngine {
         return (try? e.encode(s)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    /// Switches mode. Paper is always allowed (it halts nothing: the paper venue keeps running);
-    /// live needs credentials, risk limits and `arm`, and this build has no live execution client
-    /// wired into the engine, so it is refused with that reason. Replay is a start-up mode only.
+    /// Switches mode. Paper is always allowed: live orders are cancelled first (see `goPaper`).
+    /// Live needs a live venue (credentials), configured risk limits and `arm: true` (or an earlier
+    /// arming); the journal's unsettled orders are reconciled with the venue before trading.
+    /// Replay is a start-up mode only.
     public func setMode(_ requested: String, arm: Bool) async -> Result<String, EngineError> {
         switch requested {
         case "paper":
-            modeState.withLock { $0.disarm() }
+            await goPaper()
             return .success("paper")
         case "live":
-            return .failure(.modeRefused("live execution is not wired into the engine in this build; the paper venue stays in charge"))
+            return await goLive(arm: arm)
         case "replay":
             return .failure(.modeRefused("replay is chosen at start (hft replay), not switched to"))
         default:

@@ -44,6 +44,8 @@ public final class TradingEngine: @unchecked Sendable {
     public let signals: SignalStage
     public let strategy: StrategyStage
     public let execution: ExecutionStage
+    /// The live venue (Binance USD-M with credentials); nil when the engine can only trade on paper.
+    public let liveVenue: LiveVenue?
     /// Live and paper.
     public let feed: FeedHandler?
     /// Replay.
@@ -219,11 +221,14 @@ public final class TradingEngine: @unchecked Sendable {
         _ = fees.fee(price: .zero, quantity: .zero, isMaker: true, spec: spec)
         let venue = PaperVenue(configuration: PaperVenueConfiguration(spec: spec, queueModel: config.paper.queueModel), fees: fees,
                                latency: LatencyModel(entry: config.paper.entryLatency, response: config.paper.responseLatency))
+        let live = fromCapture ? nil : try Self.makeLiveVenue(config: config, spec: spec)
+        liveVenue = live
         execution = ExecutionStage(on: executionThread, commands: strategyToExecution.consumer, book: bookToExecution.consumer,
                                    output: executionToStrategy.producer, instrumentTicks: instruments.map(\.spec.tick), traded: traded, spec: spec,
                                    venueId: venueId, venue: venue, limits: limits, oms: oms, realtimeClock: !deterministic,
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,
-                                   instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital)
+                                   instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital,
+                                   liveRequests: live?.requestProducer, liveReports: live?.reportConsumer)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {
@@ -291,6 +296,7 @@ public final class TradingEngine: @unchecked Sendable {
             for t in threads.reversed() where t !== feed?.thread { try t.start() }
             if let feed { try feed.start() }
         }
+        if config.mode == .live { Task.detached { await self.startLiveSession() } }
     }
 
     /// Deterministic replay driven by the caller instead of `start`: binds the replay thread's
@@ -362,6 +368,7 @@ public final class TradingEngine: @unchecked Sendable {
         if first {
             await strategy.halt()
             _ = await execution.kill()
+            await stopLiveVenue()
             if config.mode != .replay { try? await Task.sleep(for: .milliseconds(20)) }
             await execution.settle(after: Nanos(raw: config.paper.entryLatency.raw + config.paper.responseLatency.raw + 1))
             _ = await execution.flushJournal()

@@ -1,0 +1,119 @@
+import Engine
+import Execution
+import Foundation
+import HFTPrimitives
+import Simulator
+import Testing
+import Transport
+import Venues
+
+/// The paper/live switch end to end: the engine trades on paper against `hft sim`'s market data,
+/// `POST /mode live` is refused without arming and accepted with it, the strategy's orders then go
+/// to the simulator's Binance WebSocket API and its fills come back over the user-data stream;
+/// `POST /mode paper` cancels every live order first. The journal stays consistent throughout.
+@Suite(.serialized) struct EngineLiveModeTests {
+    static let token = "live-token-0123456789abcdef"
+    static let apiKey = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+    static let secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
+
+    static func config(journal: String) -> String {
+        """
+        {
+          "mode": "paper",
+          "venue": {"name": "binance-usdm", "instruments": {"ETHUSDT": {"tick": "0.01", "lot": "0.001", "priceDecimals": 2, "quantityDecimals": 3}}},
+          "strategy": {"plugin": "\(EngineFixtures.pluginDirectory)/libTouchQuoter.so", "symbol": "ETHUSDT",
+                       "config": {"ofi_threshold": 0.0001, "quantity": 10, "target_ticks": 2, "stop_ticks": 2, "max_hold_ms": 1500, "quote_ttl_ms": 3000}},
+          "risk": {"maxPosition": "0.050", "maxOrderQuantity": "0.050", "priceBandBps": 50, "maxOrdersPerWindow": 20, "maxOpenOrders": 8},
+          "journal": {"path": "\(journal)", "fsync": "none"},
+          "live": {"requestTimeoutMs": 3000},
+          "control": {"enabled": false}
+        }
+        """
+    }
+
+    @Test func paperThenArmedLiveThenBackToPaperAgainstTheSimulator() async throws {
+        let dir = EngineFixtures.temporaryDirectory("live")
+        let sim = try MarketSimulator(configuration: SimulatorConfiguration(
+            recordingPaths: [EngineFixtures.demoExcerpt], pacing: .recorded(speed: 3), waitForSubscribers: 1,
+            credentials: [SimulatorCredential(apiKey: Self.apiKey, secret: Self.secret)], log: { _ in }))
+        try sim.start()
+        defer { sim.stop() }
+        var config = try EngineFixtures.parse(Self.config(journal: dir + "/journal.bin"),
+                                              environment: ["HFT_API_KEY": Self.apiKey, "HFT_API_SECRET": Self.secret])
+        config.instruments = sim.instruments.map { EngineConfig.Instrument(symbol: $0.symbol, spec: $0.spec) }
+        config.venue = sim.venue
+        config.streamURL = sim.webSocketBase
+        config.restURL = sim.httpBase
+        #expect(config.liveCredentials?.apiKey == Self.apiKey)
+        #expect(!"\(config.liveCredentials!)".contains(Self.secret))
+        let engine = try TradingEngine(config: config)
+        #expect(engine.liveVenue != nil)
+        try engine.start()
+        let monitor = EngineMonitor()
+        await monitor.start(engine, interval: .milliseconds(100))
+        let endpoint = try ControlEndpoint(port: 0, token: Self.token, handlers: engine.controlHandlers(monitor: monitor))
+        try endpoint.start()
+        let client = HTTPClient()
+        try client.start()
+        defer {
+            client.stop()
+            endpoint.stop()
+        }
+        func post(_ path: String, _ body: String) async throws -> (Int, String) {
+            let url = try #require(TransportURL("http://127.0.0.1:\(endpoint.port)\(path)"))
+            let r = try await client.execute(HTTPRequest(method: .post, url: url, headers: [HTTPHeader("Authorization", "Bearer \(Self.token)")],
+                                                         body: Array(body.utf8), timeout: .seconds(30)))
+            return (r.status, String(decoding: r.body, as: UTF8.self))
+        }
+
+        // Paper first: the sim sees no orders.
+        try await Task.sleep(for: .seconds(2))
+        #expect(engine.mode == .paper)
+        #expect(sim.statistics.ordersAccepted == 0)
+
+        // Live without arming is refused; with it, accepted.
+        let (refused, refusal) = try await post("/mode", #"{"mode":"live"}"#)
+        #expect(refused == 409 && refusal.contains("arm"), "\(refusal)")
+        #expect(engine.mode == .paper)
+        let (accepted, body) = try await post("/mode", #"{"mode":"live","arm":true}"#)
+        #expect(accepted == 200, "\(body)")
+        #expect(engine.mode == .live)
+        #expect(await engine.execution.live)
+
+        // The strategy's orders reach the simulator and its fills come back.
+        let liveStart = ContinuousClock.now
+        let fillsBefore = await engine.execution.summary().fills
+        while ContinuousClock.now - liveStart < .seconds(25) && !sim.isFinished {
+            if sim.statistics.ordersAccepted > 0, sim.statistics.fills > 0, await engine.execution.summary().fills > fillsBefore { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let live = try #require(engine.liveVenue)
+        #expect(sim.statistics.ordersAccepted > 0)
+        #expect(sim.statistics.fills > 0)
+        #expect(await engine.execution.summary().fills > fillsBefore)
+        #expect(live.counters.userDataUpdates.load(ordering: .relaxed) > 0)
+        #expect(live.gateway.restFallbacks == 0)
+
+        // Back to paper: every live order is cancelled first.
+        let (paper, paperBody) = try await post("/mode", #"{"mode":"paper"}"#)
+        #expect(paper == 200, "\(paperBody)")
+        #expect(engine.mode == .paper)
+        #expect(await engine.execution.liveWorkingOrders() == 0)
+        #expect(await !engine.execution.live)
+        let acceptedAtSwitch = sim.statistics.ordersAccepted
+        try await Task.sleep(for: .seconds(1))
+        #expect(sim.statistics.ordersAccepted == acceptedAtSwitch)
+
+        await monitor.stop()
+        let r = await engine.shutdown()
+        #expect(r.execution.workingOrders == 0)
+        #expect(r.execution.journalFailures == 0 && r.execution.overfills == 0)
+        #expect(engine.telemetry.value(of: engine.counters.journalFailures) == 0)
+        // The journal holds everything, intact, and its positions equal the ledger's.
+        let reopened = try OrderManager.open(OrderManagerConfiguration(journalPath: dir + "/journal.bin"))
+        #expect(reopened.recoveredRecords == Int(r.execution.journalRecords))
+        #expect(reopened.tornBytes == 0)
+        #expect(reopened.exposure(engine.traded).position.raw == r.execution.position)
+        #expect(reopened.checkInvariants() == nil)
+    }
+}
