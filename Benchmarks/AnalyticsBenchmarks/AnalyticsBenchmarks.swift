@@ -28,6 +28,14 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations { blackHole(s.step(only: kind == "Trade")) }
         }
     }
+    for kind in ["Book", "Trade"] {
+        Benchmark("FeatureEngine\(kind)OnlyWallClockOnly",
+                  configuration: .init(metrics: [.wallClock], warmupIterations: 100, maxDuration: .seconds(2), maxIterations: 50_000,
+                                       setup: { try BenchState.load() })) { benchmark in
+            guard let s = BenchState.shared else { return }
+            for _ in benchmark.scaledIterations { blackHole(s.step(only: kind == "Trade")) }
+        }
+    }
     Benchmark("FeatureEnginePerEventWallClockOnly",
               configuration: .init(metrics: [.wallClock], warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
                                    setup: { try BenchState.load() })) { benchmark in
