@@ -27,8 +27,7 @@ public struct PackedLinear {
     @inlinable
     public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         if let scale, let bias {
-            DenseKernels.gemvTiled(weights, outputs: outputs, inputsPadded: stride, rows: x, bias: nil, accumulate: false, into: y)
-            for i in 0..<outputs { y[i] = y[i] * scale[i] + bias[i] }
+            DenseKernels.gemvTiled(weights, outputs: outputs, inputsPadded: stride, rows: x, bias: bias, scale: scale, accumulate: false, into: y)
         } else {
             DenseKernels.gemvTiled(weights, outputs: outputs, inputsPadded: stride, rows: x, bias: bias, accumulate: accumulate, into: y)
         }

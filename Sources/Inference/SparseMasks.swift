@@ -8,60 +8,81 @@
 public enum SparseMasks {
     /// Sparsemax (Martins & Astudillo 2016) of `count` values in place.
     ///
-    /// The support is found without sorting all `count` values: Michelot's projection iteration
-    /// (`τ = (Σ_S z − 1)/|S|`, keep `z > τ`, repeat until `S` stops shrinking) is branch-free per pass
-    /// and converges in a few passes. Only the support is then sorted and summed in PyTorch's order
-    /// (descending, accumulated in a double, rounded to float), so `τ` and the outputs equal
-    /// `sparsemax.py`'s whenever the supports agree (always, except for values within rounding of `τ`,
-    /// which map to 0 either way).
+    /// After subtracting the maximum the threshold `τ` lies in (−1, 0) (the maximum, now 0, is always
+    /// in the support), so no value ≤ −1 can be in the support: only the values above −1 (a prefix
+    /// of PyTorch's descending order) are sorted and scanned with `sparsemax.py`'s rule, so `τ` and
+    /// the outputs are PyTorch's exactly, at the cost of sorting the few candidates instead of all
+    /// `count` values.
     /// - Parameter scratch: at least `2 * count` floats.
-    /// - Complexity: O(n · passes + k²) for a support of size k (k is small: the masks are sparse).
+    /// - Complexity: O(n + c²) for c candidates above −1 (a handful for trained attention).
     @inlinable
     public static func sparsemax(_ z: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
         // SAFETY: z holds n floats and scratch 2n (documented contract); all indices are < n or < 2n.
         guard n > 0 else { return }
-        var m = z[0]
-        for i in 1..<n { m = max(m, z[i]) }
+        let m = maximum(z, count: n)
         for i in 0..<n { z[i] -= m }
-        // The maximum (now 0) is always in the support: τ ≤ −1/|S| < 0 for every S containing it.
-        var sum = 0.0
-        for i in 0..<n { sum += Double(z[i]) }
-        var tau = (sum - 1) / Double(n)
-        var size = n
-        while true {
-            var s = 0.0
-            var c = 0
-            for i in 0..<n {
-                let v = Double(z[i])
-                let inside = v > tau
-                s += inside ? v : 0
-                c &+= inside ? 1 : 0
-            }
-            if c == size { break }
-            size = c
-            tau = (s - 1) / Double(c)
-        }
         let srt = scratch
+        let cum = scratch + n
+        // Branch-free compaction of the candidates (a slot is overwritten until a candidate keeps it).
         var k = 0
-        for i in 0..<n where Double(z[i]) > tau {
-            srt[k] = z[i]
-            k &+= 1
+        for i in 0..<n {
+            let v = z[i]
+            srt[k] = v
+            k &+= v > -1 ? 1 : 0
         }
         sortDescendingInPlace(srt, count: k)
-        // PyTorch's support rule over the sorted support (its cumulative sums in float).
         var acc: Double = 0
         var support = 0
-        var cumAtSupport: Float = 0
         for j in 0..<k {
             acc += Double(srt[j])
-            let cum = Float(acc) - 1
-            if Float(j + 1) * srt[j] > cum {
-                support += 1
-                cumAtSupport = cum
-            }
+            cum[j] = Float(acc) - 1
+            if Float(j + 1) * srt[j] > cum[j] { support += 1 }
         }
-        let t = cumAtSupport / Float(max(support, 1))
-        for i in 0..<n { z[i] = max(z[i] - t, 0) }
+        let tau = cum[max(support, 1) - 1] / Float(max(support, 1))
+        positivePart(z, count: n, minus: tau)
+    }
+
+    /// The largest of `count` (≥ 1) values, 8 lanes at a time (vector compares and blends).
+    @inlinable @inline(__always)
+    static func maximum(_ z: UnsafePointer<Float>, count n: Int) -> Float {
+        // SAFETY: 8-wide loads only for i + 8 <= n.
+        var m = z[0]
+        var i = 0
+        if n >= 8 {
+            var mv = UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Float>.self)
+            i = 8
+            while i &+ 8 <= n {
+                let v = UnsafeRawPointer(z + i).loadUnaligned(as: SIMD8<Float>.self)
+                mv = mv.replacing(with: v, where: v .> mv)
+                i &+= 8
+            }
+            m = mv[0]
+            for l in 1..<8 where mv[l] > m { m = mv[l] }
+        }
+        while i < n {
+            if z[i] > m { m = z[i] }
+            i &+= 1
+        }
+        return m
+    }
+
+    /// `z[i] = max(z[i] − t, 0)` for `count` values, 8 lanes at a time.
+    @inlinable @inline(__always)
+    static func positivePart(_ z: UnsafeMutablePointer<Float>, count n: Int, minus t: Float) {
+        // SAFETY: 8-wide accesses only for i + 8 <= n.
+        let tv = SIMD8<Float>(repeating: t)
+        var i = 0
+        while i &+ 8 <= n {
+            let p = UnsafeMutableRawPointer(z + i)
+            let v = p.loadUnaligned(as: SIMD8<Float>.self) - tv
+            p.storeBytes(of: v.replacing(with: 0, where: v .< 0), as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < n {
+            let v = z[i] - t
+            z[i] = v < 0 ? 0 : v
+            i &+= 1
+        }
     }
 
     /// Sorts `count` values in place, descending (insertion sort: the count is a mask's support).
