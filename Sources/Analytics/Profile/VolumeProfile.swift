@@ -62,6 +62,14 @@ struct VolumeProfile: ~Copyable {
 
     /// The bins changed since the derived fields were last computed (`refresh()`).
     private(set) var dirty = false
+    /// Lowest and highest slot that received volume since the last recomputation (`Int.max`, -1
+    /// when none): with `minSlot`/`maxSlot` of that recomputation they bound where the occupied
+    /// range can start and end now, so that recomputing it is usually a probe, not a tree search.
+    private var addedLow = Int.max
+    private var addedHigh = -1
+    /// `minSlot`/`maxSlot` held the occupied range at the last recomputation (false after a
+    /// reset, a re-centre or an empty profile).
+    private var boundsValid = false
     private var lastRefresh: Int64 = .min
     /// HVN and LVN absolute bins found by the last recomputation, ascending.
     let highNodes: UnsafeMutablePointer<Int64>
@@ -153,6 +161,7 @@ struct VolumeProfile: ~Copyable {
         total = 0
         anchored = false
         hasVolume = false
+        boundsValid = false
     }
 
     /// Adds a trade of `quantity` raw units at raw price `price`, at exchange time `time` (ns).
@@ -222,6 +231,10 @@ struct VolumeProfile: ~Copyable {
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
         volumes.set(s, volumes[s] &+ delta)
         total &+= delta
+        if delta > 0 {
+            addedLow = min(addedLow, s)
+            addedHigh = max(addedHigh, s)
+        }
         if kernelRadius >= 0 {
             var d = -kernelRadius
             while d <= kernelRadius {
@@ -261,6 +274,7 @@ struct VolumeProfile: ~Copyable {
         total &-= dropped
         droppedVolume &+= dropped
         recentres &+= 1
+        boundsValid = false
         rebuildSmoothed()
         if isRolling {
             for i in 0..<trades.count {
@@ -290,11 +304,25 @@ struct VolumeProfile: ~Copyable {
     private mutating func recomputeDerived() {
         guard total > 0 else {
             hasVolume = false
+            boundsValid = false
+            addedLow = .max
+            addedHigh = -1
             return
         }
         hasVolume = true
-        minSlot = volumes.first(atLeast: 1, from: 0)
-        maxSlot = volumes.last(atLeast: 1, upTo: binCount &- 1)
+        if boundsValid {
+            // Every slot below min(addedLow, old minSlot) was empty then and received nothing
+            // since (volume only grows through `addToSlot` with delta > 0): the new minimum is the
+            // first occupied slot from there, nearly always the start itself. Same for the maximum.
+            minSlot = firstOccupied(from: min(addedLow, minSlot))
+            maxSlot = lastOccupied(upTo: max(addedHigh, maxSlot))
+        } else {
+            minSlot = volumes.first(atLeast: 1, from: 0)
+            maxSlot = volumes.last(atLeast: 1, upTo: binCount &- 1)
+        }
+        boundsValid = true
+        addedLow = .max
+        addedHigh = -1
         let m = volumes.maximum
         let c2 = minSlot &+ maxSlot
         let left = volumes.last(atLeast: m, upTo: c2 >> 1)
@@ -314,18 +342,54 @@ struct VolumeProfile: ~Copyable {
         let needed = Int64((product + 9_999) / 10_000)
         // Branch-free steps (the above/below choice is data-dependent and mispredicted half the
         // time): the side with the larger volume, above on a tie; -1 marks a side at the edge.
+        // Two steps per iteration: the four bins either second step can compare are loaded
+        // together, so the loop-carried chain (index → load → compare → index) is paid once per
+        // two rows. Exactly the one-row rule, row by row.
         while area < needed {
-            let above: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
-            let below: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
-            if above < 0, below < 0 { break }
-            let up = above >= below
-            hi &+= up ? 1 : 0
-            lo &-= up ? 0 : 1
-            area &+= up ? above : below
+            let a1: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
+            let b1: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
+            if a1 < 0, b1 < 0 { break }
+            let a2: Int64 = hi &+ 1 < maxSlot ? volumes[hi &+ 2] : -1
+            let b2: Int64 = lo &- 1 > minSlot ? volumes[lo &- 2] : -1
+            let up1 = a1 >= b1
+            hi &+= up1 ? 1 : 0
+            lo &-= up1 ? 0 : 1
+            area &+= up1 ? a1 : b1
+            if area >= needed { break }
+            let a = up1 ? a2 : a1, b = up1 ? b1 : b2
+            if a < 0, b < 0 { break }
+            let up2 = a >= b
+            hi &+= up2 ? 1 : 0
+            lo &-= up2 ? 0 : 1
+            area &+= up2 ? a : b
         }
         valSlot = lo
         vahSlot = hi
         findNodes()
+    }
+
+    /// The first slot ≥ `s` with volume ≥ 1 (a few probes, then the tree). - Precondition: one exists.
+    @inline(__always)
+    private func firstOccupied(from s: Int) -> Int {
+        var i = s
+        let end = min(s &+ 4, binCount)
+        while i < end {
+            if volumes[i] >= 1 { return i }
+            i &+= 1
+        }
+        return volumes.first(atLeast: 1, from: i)
+    }
+
+    /// The last slot ≤ `s` with volume ≥ 1 (a few probes, then the tree). - Precondition: one exists.
+    @inline(__always)
+    private func lastOccupied(upTo s: Int) -> Int {
+        var i = s
+        let end = max(s &- 4, -1)
+        while i > end {
+            if volumes[i] >= 1 { return i }
+            i &-= 1
+        }
+        return volumes.last(atLeast: 1, upTo: i)
     }
 
     /// Lists every HVN and LVN of the occupied range (ascending). O(occupied width).

@@ -28,7 +28,9 @@ struct MaxSegmentTree: ~Copyable {
 
     @inline(__always) var maximum: Int64 { nodes[1] }
 
-    /// Sets leaf `i` to `value` and repairs its ancestors.
+    /// Sets leaf `i` to `value` and repairs its ancestors, stopping at the first one whose max
+    /// does not change (every ancestor above it held that same max already).
+    /// - Complexity: O(log n), usually a few levels: most updates leave the upper maxima alone.
     @inline(__always)
     mutating func set(_ i: Int, _ value: Int64) {
         var n = leafCount &+ i
@@ -36,7 +38,9 @@ struct MaxSegmentTree: ~Copyable {
         nodes[n] = value
         n >>= 1
         while n >= 1 {
-            nodes[n] = max(nodes[2 &* n], nodes[2 &* n &+ 1])
+            let m = max(nodes[2 &* n], nodes[2 &* n &+ 1])
+            if nodes[n] == m { break }
+            nodes[n] = m
             n >>= 1
         }
     }
