@@ -116,4 +116,86 @@ import Venues
         #expect(reopened.exposure(engine.traded).position.raw == r.execution.position)
         #expect(reopened.checkInvariants() == nil)
     }
+
+    /// A restart in live mode: the journal holds an acked order resting at the venue and one whose
+    /// place never left the process. Trading waits until `order.status` settled both (acked, and
+    /// rejected by -2013); shutdown then cancels the resting one at the venue.
+    @Test func liveStartReconcilesTheJournalBeforeTrading() async throws {
+        let dir = EngineFixtures.temporaryDirectory("live-restart")
+        let journal = dir + "/journal.bin"
+        let sim = try MarketSimulator(configuration: SimulatorConfiguration(
+            recordingPaths: [EngineFixtures.demoExcerpt], pacing: .recorded(speed: 2), waitForSubscribers: 0,
+            credentials: [SimulatorCredential(apiKey: Self.apiKey, secret: Self.secret)], log: { _ in }))
+        try sim.start()
+        defer { sim.stop() }
+        try await Task.sleep(for: .milliseconds(500))
+        let spec = try #require(sim.instruments.first { $0.symbol == "ETHUSDT" }).spec
+        let requests = BinanceOrderRequests(credentials: VenueCredentials(apiKey: Self.apiKey, secret: Self.secret), symbol: "ETHUSDT", spec: spec)
+        let gateway = try BinanceWebSocketOrderGateway(configuration: BinanceOrderGatewayConfiguration(
+            restBase: sim.httpBase, webSocketAPI: sim.webSocketBase + "/ws-fapi/v1", requestTimeout: .seconds(3)), requests: requests)
+        try gateway.start()
+        defer { gateway.stop() }
+        let resting: ClientOrderId, ghost: ClientOrderId
+        do {
+            var manager = try OrderManager.open(OrderManagerConfiguration(journalPath: journal))
+            let low = Price(raw: 1_000 * spec.priceScale.multiplier)
+            let intent = Intent(instrument: InstrumentId(raw: 0), strategy: StrategyId(raw: 1), side: .buy, price: low, quantity: Quantity(raw: 10))
+            guard case .admitted(let a) = manager.admit(intent, now: .zero), case .admitted(let b) = manager.admit(intent, now: .zero) else {
+                Issue.record("admission refused")
+                return
+            }
+            (resting, ghost) = (a, b)
+            _ = manager.apply(.sent, to: resting, now: .zero)
+            _ = manager.apply(.sent, to: ghost, now: .zero)
+            let placed = await gateway.place(try #require(manager.order(resting)))
+            for e in BinanceOrderGateway.placeEvents(placed) { _ = manager.apply(e, to: resting, now: .zero) }
+            #expect(manager.order(resting)?.status == .acked)
+            let synced = manager.syncJournal()
+            #expect(synced)
+        }
+
+        var config = try EngineFixtures.parse(Self.config(journal: journal).replacingOccurrences(of: "\"mode\": \"paper\"", with: "\"mode\": \"live\""),
+                                              environment: ["HFT_API_KEY": Self.apiKey, "HFT_API_SECRET": Self.secret])
+        #expect(config.mode == .live)
+        config.instruments = sim.instruments.map { EngineConfig.Instrument(symbol: $0.symbol, spec: $0.spec) }
+        config.venue = sim.venue
+        config.streamURL = sim.webSocketBase
+        config.restURL = sim.httpBase
+        let engine = try TradingEngine(config: config)
+        try engine.start()
+        let started = ContinuousClock.now
+        while engine.mode != .live && ContinuousClock.now - started < .seconds(15) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(engine.mode == .live)
+        #expect(await engine.execution.awaitingReconciliation == 0)
+        #expect(await engine.execution.liveWorkingOrders() >= 1)
+        try await Task.sleep(for: .seconds(1))
+        let r = await engine.shutdown()
+        #expect(r.execution.workingOrders == 0)
+        let reopened = try OrderManager.open(OrderManagerConfiguration(journalPath: journal))
+        #expect(reopened.order(ghost)?.status == .rejected)
+        #expect(reopened.order(resting)?.status == .canceled)
+        let unsettled = reopened.ordersAwaitingReconciliation().count
+        #expect(unsettled == 0)
+        #expect(reopened.exposure(engine.traded).position.raw == r.execution.position)
+        guard case .reply(.order(let atVenue)) = await gateway.status(resting) else { Issue.record("status at the venue"); return }
+        #expect(atVenue.venueStatus == "CANCELED")
+    }
+
+    /// The `live` section: endpoints and timeout parsed, credentials only from the environment.
+    @Test func liveConfigKeysAndCredentials() throws {
+        let text = Self.config(journal: "/tmp/unused.bin").replacingOccurrences(of: #""live": {"requestTimeoutMs": 3000}"#, with: """
+            "live": {"restURL": "https://testnet.binancefuture.com", "webSocketAPIURL": "wss://testnet.binancefuture.com/ws-fapi/v1",
+                     "userDataURL": "wss://stream.binancefuture.com", "requestTimeoutMs": 1500, "apiKeyEnv": "K", "apiSecretEnv": "S"}
+            """)
+        let withKeys = try EngineFixtures.parse(text, environment: ["K": "key-1", "S": "secret-1"])
+        #expect(withKeys.liveRestURL == "https://testnet.binancefuture.com")
+        #expect(withKeys.liveWebSocketAPIURL == "wss://testnet.binancefuture.com/ws-fapi/v1")
+        #expect(withKeys.liveUserDataURL == "wss://stream.binancefuture.com")
+        #expect(withKeys.liveRequestTimeout == .milliseconds(1500))
+        #expect(withKeys.liveCredentials == VenueCredentials(apiKey: "key-1", secret: "secret-1"))
+        #expect(try EngineFixtures.parse(text, environment: ["K": "key-1"]).liveCredentials == nil)
+        #expect(throws: EngineConfigError.self) {
+            try EngineFixtures.parse(text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 5"))
+        }
+    }
 }

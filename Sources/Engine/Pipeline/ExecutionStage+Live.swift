@@ -199,6 +199,7 @@ extension ExecutionStage {
     /// cancels sent; their answers keep arriving and are applied.
     public func leaveLive() -> Int {
         live = false
+        paperAllowed = true
         if liveFrom == .max { return 0 }
         liveTo = oms.nextClientOrderId.raw
         var ids: [(ClientOrderId, Side)] = []

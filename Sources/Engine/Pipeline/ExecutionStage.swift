@@ -58,6 +58,9 @@ public actor ExecutionStage: Agent {
     let liveReports: RingConsumer<LiveVenueReport>?
     /// New orders go to the live venue.
     public internal(set) var live = false
+    /// While not live, new orders may go to the paper venue (false in a live-mode run until it is
+    /// live: intents are refused with code -6 rather than traded on paper by mistake).
+    var paperAllowed = true
     /// Client ids in `liveFrom..<liveTo` were sent to the live venue (ids grow monotonically).
     var liveFrom = UInt64.max
     var liveTo = UInt64.max
@@ -75,7 +78,9 @@ public actor ExecutionStage: Agent {
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
          counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double,
-         liveRequests: RingProducer<LiveOrderRequest>? = nil, liveReports: RingConsumer<LiveVenueReport>? = nil) {
+         liveRequests: RingProducer<LiveOrderRequest>? = nil, liveReports: RingConsumer<LiveVenueReport>? = nil,
+         paperAllowed: Bool = true) {
+        self.paperAllowed = paperAllowed
         self.liveRequests = liveRequests
         self.liveReports = liveReports
         liveDeferred = .allocate(capacity: 64)
@@ -173,6 +178,11 @@ public actor ExecutionStage: Agent {
             guard decision == .accept else {
                 recorder.increment(counters.riskRejects)
                 reject(intent, code: -2)
+                return
+            }
+            guard live || paperAllowed else {
+                recorder.increment(counters.venueRejects)
+                reject(intent, code: -6)
                 return
             }
             guard case .admitted(let id) = oms.admit(intent, now: clock) else {

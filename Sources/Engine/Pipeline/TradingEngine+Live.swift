@@ -65,13 +65,10 @@ extension TradingEngine {
     /// not confirmed stays in the order manager for reconciliation. Returns the cancels sent.
     @discardableResult
     func goPaper(timeout: Duration = .seconds(10)) async -> Int {
-        var cancels = 0
-        if await execution.live {
-            cancels = await execution.leaveLive()
-            let deadline = ContinuousClock.now + timeout
-            while await execution.liveWorkingOrders() > 0, ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+        let cancels = await execution.leaveLive()
+        let deadline = ContinuousClock.now + timeout
+        while await execution.liveWorkingOrders() > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
         }
         var m = modeState.withLock { $0 }
         _ = await m.goPaper { cancels }

@@ -228,7 +228,8 @@ public final class TradingEngine: @unchecked Sendable {
                                    venueId: venueId, venue: venue, limits: limits, oms: oms, realtimeClock: !deterministic,
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,
                                    instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital,
-                                   liveRequests: live?.requestProducer, liveReports: live?.reportConsumer)
+                                   liveRequests: live?.requestProducer, liveReports: live?.reportConsumer,
+                                   paperAllowed: config.mode != .live)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {
