@@ -47,7 +47,7 @@ public final class BinanceWebSocketOrderGateway: Sendable {
                 state.opened(c)
             case .closed(let c, _):
                 // Every request in flight on the lost connection: the venue may or may not have acted.
-                if state.closed(c) { state.countDropped(pending.failAll(.outcomeUnknown(.closedBeforeCompletion))) }
+                if state.closed(c) { pending.failAll(.outcomeUnknown(.closedBeforeCompletion)) { state.countDropped($0) } }
             case .connecting, .reconnecting, .stale, .switched:
                 break
             }

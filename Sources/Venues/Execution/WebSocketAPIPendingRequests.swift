@@ -33,13 +33,15 @@ final class WebSocketAPIPendingRequests: Sendable {
         return true
     }
 
-    /// Resumes every pending waiter with `outcome` (the connection carrying them ended). Returns how many.
+    /// Resumes every pending waiter with `outcome` (the connection carrying them ended). Returns how
+    /// many; `counted` sees that number before any waiter resumes (so a waiter reads the count).
     @discardableResult
-    func failAll(_ outcome: BinanceGatewayOutcome) -> Int {
+    func failAll(_ outcome: BinanceGatewayOutcome, counted: (Int) -> Void = { _ in }) -> Int {
         let all = table.withLock { t -> [CheckedContinuation<WebSocketAPIRequestResult, Never>] in
             defer { t.removeAll() }
             return Array(t.values)
         }
+        counted(all.count)
         for waiter in all { waiter.resume(returning: .done(outcome)) }
         return all.count
     }
