@@ -145,35 +145,3 @@ public final class BinanceWebSocketOrderGateway: Sendable {
         }
     }
 }
-
-/// Open/closed state of the WebSocket API connection and the gateway's counters.
-final class WebSocketAPIConnectionState: Sendable {
-    /// Id of the open connection (0: none).
-    let openConnection = Atomic<UInt32>(0)
-    let restFallbacks = Atomic<UInt64>(0)
-    let droppedInFlight = Atomic<UInt64>(0)
-
-    // ORDERING (all below): acquiring/releasing so that a sender that sees the connection open also
-    // sees the client's state that made it so; the counters are relaxed statistics.
-    var isOpen: Bool { openConnection.load(ordering: .acquiring) != 0 }
-    func opened(_ c: UInt32) { openConnection.store(c, ordering: .releasing) }
-    /// Marks `c` closed; true when it was the open connection.
-    func closed(_ c: UInt32) -> Bool { openConnection.compareExchange(expected: c, desired: 0, ordering: .acquiringAndReleasing).exchanged }
-    func countDropped(_ n: Int) { droppedInFlight.wrappingAdd(UInt64(n), ordering: .relaxed) }
-}
-
-/// The WebSocket API connection's sink: each reply settles its pending request by `id`.
-/// Cold path (copies and parses each reply; the API carries a few messages per order).
-struct WebSocketAPIReplySink: WebSocketMessageSink {
-    let pending: WebSocketAPIPendingRequests
-    let spec: InstrumentSpec
-
-    mutating func deliver(bytes: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt32) -> Bool {
-        let copy = Array(bytes)
-        guard let id = BinanceOrderReply.webSocketReplyId(copy) else { return true }
-        // A reply we cannot read: the venue may have acted on it.
-        let outcome = BinanceOrderReply.parse(copy, spec: spec).map(BinanceGatewayOutcome.reply) ?? .outcomeUnknown(.closedBeforeCompletion)
-        pending.resolve(id, .done(outcome))
-        return true
-    }
-}

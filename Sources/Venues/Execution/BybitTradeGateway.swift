@@ -4,18 +4,6 @@ import HFTPrimitives
 import Synchronization
 import Transport
 
-/// The outcome of one Bybit trade-websocket request.
-public enum BybitTradeOutcome: Sendable, Equatable {
-    /// `retCode` 0: the venue accepted it (`orderId` of the order).
-    case accepted(orderId: String)
-    /// A non-zero `retCode` (e.g. 10001 parameter error, 110001 order does not exist).
-    case rejected(code: Int32, message: String)
-    /// No answer (timeout, dropped connection): reconcile before trusting the order's state.
-    case outcomeUnknown
-    /// Not sent: the connection is not open and authenticated, or the send queue is full.
-    case notSent
-}
-
 /// Bybit v5 order entry over the trade websocket (`/v5/trade`): every (re)connection opens with a
 /// fresh `auth` (HMAC-SHA256 of `GET/realtime<expires>`), requests go out only once the venue
 /// accepted it, and each reply settles its request by `reqId`. A timeout or a drop with requests
@@ -90,74 +78,5 @@ public final class BybitTradeGateway: Sendable {
                 pending.resolve(id, .outcomeUnknown)
             }
         }
-    }
-}
-
-/// The trade websocket's `reqId` → waiter table and authentication state (mutex; cold path).
-/// Invariant: each waiter is resumed exactly once, by whoever removes it.
-final class BybitPendingRequests: Sendable {
-    private let state = Mutex<(waiters: [String: CheckedContinuation<BybitTradeOutcome, Never>], connection: UInt32, authenticated: Bool)>(([:], 0, false))
-    let authFailures = Atomic<UInt64>(0)
-
-    var isAuthenticated: Bool { state.withLock { $0.authenticated } }
-
-    func authenticating(_ connection: UInt32) { state.withLock { $0.connection = connection; $0.authenticated = false } }
-
-    func authReply(connection: UInt32, accepted: Bool) {
-        if !accepted {
-            // ORDERING: relaxed; a statistic.
-            authFailures.wrappingAdd(1, ordering: .relaxed)
-        }
-        state.withLock { s in if s.connection == connection { s.authenticated = accepted } }
-    }
-
-    /// The connection ended; true when it was the current one.
-    func closed(_ connection: UInt32) -> Bool {
-        state.withLock { s in
-            guard s.connection == connection else { return false }
-            s.authenticated = false
-            return true
-        }
-    }
-
-    func register(_ id: String, _ waiter: CheckedContinuation<BybitTradeOutcome, Never>) {
-        state.withLock { $0.waiters[id] = waiter }
-    }
-
-    func resolve(_ id: String, _ outcome: BybitTradeOutcome) {
-        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-        waiter?.resume(returning: outcome)
-    }
-
-    func failAll() {
-        let all = state.withLock { s -> [CheckedContinuation<BybitTradeOutcome, Never>] in
-            defer { s.waiters.removeAll() }
-            return Array(s.waiters.values)
-        }
-        for w in all { w.resume(returning: .outcomeUnknown) }
-    }
-}
-
-/// Replies on the trade websocket: `auth` results and request results by `reqId`; `pong`s ignored.
-struct BybitTradeReplySink: WebSocketMessageSink {
-    let pending: BybitPendingRequests
-
-    mutating func deliver(bytes: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt32) -> Bool {
-        let copy = Array(bytes)
-        guard let o = (try? JSONSerialization.jsonObject(with: Data(copy))) as? [String: Any] else { return true }
-        switch o["op"] as? String {
-        case "auth":
-            pending.authReply(connection: connection, accepted: (o["retCode"] as? NSNumber)?.int32Value == 0)
-        case "pong", "ping":
-            break
-        default:
-            guard let reply = BybitTradeMessages.parseReply(copy), !reply.requestId.isEmpty else { return true }
-            if reply.code == 0 {
-                pending.resolve(reply.requestId, .accepted(orderId: reply.orderId ?? ""))
-            } else {
-                pending.resolve(reply.requestId, .rejected(code: reply.code, message: o["retMsg"] as? String ?? ""))
-            }
-        }
-        return true
     }
 }
