@@ -212,12 +212,23 @@ struct VolumeProfile: ~Copyable {
     @inline(__always) @discardableResult
     private mutating func expireTrades(now: Int64) -> Bool {
         let cutoff = now &- windowNanos
-        var changed = false
+        guard !trades.isEmpty, trades.first.time <= cutoff else { return false }
+        // A burst of trades leaves the window together, mostly in one bin: consecutive expiries in
+        // the same bin are summed and removed once (one tree update and one kernel pass instead of
+        // one per trade; the integer bins and smoothed copy end up identical).
+        var run = ProfileTrade(time: 0, bin: 0, quantity: 0)
         while !trades.isEmpty, trades.first.time <= cutoff {
-            removeTrade(trades.removeFirst())
-            changed = true
+            let t = trades.removeFirst()
+            guard t.quantity > 0 else { continue }
+            if run.quantity > 0, t.bin != run.bin {
+                removeTrade(run)
+                run.quantity = 0
+            }
+            run.bin = t.bin
+            run.quantity &+= t.quantity
         }
-        return changed
+        removeTrade(run)
+        return true
     }
 
     @inline(__always)
