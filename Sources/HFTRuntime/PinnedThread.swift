@@ -216,6 +216,11 @@ public final class PinnedThread: @unchecked Sendable {
         _ = osName.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { hft_set_thread_name($0.baseAddress!) }
         }
+        if case .backoff(let parameters) = idleStrategy {
+            // Parks must wake when asked: the default 50 µs timer slack would stretch every park
+            // (from 1 µs up) to ≈ 50 µs and put that on the path of the next frame.
+            _ = hft_set_timer_slack(UInt64(max(1, parameters.minParkNanos / 2)))
+        }
         executor.bindToCurrentThread()
         // ORDERING: relaxed; published by the release store of `.running` below.
         tidCell.store(Int(hft_gettid()), ordering: .relaxed)

@@ -171,6 +171,28 @@ struct PinnedThreadTests {
         #expect(onlyCore == [core])
     }
 
+    /// A backoff thread asks the kernel for a timer slack of half its shortest park (the default
+    /// 50 µs would stretch every park to ≈ 50 µs); a busy-spinning thread keeps the default.
+    @Test func backoffThreadsTightenTheirTimerSlack() async throws {
+        func slack(_ tid: Int32) -> Int? {
+            let fd = open("/proc/\(tid)/timerslack_ns", O_RDONLY)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var bytes = [UInt8](repeating: 0, count: 32)
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 32) }
+            guard n > 0 else { return nil }
+            return Int(String(decoding: bytes[0..<n].filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
+        }
+        let parked = try PinnedThread(name: "t-slack", core: testCore(), idle: .backoff(.init(minParkNanos: 2_000)))
+        try parked.attach(ProbeStage(on: parked))
+        try parked.start()
+        defer { parked.stop() }
+        let own = slack(hft_gettid())
+        try #require(own != nil, "no /proc/<tid>/timerslack_ns on this kernel")
+        #expect(slack(parked.threadID) == 1_000)
+        #expect(own != 1_000)
+    }
+
     @Test func jobsEnqueuedBeforeStartRunOnceStarted() async throws {
         let thread = try PinnedThread(name: "t-early", core: testCore(), idle: .backoff())
         let stage = ProbeStage(on: thread)

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <pthread.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sched.h>
 #include <unistd.h>
 #include <time.h>
@@ -59,6 +62,18 @@ static inline int32_t hft_gettid(void) { return (int32_t)syscall(SYS_gettid); }
 /// Names the calling thread (truncated to 15 bytes by the kernel). Returns 0 or an errno value.
 static inline int hft_set_thread_name(const char *name) {
     return pthread_setname_np(pthread_self(), name);
+}
+
+/// Sets the calling thread's timer slack (`PR_SET_TIMERSLACK`): how late the kernel may fire its
+/// sleeps to batch wake-ups (default 50 µs, which turns a 1 µs park into ≈ 50 µs). Returns 0 or an
+/// errno value.
+static inline int hft_set_timer_slack(uint64_t nanoseconds) {
+#if defined(__linux__)
+    return prctl(PR_SET_TIMERSLACK, (unsigned long)nanoseconds, 0, 0, 0) == 0 ? 0 : errno;
+#else
+    (void)nanoseconds;
+    return 0;
+#endif
 }
 
 // MARK: Time stamp counter
