@@ -218,6 +218,12 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "LiveExecutionBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine", "HFTPrimitives"],
+            path: "Benchmarks/LiveExecutionBenchmarks", swiftSettings: strict,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // C11 peer of HFTRuntime's Ring (same slot layout) and the cache-line ping-pong floor; benchmark-only.
         .target(name: "CRing", path: "Benchmarks/CRing", cSettings: strictC),
         .executableTarget(
