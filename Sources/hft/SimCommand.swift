@@ -51,6 +51,8 @@ struct SimCommand: AsyncParsableCommand {
               stall:MS        send nothing for MS milliseconds
               bybit-restart   Bybit snapshot u=1 from the current book;
                               later deltas renumbered from 2
+              drop-order-reply  WS API: carry out the next order request,
+                              withhold its reply, drop that connection
             --disconnect-after N closes each connection after N frames.
             Control: POST /sim/fault, /sim/step {"frames":N},
             /sim/hold {"hold":true}; GET /sim/status.
