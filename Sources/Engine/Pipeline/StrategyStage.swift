@@ -24,6 +24,10 @@ public actor StrategyStage: Agent {
     let recorder: HopRecorder
     let hops: StandardHopIds
     let queueSignalsToStrategy: HopId
+    /// For ticks that led to an intent: origin → tick published by Signals, origin → decision made
+    /// (where their `tick→order` goes, next to `risk` and `send`).
+    let orderTickToSignal: HopId
+    let orderTickToDecision: HopId
     let counters: EngineCounters
     // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
     nonisolated(unsafe) let view: UnsafeMutablePointer<hft_market_view>
@@ -52,7 +56,7 @@ public actor StrategyStage: Agent {
     init(on thread: PinnedThread, input: RingConsumer<SignalTick>, updates: RingConsumer<hft_fill>, output: RingProducer<StrategyCommand>,
          slots: SignalSlots, strategy: consuming StrategyInstance, services: StrategyHostServices, instrumentCount: Int,
          positionLimit: Int64, timerInterval: Nanos, recorder: consuming HopRecorder, hops: StandardHopIds, queueSignalsToStrategy: HopId,
-         counters: EngineCounters) {
+         orderTickToSignal: HopId, orderTickToDecision: HopId, counters: EngineCounters) {
         self.timerInterval = timerInterval.raw
         pinnedExecutor = thread.executor
         self.input = input
@@ -65,6 +69,8 @@ public actor StrategyStage: Agent {
         self.recorder = recorder
         self.hops = hops
         self.queueSignalsToStrategy = queueSignalsToStrategy
+        self.orderTickToSignal = orderTickToSignal
+        self.orderTickToDecision = orderTickToDecision
         self.counters = counters
         self.positionLimit = positionLimit
         view = .allocate(capacity: 1)
@@ -146,6 +152,10 @@ public actor StrategyStage: Agent {
         if strategy.onTick(view, buffer) != 0 { recorder.increment(counters.strategyErrors) }
         let s1 = hft_monotonic_ns()
         recorder.record(hops.strategy, Int64(s1 &- s0))
+        if buffer.pointee.count > 0 {
+            recorder.record(orderTickToSignal, t.publishTime.raw &- t.originTime.raw)
+            recorder.record(orderTickToDecision, Int64(s1) &- t.originTime.raw)
+        }
         let calls = services.ppoCalls
         if calls != lastPPOCalls {
             lastPPOCalls = calls

@@ -75,6 +75,8 @@ public final class TradingEngine: @unchecked Sendable {
         hops = telemetry.registerStandardHops()
         let qBookToSignals = telemetry.registerHop("queue.book→signals")
         let qSignalsToStrategy = telemetry.registerHop("queue.signals→strategy")
+        let orderTickToSignal = telemetry.registerHop("order.tick→signal")
+        let orderTickToDecision = telemetry.registerHop("order.tick→decision")
         counters = EngineCounters(telemetry)
         let (_, schema) = FeatureLayout.make(imbalanceLevels: config.analytics.imbalanceLevels, ofiLevels: config.analytics.ofiLevels,
                                              hmmStates: config.analytics.hmm?.states ?? 0)
@@ -210,6 +212,7 @@ public final class TradingEngine: @unchecked Sendable {
                                  instrumentCount: instruments.count, positionLimit: positionLimit,
                                  timerInterval: .milliseconds(Int64(config.strategy.timerMillis)),
                                  recorder: telemetry.makeRecorder(name: "strategy"), hops: hops, queueSignalsToStrategy: qSignalsToStrategy,
+                                 orderTickToSignal: orderTickToSignal, orderTickToDecision: orderTickToDecision,
                                  counters: counters)
         if config.journalPath.contains("/") {
             try FileManager.default.createDirectory(atPath: (config.journalPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
