@@ -3,18 +3,26 @@
 /// and 4 mantissa bits) over [2⁻⁶⁴, 1) — smaller values share bin 0, larger ones the last bin — so
 /// the bins are exact and monotone: `rank = (count below the sample's bin + ½ · count in its bin) / n`.
 ///
-/// - Complexity: O(log 1024) per sample over a 4 KB tree; never allocates after `init`.
+/// - Complexity: O(log 1024) per sample (two tree updates and one prefix query over a 4 KB
+///   tree, plus a 4 KB array of plain counts); never allocates after `init`.
 struct RollingPercentile: ~Copyable {
     static let bins = 1024
     /// Top 16 bits of the bit pattern of 2⁻⁶⁴ (exponent 1023 − 64, mantissa 0).
     static let lowestKey = (1023 - 64) << 4
     private var counts: FenwickCounts
+    /// Plain per-bin counts (the same as `counts`'), so that the count within the sample's bin is
+    /// one load instead of a second prefix query.
+    private let binCounts: UnsafeMutablePointer<Int32>
     private var ring: UnsafeRing<Int32>
 
     init(window: Int) {
         counts = FenwickCounts(bins: RollingPercentile.bins)
+        binCounts = .allocate(capacity: RollingPercentile.bins)
+        binCounts.initialize(repeating: 0, count: RollingPercentile.bins)
         ring = UnsafeRing(capacity: max(1, window))
     }
+
+    deinit { binCounts.deallocate() }
 
     /// The bin of a sample (negative and NaN values go to bin 0).
     @inline(__always)
@@ -28,11 +36,17 @@ struct RollingPercentile: ~Copyable {
     @inline(__always)
     mutating func push(_ v: Double) -> Double {
         let b = RollingPercentile.bin(v)
-        if ring.isFull { counts.add(Int(ring.removeFirst()), -1) }
+        // SAFETY: bins are in 0..<bins (`bin` clamps; the ring holds only such bins).
+        if ring.isFull {
+            let old = Int(ring.removeFirst())
+            counts.add(old, -1)
+            binCounts[old] &-= 1
+        }
         ring.append(Int32(b))
         counts.add(b, 1)
+        binCounts[b] &+= 1
         let below = counts.countBelow(b)
-        let within = counts.countBelow(b &+ 1) &- below
+        let within = Int(binCounts[b])
         return (Double(below) + 0.5 * Double(within)) / Double(ring.count)
     }
 }

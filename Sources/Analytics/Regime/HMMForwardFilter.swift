@@ -7,7 +7,7 @@
 /// If every state's likelihood underflows or the input is not finite, the step is skipped and
 /// `skippedObservations` counts it.
 ///
-/// - Complexity: O(K² + K·D) per observation, one `exp` per state; never allocates after `init`.
+/// - Complexity: O(K² + K·D) per observation, one `exp` per state but the most likely; never allocates after `init`.
 public struct HMMForwardFilter: ~Copyable {
     public let states: Int
     public let dimensions: Int
@@ -90,7 +90,10 @@ public struct HMMForwardFilter: ~Copyable {
             } else {
                 for i in 0..<k { prior += alpha[i] * transitions[i * k + j] }
             }
-            let v = prior * cExp(scratch[j] - maxLog)
+            // The most likely state's shifted log-likelihood is exactly 0 and exp(0) is exactly 1:
+            // skip its libm call (one of the K exps, half of them for K = 2), same value.
+            let shifted = scratch[j] - maxLog
+            let v = prior * (shifted == 0 ? 1 : cExp(shifted))
             scratch[j] = v
             norm += v
         }
