@@ -44,6 +44,30 @@ import HFTPrimitives
         #expect(s.position.raw == 3 && s.workingBuy.raw == 7 && s.openOrders == 1 && s.ownBestBid.raw == 100)
     }
 
+    /// A fresh journal numbers from its session base; a reopened one continues after its last id
+    /// whatever base the new run brings, so wire ids never repeat across runs.
+    @Test func freshJournalsStartAtTheSessionBaseAndReopenedOnesContinue() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        let base = OrderManagerConfiguration.sessionBase(unixSeconds: 1_763_750_000)
+        #expect(base == 1_763_750_000 << 24 && "hft-\(base)".count <= 36)
+        do {
+            var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8, firstClientOrderId: base))
+            let a = try Self.admit(&m, Self.intent(.buy, px: 100, qty: 10))
+            let b = try Self.admit(&m, Self.intent(.sell, px: 105, qty: 4))
+            #expect(a.raw == base && b.raw == base + 1)
+        }
+        do {
+            let earlier = OrderManagerConfiguration.sessionBase(unixSeconds: 1_700_000_000)
+            let r = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8, firstClientOrderId: earlier))
+            #expect(r.nextClientOrderId.raw == base + 2)
+        }
+        let later = OrderManagerConfiguration.sessionBase(unixSeconds: 1_763_760_000)
+        let s = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8, firstClientOrderId: later))
+        #expect(s.nextClientOrderId.raw == later)
+        #expect(OrderManagerConfiguration(journalPath: path, firstClientOrderId: 0).firstClientOrderId == 1)
+    }
+
     @Test func restartRebuildsOrdersPositionsAndHoldsTradingUntilReconciled() throws {
         let path = temporaryJournalPath()
         defer { unlink(path) }

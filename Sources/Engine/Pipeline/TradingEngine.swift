@@ -218,8 +218,11 @@ public final class TradingEngine: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: (config.journalPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         if fromCapture { try? FileManager.default.removeItem(atPath: config.journalPath) }
+        // Replays number orders from 1 (byte-identical journals); everything else from a wall-clock
+        // base, so a fresh journal never reuses a wire id an earlier run left at the venue.
+        let firstId = config.mode == .replay ? 1 : OrderManagerConfiguration.sessionBase(unixSeconds: hft_realtime_ns() / 1_000_000_000)
         let oms = try OrderManager.open(OrderManagerConfiguration(journalPath: config.journalPath, fsync: config.fsync,
-                                                                  maxInstruments: max(16, instruments.count)))
+                                                                  maxInstruments: max(16, instruments.count), firstClientOrderId: firstId))
         var fees = FeeSchedule(tiers: [FeeTier(minimumVolume: 0, makerRate: config.paper.makerRatePpm, takerRate: config.paper.takerRatePpm)])
         _ = fees.fee(price: .zero, quantity: .zero, isMaker: true, spec: spec)
         let venue = PaperVenue(configuration: PaperVenueConfiguration(spec: spec, queueModel: config.paper.queueModel), fees: fees,

@@ -63,7 +63,7 @@ public struct OrderManager: ~Copyable {
         pending.initialize(repeating: false)
         exposures.initialize(repeating: InstrumentExposure(instrument: InstrumentId(raw: 0)))
         mask = UInt64(configuration.capacity - 1)
-        nextId = 1
+        nextId = configuration.firstClientOrderId
         exposureCount = 0
         awaitingReconciliation = 0
         duplicates = 0
