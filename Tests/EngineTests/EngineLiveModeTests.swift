@@ -197,6 +197,20 @@ import Venues
         #expect(throws: EngineConfigError.self) {
             try EngineFixtures.parse(text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 5"))
         }
+        // `live.signature`: Ed25519 takes the private key (PEM or base64 seed) as the secret.
+        let ed = text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"signature\": \"ed25519\"")
+        let seed = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        let withEd = try EngineFixtures.parse(ed, environment: ["K": "key-1", "S": seed])
+        #expect(withEd.liveCredentials?.scheme == .ed25519 && withEd.liveCredentials?.ed25519Seed == (0..<32).map { UInt8($0) })
+        do {
+            _ = try EngineFixtures.parse(ed, environment: ["K": "key-1", "S": "secret-1"])
+            Issue.record("an HMAC secret was accepted as an Ed25519 key")
+        } catch {
+            #expect("\(error)".contains("live.signature") && "\(error)".contains("not an Ed25519 private key") && !"\(error)".contains("secret-1"))
+        }
+        #expect(throws: EngineConfigError.self) {
+            try EngineFixtures.parse(text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"signature\": \"rsa\""))
+        }
     }
 
     /// The Execution thread's live path without sockets: 500 round trips (intent → journal →

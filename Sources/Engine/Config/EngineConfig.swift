@@ -94,6 +94,8 @@ public struct EngineConfig: Sendable {
     public var liveWebSocketAPIURL: String?
     public var liveUserDataURL: String?
     public var liveRequestTimeout: Nanos = .seconds(5)
+    /// `live.signature`: HMAC-SHA256 (default) or Ed25519 (the secret is then the private key).
+    public var liveSignature: SignatureScheme = .hmacSHA256
     /// Live credentials from the environment (`apiKeyEnv`, `apiSecretEnv`) when both are set.
     /// Never logged (`VenueCredentials` redacts itself).
     public var liveCredentials: VenueCredentials?
@@ -289,6 +291,11 @@ public struct EngineConfig: Sendable {
             config.liveWebSocketAPIURL = try l.string("webSocketAPIURL")
             config.liveUserDataURL = try l.string("userDataURL")
             config.liveRequestTimeout = .milliseconds(Int64(try l.int("requestTimeoutMs", default: 5_000, range: 100...60_000)))
+            let scheme = try l.string("signature", default: "hmac")
+            guard let parsed = SignatureScheme(rawValue: scheme) else {
+                throw .invalid(key: "live.signature", problem: "\"\(scheme)\" is not one of hmac, ed25519")
+            }
+            config.liveSignature = parsed
             try l.checkUnknown()
         }
         if var e = try r.object("engine") {
@@ -303,7 +310,11 @@ public struct EngineConfig: Sendable {
         }
         guard config.ringCapacity >= 4 * config.bookDepth + 2 else { throw .invalid(key: "engine.ringCapacity", problem: "must hold one book change (4 × bookDepth + 2)") }
         if let key = environment[config.apiKeyEnv], let secret = environment[config.apiSecretEnv], !key.isEmpty, !secret.isEmpty {
-            config.liveCredentials = VenueCredentials(apiKey: key, secret: secret)
+            let credentials = VenueCredentials(apiKey: key, secret: secret, scheme: config.liveSignature)
+            if config.liveSignature == .ed25519 && credentials.ed25519Seed == nil {
+                throw .secret(key: "live.signature", problem: "\(config.apiSecretEnv) is not an Ed25519 private key (a PKCS#8 PEM or the base64 of the 32-byte seed)")
+            }
+            config.liveCredentials = credentials
         }
         if mode == .live {
             guard environment[config.apiKeyEnv] != nil, environment[config.apiSecretEnv] != nil else {

@@ -1,9 +1,11 @@
 import Execution
+import Foundation
 import HFTPrimitives
 import Signing
 
 /// Signed Binance USD-M order requests: REST (`/fapi/v1/order` query strings) and WebSocket API
-/// (`order.place`, `order.cancel`, `order.status` JSON). HMAC-SHA256 over OpenSSL (`Signing`).
+/// (`order.place`, `order.cancel`, `order.status` JSON), signed over OpenSSL (`Signing`) with
+/// HMAC-SHA256 (hex) or, for an Ed25519 API key, Ed25519 (base64; percent-encoded in a query).
 ///
 /// REST signs the query string as sent; the WebSocket API signs every parameter except
 /// `signature`, sorted by name, `name=value` joined by `&` (Binance's documented rule).
@@ -18,8 +20,12 @@ public struct BinanceOrderRequests: Sendable {
     /// `recvWindow` in ms (≤ 60 000).
     public var recvWindowMillis: Int64
 
+    /// The Ed25519 seed, read once (nil for HMAC or an unreadable key).
+    let ed25519Seed: [UInt8]?
+
     public init(credentials: VenueCredentials, symbol: String, spec: InstrumentSpec, clientIdPrefix: String = "hft-", recvWindowMillis: Int64 = 5_000) {
         self.credentials = credentials
+        ed25519Seed = credentials.scheme == .ed25519 ? credentials.ed25519Seed : nil
         self.symbol = symbol
         self.spec = spec
         self.clientIdPrefix = clientIdPrefix
@@ -63,17 +69,32 @@ public struct BinanceOrderRequests: Sendable {
         [("symbol", symbol), ("origClientOrderId", wireId(id)), ("recvWindow", String(recvWindowMillis)), ("timestamp", String(timestampMillis))]
     }
 
+    /// The signature of `payload` under the credentials' scheme; empty when an Ed25519 key cannot
+    /// be read (the venue then refuses the request with -1022; check `canSign` at start).
+    public func signature(_ payload: String) -> String {
+        switch credentials.scheme {
+        case .hmacSHA256:
+            return RequestSigner.hmacSHA256Hex(secret: credentials.secret, message: payload)
+        case .ed25519:
+            guard let seed = ed25519Seed, let raw = RequestSigner.ed25519Sign(privateKey: seed, message: Array(payload.utf8)) else { return "" }
+            return Data(raw).base64EncodedString()
+        }
+    }
+
+    /// Whether requests can be signed (an Ed25519 scheme needs a readable private key).
+    public var canSign: Bool { credentials.scheme == .hmacSHA256 || ed25519Seed != nil }
+
     /// REST: `query&signature=…` for `/fapi/v1/order` (send the key as `X-MBX-APIKEY`).
     public func signedQuery(_ parameters: [(String, String)]) -> String {
         let query = parameters.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
-        return query + "&signature=" + RequestSigner.hmacSHA256Hex(secret: credentials.secret, message: query)
+        return query + "&signature=" + Self.percentEncoded(signature(query))
     }
 
     /// WebSocket API: the request text for `method` with `apiKey` and `signature` added.
     public func webSocketRequest(id: String, method: String, _ parameters: [(String, String)]) -> String {
         var all = parameters + [("apiKey", credentials.apiKey)]
         let payload = all.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        all.append(("signature", RequestSigner.hmacSHA256Hex(secret: credentials.secret, message: payload)))
+        all.append(("signature", signature(payload)))
         let params = all.map { "\"\($0.0)\":\"\(Self.jsonEscaped($0.1))\"" }.joined(separator: ",")
         return "{\"id\":\"\(Self.jsonEscaped(id))\",\"method\":\"\(method)\",\"params\":{\(params)}}"
     }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,15 +25,43 @@ public enum VenueCredentialsError: Error, Sendable, Equatable, CustomStringConve
     }
 }
 
+/// How a venue's requests are signed.
+public enum SignatureScheme: String, Sendable, Equatable, CaseIterable {
+    /// HMAC-SHA256 with the API secret (hex signature).
+    case hmacSHA256 = "hmac"
+    /// Ed25519 with the private key of a Binance Ed25519 API key (base64 signature).
+    case ed25519
+}
+
 /// An API key and its secret. Never printed: `description` and `debugDescription` redact both
 /// (the key shows its first 4 characters so operators can tell keys apart).
 public struct VenueCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public let apiKey: String
+    /// The HMAC secret, or for `.ed25519` the private key: a PKCS#8 PEM (`-----BEGIN PRIVATE
+    /// KEY-----`, what Binance's key generator writes) or the base64 of the raw 32-byte seed.
     public let secret: String
+    public let scheme: SignatureScheme
 
-    public init(apiKey: String, secret: String) {
+    public init(apiKey: String, secret: String, scheme: SignatureScheme = .hmacSHA256) {
         self.apiKey = apiKey
         self.secret = secret
+        self.scheme = scheme
+    }
+
+    /// The 32-byte Ed25519 seed in `secret`, or nil when it is neither form.
+    public var ed25519Seed: [UInt8]? {
+        var body = secret
+        if secret.contains("-----BEGIN") {
+            body = secret.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+                .filter { !$0.hasPrefix("-----") }.joined()
+        }
+        guard let der = Data(base64Encoded: body.filter { !$0.isWhitespace }) else { return nil }
+        let bytes = [UInt8](der)
+        if bytes.count == 32 { return bytes }
+        // PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410): a fixed 16-byte header, then the seed.
+        let header: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+        guard bytes.count == 48, Array(bytes[0..<16]) == header else { return nil }
+        return Array(bytes[16...])
     }
 
     public var description: String { "VenueCredentials(apiKey: \(apiKey.prefix(4))…, secret: <redacted>)" }
