@@ -88,6 +88,6 @@ import Testing
         #expect(try EngineFixtures.parse(withFile).control.token == "0123456789abcdef0123")
 
         let live = variant { $0["mode"] = "live" }
-        #expect(refusal(live) == "config: live: live mode needs HFT_API_KEY and HFT_API_SECRET in the environment")
+        #expect(refusal(live) == "config: live: live mode needs HFT_API_KEY and HFT_API_SECRET in the environment (or live.credentialsFile)")
     }
 }

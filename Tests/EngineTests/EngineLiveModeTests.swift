@@ -211,6 +211,21 @@ import Venues
         #expect(throws: EngineConfigError.self) {
             try EngineFixtures.parse(text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"signature\": \"rsa\""))
         }
+        // `live.credentialsFile`: a 0600 file wins over the environment; a group-readable one is refused.
+        let file = NSTemporaryDirectory() + "hft-live-creds-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { unlink(file) }
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("# test\napi_key=file-key\nsecret=file-secret\n".utf8),
+                                               attributes: [.posixPermissions: 0o600]))
+        let fromFile = text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"credentialsFile\": \"\(file)\"")
+        #expect(try EngineFixtures.parse(fromFile, environment: ["K": "key-1", "S": "secret-1"]).liveCredentials
+                == VenueCredentials(apiKey: "file-key", secret: "file-secret"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        do {
+            _ = try EngineFixtures.parse(fromFile)
+            Issue.record("a group-readable credentials file was accepted")
+        } catch {
+            #expect("\(error)".contains("live.credentialsFile") && "\(error)".contains("chmod 600") && !"\(error)".contains("file-secret"))
+        }
     }
 
     /// The Execution thread's live path without sockets: 500 round trips (intent → journal →

@@ -94,6 +94,8 @@ public struct EngineConfig: Sendable {
     public var liveWebSocketAPIURL: String?
     public var liveUserDataURL: String?
     public var liveRequestTimeout: Nanos = .seconds(5)
+    /// `live.credentialsFile`: a 0600 file of `api_key=` / `secret=` lines, used instead of the environment.
+    public var liveCredentialsFile: String?
     /// `live.signature`: HMAC-SHA256 (default) or Ed25519 (the secret is then the private key).
     public var liveSignature: SignatureScheme = .hmacSHA256
     /// Live credentials from the environment (`apiKeyEnv`, `apiSecretEnv`) when both are set.
@@ -291,6 +293,7 @@ public struct EngineConfig: Sendable {
             config.liveWebSocketAPIURL = try l.string("webSocketAPIURL")
             config.liveUserDataURL = try l.string("userDataURL")
             config.liveRequestTimeout = .milliseconds(Int64(try l.int("requestTimeoutMs", default: 5_000, range: 100...60_000)))
+            config.liveCredentialsFile = try l.string("credentialsFile").map(resolve)
             let scheme = try l.string("signature", default: "hmac")
             guard let parsed = SignatureScheme(rawValue: scheme) else {
                 throw .invalid(key: "live.signature", problem: "\"\(scheme)\" is not one of hmac, ed25519")
@@ -309,7 +312,16 @@ public struct EngineConfig: Sendable {
             throw .invalid(key: "engine.bookDepth", problem: "must be ≥ the levels the analytics read (imbalance, OFI, walls) and ≥ 10")
         }
         guard config.ringCapacity >= 4 * config.bookDepth + 2 else { throw .invalid(key: "engine.ringCapacity", problem: "must hold one book change (4 × bookDepth + 2)") }
-        if let key = environment[config.apiKeyEnv], let secret = environment[config.apiSecretEnv], !key.isEmpty, !secret.isEmpty {
+        if let file = config.liveCredentialsFile {
+            // A 0600 (or 0400) file of `api_key=` and `secret=` lines; it wins over the environment.
+            let read: VenueCredentials
+            do { read = try VenueCredentials.fromFile(file) } catch { throw .secret(key: "live.credentialsFile", problem: "\(error)") }
+            let credentials = VenueCredentials(apiKey: read.apiKey, secret: read.secret, scheme: config.liveSignature)
+            if config.liveSignature == .ed25519 && credentials.ed25519Seed == nil {
+                throw .secret(key: "live.signature", problem: "the secret in \(file) is not an Ed25519 private key (the base64 of the 32-byte seed)")
+            }
+            config.liveCredentials = credentials
+        } else if let key = environment[config.apiKeyEnv], let secret = environment[config.apiSecretEnv], !key.isEmpty, !secret.isEmpty {
             let credentials = VenueCredentials(apiKey: key, secret: secret, scheme: config.liveSignature)
             if config.liveSignature == .ed25519 && credentials.ed25519Seed == nil {
                 throw .secret(key: "live.signature", problem: "\(config.apiSecretEnv) is not an Ed25519 private key (a PKCS#8 PEM or the base64 of the 32-byte seed)")
@@ -317,8 +329,8 @@ public struct EngineConfig: Sendable {
             config.liveCredentials = credentials
         }
         if mode == .live {
-            guard environment[config.apiKeyEnv] != nil, environment[config.apiSecretEnv] != nil else {
-                throw .secret(key: "live", problem: "live mode needs \(config.apiKeyEnv) and \(config.apiSecretEnv) in the environment")
+            guard config.liveCredentials != nil else {
+                throw .secret(key: "live", problem: "live mode needs \(config.apiKeyEnv) and \(config.apiSecretEnv) in the environment (or live.credentialsFile)")
             }
         }
         return config
