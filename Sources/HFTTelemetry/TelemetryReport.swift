@@ -52,4 +52,26 @@ public struct TelemetryReport: Sendable {
 
     /// The percentiles of the text table and JSON summaries.
     public static let reportedPercentiles: [Double] = [50, 90, 99, 99.9, 99.99]
+
+    /// Adds another report of the same registry shape (repeated runs of one benchmark): hop
+    /// histograms merged by name, counters summed by name, distinct errors appended; hops and
+    /// counters `self` does not have are appended in `other`'s order.
+    public mutating func merge(_ other: TelemetryReport) {
+        for hop in other.hops {
+            if let k = hops.firstIndex(where: { $0.name == hop.name }) {
+                hops[k].histogram.add(hop.histogram)
+            } else {
+                hops.append(hop)
+            }
+        }
+        for counter in other.counters {
+            if let k = counters.firstIndex(where: { $0.name == counter.name }) {
+                counters[k].value &+= counter.value
+            } else {
+                counters.append(counter)
+            }
+        }
+        errors += other.errors
+        errorLogOverflowCount &+= other.errorLogOverflowCount
+    }
 }

@@ -38,6 +38,29 @@ import Testing
         #expect(LatencyFormat.string(nanoseconds: 60_000_000_000) == "60.0s")
     }
 
+    /// Merging two runs' reports: histograms add by hop name (percentiles over the union),
+    /// counters sum, a hop only the second run has is appended.
+    @Test func mergeAddsHistogramsAndCountersByName() {
+        var a = Self.sampleRegistry().report(title: "a")
+        let b = Self.sampleRegistry().report(title: "b")
+        let extraRegistry = TelemetryRegistry(hopCapacity: 2)
+        let extra = extraRegistry.registerHop("order.tick→signal")
+        extraRegistry.makeRecorder(name: "x").record(extra, 7_000)
+        a.merge(b)
+        a.merge(extraRegistry.report(title: "c"))
+        let e2e = a.hops.first { $0.name == "tick→order" }!.histogram
+        #expect(e2e.count == 20_000)
+        // Two copies of 1…10 000 µs: the median is still ≈ 5 ms, the max 10 ms.
+        let p50 = e2e.valueAtPercentile(50)
+        #expect(p50 >= 4_990_000 && p50 <= 5_010_000)
+        #expect(e2e.max >= 10_000_000 && e2e.max <= 10_010_000)
+        #expect(a.hops.first { $0.name == "decode" }!.histogram.count == 800)
+        #expect(a.hops.last?.name == "order.tick→signal" && a.hops.last?.histogram.count == 1)
+        #expect(a.counters.first { $0.name == "signals.conflations" }?.value == 24_690)
+        #expect(a.counters.first { $0.name == "feed.ring_full" }?.value == 6)
+        #expect(a.title == "a")
+    }
+
     @Test func textTableHasTheRightNumbers() {
         let registry = Self.sampleRegistry()
         let report = registry.report(title: "test run")
