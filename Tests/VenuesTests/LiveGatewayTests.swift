@@ -68,10 +68,16 @@ struct LiveGatewayTests {
 
     /// Admits, journals `.sent`, places through `gateway`, applies the outcome.
     static func place(_ intent: Intent, _ manager: inout OrderManager, _ gateway: BinanceOrderGateway) async throws -> (ClientOrderId, BinanceGatewayOutcome) {
+        try await place(intent, &manager) { await gateway.place($0) }
+    }
+
+    /// Admits, journals `.sent`, places through `send` (any gateway), applies the outcome.
+    static func place(_ intent: Intent, _ manager: inout OrderManager,
+                      via send: (Order) async -> BinanceGatewayOutcome) async throws -> (ClientOrderId, BinanceGatewayOutcome) {
         guard case .admitted(let id) = manager.admit(intent, now: .zero) else { throw CancellationError() }
         #expect(manager.apply(.sent, to: id, now: .zero).isApplied)
         guard let order = manager.order(id) else { throw CancellationError() }
-        let outcome = await gateway.place(order)
+        let outcome = await send(order)
         for e in BinanceOrderGateway.placeEvents(outcome) { _ = manager.apply(e, to: id, now: .zero) }
         return (id, outcome)
     }

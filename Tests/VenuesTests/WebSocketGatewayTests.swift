@@ -18,12 +18,7 @@ struct WebSocketGatewayTests {
     typealias L = LiveGatewayTests
 
     static func place(_ intent: Intent, _ manager: inout OrderManager, _ gateway: BinanceWebSocketOrderGateway) async throws -> (ClientOrderId, BinanceGatewayOutcome) {
-        guard case .admitted(let id) = manager.admit(intent, now: .zero) else { throw CancellationError() }
-        #expect(manager.apply(.sent, to: id, now: .zero).isApplied)
-        guard let order = manager.order(id) else { throw CancellationError() }
-        let outcome = await gateway.place(order)
-        for e in BinanceOrderGateway.placeEvents(outcome) { _ = manager.apply(e, to: id, now: .zero) }
-        return (id, outcome)
+        try await L.place(intent, &manager) { await gateway.place($0) }
     }
 
     @Test func placeFillCancelRejectDisconnectReconcileAndRestFallback() async throws {
