@@ -108,8 +108,7 @@ public enum SparseMasks {
     public static func entmax15(_ z: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
         // SAFETY: z holds n floats and scratch 2n (documented contract); all indices are < n or < 2n.
         guard n > 0 else { return }
-        var m = z[0]
-        for i in 1..<n { m = max(m, z[i]) }
+        let m = maximum(z, count: n)
         for i in 0..<n { z[i] = (z[i] - m) / 2 }
         let srt = scratch
         let tau = scratch + n
@@ -139,14 +138,8 @@ public enum SparseMasks {
     /// Copies `count` values into `out` sorted descending (insertion sort: small `count`, no allocation).
     @inlinable
     static func sortDescending(_ x: UnsafePointer<Float>, count n: Int, into out: UnsafeMutablePointer<Float>) {
-        for i in 0..<n {
-            let v = x[i]
-            var j = i
-            while j > 0 && out[j - 1] < v {
-                out[j] = out[j - 1]
-                j -= 1
-            }
-            out[j] = v
-        }
+        // SAFETY: x and out hold n floats each (caller's contract) and do not overlap.
+        out.update(from: x, count: n)
+        sortDescendingInPlace(out, count: n)
     }
 }
