@@ -54,6 +54,21 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(logits[0])
     }
 
+    // The engine's default bundle (57 features, the RegimeScalper's regime model) on its own
+    // reference rows (recorded features, normalized inside the model as in the pipeline).
+    Benchmark("TabNetPredictDefaultBundle", configuration: hot) { benchmark in
+        let m = Models.defaultTabNet, x = Models.defaultTabNetRows
+        let logits = Models.output
+        let rows = Models.defaultTabNetRowCount, width = Models.defaultTabNetWidth
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.predict(x + (i % rows) * width, logits: logits, masks: nil)
+            i &+= 1
+        }
+        blackHole(logits[0])
+    }
+
     Benchmark("TabNetPredictWithMasks", configuration: hot) { benchmark in
         let m = Models.tabnet, x = Models.inputs
         let logits = Models.output, masks = Models.masks
@@ -118,6 +133,28 @@ enum Models {
     nonisolated(unsafe) static let tabnet: UnsafeMutablePointer<TabNetModel> = {
         let p = UnsafeMutablePointer<TabNetModel>.allocate(capacity: 1)
         p.initialize(to: try! TabNetModel(params: config("tabnet_sparsemax", .tabnet).decodeParams(TabNetParams.self), weights: weights("tabnet_sparsemax")))
+        return p
+    }()
+
+    static let defaultTabNetDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Strategies/RegimeScalper/models/tabnet").standardized.path
+
+    nonisolated(unsafe) static let defaultTabNet: UnsafeMutablePointer<TabNetModel> = {
+        let p = UnsafeMutablePointer<TabNetModel>.allocate(capacity: 1)
+        p.initialize(to: try! TabNetModel(bundle: try! ModelBundle(directory: defaultTabNetDirectory)))
+        return p
+    }()
+
+    static let defaultTabNetInput = try! NpyArray(contentsOf: "\(defaultTabNetDirectory)/reference_input.npy")
+    static let defaultTabNetWidth = defaultTabNetInput.shape.last!
+    static let defaultTabNetRowCount = defaultTabNetInput.count / defaultTabNetWidth
+
+    /// The reference rows, padded to a multiple of 8 floats at the end (the model reads `width`).
+    nonisolated(unsafe) static let defaultTabNetRows: UnsafeMutablePointer<Float> = {
+        let values = defaultTabNetInput.floats
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: values.count + 8)
+        p.initialize(repeating: 0, count: values.count + 8)
+        for (k, v) in values.enumerated() { p[k] = v }
         return p
     }()
 
