@@ -329,9 +329,12 @@ public actor ExecutionStage: Agent {
         gate.resume()
     }
 
-    /// Drains the venue's reports as if `extra` ns had passed (shutdown: let cancels be acknowledged).
+    /// Lets the venue act on its queued requests and drains its reports as if `extra` ns had passed
+    /// (shutdown: the kill's cancels arrive and are acknowledged even when no book event follows).
     public func settle(after extra: Nanos) {
         clock = Nanos(raw: clock.raw &+ extra.raw)
+        let i = Int(traded.raw)
+        if i < mirror.count { venue.process(until: clock, book: mirror.books[i]) }
         deliver()
     }
 
