@@ -73,13 +73,17 @@ public actor ExecutionStage: Agent {
     let liveDeferLimit: Int64 = 2_000_000_000
     /// Live requests the ring could not take (the order was rejected locally or left for reconciliation).
     public internal(set) var liveBackPressure: UInt64 = 0
+    /// Origin → the risk check of an order's intent (with `StrategyStage`'s `order.tick→decision`,
+    /// the time an intent waits between the strategy and the gate).
+    let orderTickToRisk: HopId?
 
     init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
          counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double,
          liveRequests: RingProducer<LiveOrderRequest>? = nil, liveReports: RingConsumer<LiveVenueReport>? = nil,
-         paperAllowed: Bool = true) {
+         paperAllowed: Bool = true, orderTickToRisk: HopId? = nil) {
+        self.orderTickToRisk = orderTickToRisk
         self.paperAllowed = paperAllowed
         self.liveRequests = liveRequests
         self.liveReports = liveReports
@@ -168,6 +172,7 @@ public actor ExecutionStage: Agent {
                 return
             }
             let r0 = hft_monotonic_ns()
+            if let orderTickToRisk { recorder.record(orderTickToRisk, Int64(r0) &- origin.raw) }
             var state = RiskState()
             oms.updateRiskState(&state, instrument: traded)
             state.mid = Price(raw: mid)

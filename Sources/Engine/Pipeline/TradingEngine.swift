@@ -77,6 +77,7 @@ public final class TradingEngine: @unchecked Sendable {
         let qSignalsToStrategy = telemetry.registerHop("queue.signals→strategy")
         let orderTickToSignal = telemetry.registerHop("order.tick→signal")
         let orderTickToDecision = telemetry.registerHop("order.tick→decision")
+        let orderTickToRisk = telemetry.registerHop("order.tick→risk")
         counters = EngineCounters(telemetry)
         let (_, schema) = FeatureLayout.make(imbalanceLevels: config.analytics.imbalanceLevels, ofiLevels: config.analytics.ofiLevels,
                                              hmmStates: config.analytics.hmm?.states ?? 0)
@@ -235,7 +236,7 @@ public final class TradingEngine: @unchecked Sendable {
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,
                                    instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital,
                                    liveRequests: live?.requestProducer, liveReports: live?.reportConsumer,
-                                   paperAllowed: config.mode != .live)
+                                   paperAllowed: config.mode != .live, orderTickToRisk: orderTickToRisk)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {
