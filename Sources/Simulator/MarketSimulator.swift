@@ -39,6 +39,9 @@ public final class MarketSimulator: @unchecked Sendable {
     /// The certificate served over TLS (nil on plain ws); point a client's CA file at it.
     public private(set) var tlsFiles: TLSFiles?
     private let replayDone = Atomic<Bool>(false)
+    /// With `.fixedRate` pacing: the send schedule of the market frames (its `start` is set when
+    /// the replay begins), for a receiver to stamp intended send times (`hft bench --source sim`).
+    public let sendSchedule: SendSchedule?
 
     /// Loads and indexes the recording. Cold.
     public init(configuration: SimulatorConfiguration) throws(SimulatorError) {
@@ -69,6 +72,12 @@ public final class MarketSimulator: @unchecked Sendable {
         self.instruments = instruments
         self.frameInfo = infos
         self.state = Mutex(SimulatorState(venue: venue, instruments: instruments))
+        if case .fixedRate(let rate) = configuration.pacing {
+            guard rate > 0 else { throw .unusableRecording("the fixed rate must be positive") }
+            sendSchedule = SendSchedule(framesPerSecond: rate, capacity: infos.reduce(0) { $0 + ($1.kind == .market ? 1 : 0) })
+        } else {
+            sendSchedule = nil
+        }
     }
 
     deinit { stop() }
@@ -198,6 +207,8 @@ public final class MarketSimulator: @unchecked Sendable {
         if configuration.startOffset.raw > 0 {
             while start < recording.count && recording.frames[start].receiveTime.raw - first < configuration.startOffset.raw { start += 1 }
         }
+        var pacedStart: Int64 = 0
+        var paced = 0
         var scheduled: [Int: [SimulatorFault]] = [:]
         for f in configuration.faults { scheduled[f.atFrame, default: []].append(f.fault) }
         var pass = 0
@@ -226,7 +237,20 @@ public final class MarketSimulator: @unchecked Sendable {
                 if pass == 0, let due = scheduled.removeValue(forKey: i) {
                     for fault in due { fire(fault, server: server, log: log) }
                 }
-                if case .recorded(let speed) = configuration.pacing, speed > 0 {
+                if pass == 0, let schedule = sendSchedule, frameInfo[i].kind == .market {
+                    if pacedStart == 0 {
+                        pacedStart = SimulatorClock.monotonicNanos()
+                        schedule.begin(at: Nanos(raw: pacedStart))
+                    }
+                    let due = pacedStart + Int64(paced) * schedule.period
+                    if !waitUntil(due) { return }
+                    let lateBy = SimulatorClock.monotonicNanos() - due
+                    paced += 1
+                    state.withLock { s in
+                        s.statistics.framesPaced += 1
+                        if lateBy > schedule.period { s.statistics.framesLate += 1 }
+                    }
+                } else if case .recorded(let speed) = configuration.pacing, speed > 0 {
                     let due = wallBase + Int64(Double(recording.frames[i].receiveTime.raw - base) / speed)
                     while SimulatorClock.monotonicNanos() < due {
                         if control.withLock({ $0.stopRequested }) { return }
@@ -246,5 +270,16 @@ public final class MarketSimulator: @unchecked Sendable {
         }
         control.withLock { $0.finished = true }
         log("sim: end of recording after \(recording.count) frames; REST and orders stay available")
+    }
+
+    /// Waits until monotonic `due`: sleeps while more than 200 µs remain, then yields (a paced
+    /// frame goes out within a few µs of its time). False when a stop was requested meanwhile.
+    private func waitUntil(_ due: Int64) -> Bool {
+        while true {
+            let left = due - SimulatorClock.monotonicNanos()
+            if left <= 0 { return true }
+            if control.withLock({ $0.stopRequested }) { return false }
+            if left > 200_000 { usleep(UInt32(min((left - 100_000) / 1_000, 20_000))) } else { sched_yield() }
+        }
     }
 }

@@ -19,5 +19,8 @@ public struct SimulatorStatistics: Sendable, Hashable {
     public var orderErrors = 0
     /// Fills produced by the matching.
     public var fills = 0
+    /// Fixed-rate pacing: market frames paced, and those sent more than one period after their due time.
+    public var framesPaced = 0
+    public var framesLate = 0
     public init() {}
 }

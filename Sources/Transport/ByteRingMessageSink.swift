@@ -16,18 +16,43 @@ public struct ByteRingMessageSink: WebSocketMessageSink {
     public let writer: ByteRingWriter
     /// Messages dropped because they exceed the ring's `maxRecordLength`.
     public var tooLarge: UInt64 = 0
+    /// Benchmarks: a fixed-rate source's send schedule; each message is stamped with its intended
+    /// send time instead of its arrival (see `SendSchedule`). Unretained: the owner keeps it alive.
+    @usableFromInline let schedule: Unmanaged<SendSchedule>?
 
     @inlinable
-    public init(writer: ByteRingWriter) { self.writer = writer }
+    public init(writer: ByteRingWriter, schedule: SendSchedule? = nil) {
+        self.writer = writer
+        self.schedule = schedule.map { Unmanaged.passUnretained($0) }
+    }
 
     @inlinable @inline(__always)
     public mutating func deliver(bytes: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt32) -> Bool {
+        if let schedule { return deliverScheduled(bytes: bytes, arrival: receiveTime, connection: connection, schedule) }
         switch writer.write(bytes, channel: UInt16(truncatingIfNeeded: connection), receiveTime: receiveTime) {
         case .published: return true
         case .backPressured: return false
         case .tooLarge:
             tooLarge &+= 1
             return true
+        }
+    }
+
+    @usableFromInline
+    mutating func deliverScheduled(bytes: UnsafeRawBufferPointer, arrival: Nanos, connection: UInt32, _ schedule: Unmanaged<SendSchedule>) -> Bool {
+        schedule._withUnsafeGuaranteedRef { s in
+            let intended = s.nextIntended()
+            switch writer.write(bytes, channel: UInt16(truncatingIfNeeded: connection), receiveTime: intended ?? arrival) {
+            case .published:
+                if let intended { s.recordArrival(intended: intended, arrival: arrival) }
+                return true
+            case .backPressured:
+                return false
+            case .tooLarge:
+                tooLarge &+= 1
+                if let intended { s.recordArrival(intended: intended, arrival: arrival) }
+                return true
+            }
         }
     }
 }

@@ -71,7 +71,7 @@ public final class FeedHandler: @unchecked Sendable {
             maxConnectionLifetime: config.maxConnectionLifetime, allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
             serviceCore: config.serviceCore, threadName: "hft-ws-\(config.venue.name)", jitterSeed: config.jitterSeed)
         self.wsConfig = wsConfig
-        clients = Mutex((FeedHandler.makeClient(wsConfig, ring.writer, status), nil))
+        clients = Mutex((FeedHandler.makeClient(wsConfig, ring.writer, status, config.sendSchedule), nil))
         if config.usesRESTSnapshots {
             let http = HTTPClient(configuration: HTTPClientConfiguration(allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
                                                                         threadName: "hft-rest-\(config.venue.name)"))
@@ -151,8 +151,9 @@ public final class FeedHandler: @unchecked Sendable {
         return s
     }
 
-    static func makeClient(_ configuration: WebSocketClientConfiguration, _ writer: ByteRingWriter, _ status: FeedStatus) -> Client {
-        Client(configuration: configuration, sink: ByteRingMessageSink(writer: writer)) { event in
+    static func makeClient(_ configuration: WebSocketClientConfiguration, _ writer: ByteRingWriter, _ status: FeedStatus,
+                           _ schedule: SendSchedule?) -> Client {
+        Client(configuration: configuration, sink: ByteRingMessageSink(writer: writer, schedule: schedule)) { event in
             FeedHandler.observe(event, status: status)
         }
     }
@@ -177,7 +178,7 @@ public final class FeedHandler: @unchecked Sendable {
                         status.epoch.add(1, ordering: .releasing)
                         status.bump(status.resubscriptions)
                         c.retired = c.retired.map { FeedHandler.sum($0, old) } ?? old
-                        c.current = FeedHandler.makeClient(wsConfig, ring.writer, status)
+                        c.current = FeedHandler.makeClient(wsConfig, ring.writer, status, config.sendSchedule)
                         do { try c.current.start(); return true } catch { return false }
                     }
                 }

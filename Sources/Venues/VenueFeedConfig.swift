@@ -48,6 +48,10 @@ public struct VenueFeedConfig: Sendable {
     public var bookCore: Int
     public var serviceCore: Int?
     public var jitterSeed: UInt64
+    /// Benchmarks only: the fixed-rate send schedule of the source at the other end (`hft sim`
+    /// in `hft bench --source sim`); messages are stamped with their intended send times
+    /// (`ByteRingMessageSink`). Kept alive by this config.
+    public var sendSchedule: SendSchedule?
 
     public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)], environment: VenueEnvironment = .mainnet,
                 binanceDepthSpeed: BinanceDepthSpeed = .ms100, bybitDepth: BybitDepth = .level200, trades: Bool = true,

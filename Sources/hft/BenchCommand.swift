@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import HFTRuntime
 import HFTTelemetry
+import Simulator
 
 /// `hft bench`: latency benchmarks. `pipeline` (default): the whole stack on a capture at a fixed
 /// offered rate; `runtime`: pinned threads and rings only.
@@ -24,13 +25,19 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             The source (on the feed thread) offers frame i at start + i/rate and stamps it with that intended time,
             so every hop after it, and tick→order, are measured from when the frame should have arrived
             (coordinated omission corrected: a stalled stage shows up as latency, not as fewer samples).
-            The websocket itself is not in this path; its loopback cost is measured by TransportBenchmarks.
+            --source ring (default) writes the frames straight into the Feed → Book ring: the number inside the process.
+            --source sim serves them from hft sim (in this process, its own threads) over a loopback websocket at the
+            fixed rate; the feed connects, subscribes and syncs with a REST snapshot as against the venue, and stamps
+            the k-th message with the simulator's intended send time of frame k, so tick→order then also holds the
+            simulator's lateness, the loopback TCP and libwebsockets (the hop sim→feed shows that part alone).
             """
     )
 
     @Option(help: "Engine config (JSON).") var config: String
     @Option(help: "Capture files to offer (default: the bundled demo excerpt).") var capture: [String] = []
     @Option(help: "Offered frames per second.") var rate: Int = 20_000
+    @Option(help: "Where frames come from: ring (straight into the Feed → Book ring) or sim (hft sim over a loopback websocket).")
+    var source: String = "ring"
     @Option(help: "Idle strategy of the pipeline threads (busySpin, spinYield, backoff; default: the topology's).") var idle: String?
     @Option(help: "Independent runs over the capture, their histograms merged (more orders, so real p99 and p99.9 of tick→order).") var runs: Int = 1
     @Option(help: "Write the report as JSON.") var json: String?
@@ -53,6 +60,11 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             }
         }
         guard runs >= 1 && runs <= 1_000 else { throw ValidationError("--runs must be in 1...1000") }
+        guard source == "ring" || source == "sim" else { throw ValidationError("--source must be ring or sim") }
+        if source == "sim" {
+            try await runThroughSimulator(cfg, captures: captures)
+            return
+        }
         let title = "hft bench pipeline, \(rate) frames/s offered, \(cfg.topologyProfile) topology" + (runs > 1 ? ", \(runs) runs merged" : "")
         var merged: TelemetryReport?
         var lastText = ""
@@ -81,6 +93,76 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print(report.text())
         print(runs > 1 ? "last run:\n" + lastText : lastText)
         print("offered \(offered) frames; \(late) were offered more than one period late (the source could not keep the rate)")
+        try EngineOutput.write(report, json: json, svg: svg)
+    }
+
+    /// `--source sim`: per run a fresh simulator (fixed-rate pacing) and a fresh engine whose feed
+    /// connects to it; the feed's service thread gets the other core (it must not share the
+    /// busy-spinning pipeline's).
+    func runThroughSimulator(_ base: EngineConfig, captures: [String]) async throws {
+        var cfg = base
+        let pipelineCore = cfg.topology.thread(running: "book")?.core ?? 1
+        let feedCore = pipelineCore == 0 ? 1 : 0
+        cfg.topology.threads = cfg.topology.threads.map { t in
+            var t = t
+            t.stages.removeAll { $0 == "feed" }
+            return t
+        }.filter { !$0.stages.isEmpty }
+        cfg.topology.threads.insert(Topology.Thread(name: "feed", core: feedCore, idle: .backoff(), stages: ["feed"]), at: 0)
+        let title = "hft bench pipeline through hft sim, \(rate) frames/s offered, \(cfg.topologyProfile) topology" + (runs > 1 ? ", \(runs) runs merged" : "")
+        var merged: TelemetryReport?
+        var lastText = ""
+        var paced = 0, late = 0
+        var wire = HistogramSnapshot()
+        for run in 1...runs {
+            let sim = try MarketSimulator(configuration: SimulatorConfiguration(
+                recordingPaths: captures, pacing: .fixedRate(framesPerSecond: rate), waitForSubscribers: 1, log: { _ in }))
+            try sim.start()
+            defer { sim.stop() }
+            guard let schedule = sim.sendSchedule else { throw ValidationError("the simulator has no send schedule") }
+            var c = cfg
+            c.venue = sim.venue
+            c.instruments = sim.instruments.map { EngineConfig.Instrument(symbol: $0.symbol, spec: $0.spec) }
+            c.streamURL = sim.webSocketBase
+            c.restURL = sim.httpBase
+            c.sendSchedule = schedule
+            let engine = try TradingEngine(config: c)
+            if run == 1 {
+                print(EngineOutput.header(engine, what: "hft bench pipeline: hft sim (\(captures.joined(separator: " "))) at \(rate) frames/s over \(sim.webSocketBase)"))
+            }
+            fflush(nil)
+            try engine.start()
+            let started = ContinuousClock.now
+            while !sim.isFinished && ContinuousClock.now - started < .seconds(600) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let r = await engine.shutdown()
+            let stats = sim.statistics
+            let received = schedule.received
+            guard received == stats.framesPaced else {
+                throw ValidationError("""
+                    the simulator paced \(stats.framesPaced) market frames but the feed received \(received): the intended send \
+                    times do not line up (a reconnect, or streams the feed does not subscribe to); no numbers reported
+                    """)
+            }
+            paced += stats.framesPaced
+            late += stats.framesLate
+            for l in schedule.lateness() { wire.record(UInt64(max(0, l))) }
+            let report = engine.latencyReport(title: title)
+            if runs > 1, let t2o = report.hops.first(where: { $0.name == "tick→order" })?.histogram {
+                let p = t2o.valuesAtPercentiles([50, 99])
+                print("run \(run)/\(runs): \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1]))")
+                fflush(nil)
+            }
+            if merged == nil { merged = report } else { merged!.merge(report) }
+            lastText = r.text()
+        }
+        guard var report = merged else { return }
+        report.hops.insert(TelemetryReport.Hop(name: "sim→feed", histogram: wire), at: 0)
+        print(report.text())
+        print(runs > 1 ? "last run:\n" + lastText : lastText)
+        print("hft sim paced \(paced) market frames; \(late) went out more than one period late (the simulator could not keep the rate)")
         try EngineOutput.write(report, json: json, svg: svg)
     }
 }

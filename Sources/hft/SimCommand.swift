@@ -35,6 +35,7 @@ struct SimCommand: AsyncParsableCommand {
 
             PACING: --speed 1 recorded time, N N-times faster, 0 as fast as
             the slowest client reads (a full send queue holds the replay).
+            --rate N sends the market frames at a fixed N per second instead.
             --loop restarts at the end (the book too; clients resync).
             --start-offset skips recorded seconds (they still build the book).
             The replay starts once --wait-for clients subscribed; --hold
@@ -107,6 +108,8 @@ struct SimCommand: AsyncParsableCommand {
 
     @Option(help: "Replay speed: 1 = recorded time, N = N× faster, 0 = as fast as the clients read.")
     var speed: Double = 1
+    @Option(help: "Market frames per second at a fixed rate, whatever their recorded times (load tests; replaces --speed).")
+    var rate: Int?
 
     @Flag(help: "Start again at the end of the recording.")
     var loop = false
@@ -165,9 +168,10 @@ struct SimCommand: AsyncParsableCommand {
         }
         guard (apiKey == nil) == (apiSecret == nil) else { throw ValidationError("--api-key and --api-secret go together") }
         guard speed >= 0 else { throw ValidationError("--speed must be ≥ 0") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         let configuration = SimulatorConfiguration(
             recordingPaths: recordings, format: recordingFormat, venue: venueId, host: host, port: port, tls: tlsMode,
-            pacing: speed == 0 ? .asFastAsClientsRead : .recorded(speed: speed), loop: loop,
+            pacing: rate.map { .fixedRate(framesPerSecond: $0) } ?? (speed == 0 ? .asFastAsClientsRead : .recorded(speed: speed)), loop: loop,
             startOffset: Nanos(raw: Int64(startOffset * 1e9)), waitForSubscribers: waitFor, startHeld: hold, faults: scheduled,
             disconnectAfterFrames: disconnectAfter,
             credentials: apiKey.map { [SimulatorCredential(apiKey: $0, secret: apiSecret ?? "")] } ?? [],

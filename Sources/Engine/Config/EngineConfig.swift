@@ -3,6 +3,7 @@ import Execution
 import Foundation
 import HFTPrimitives
 import HFTRuntime
+import Transport
 import Venues
 
 /// Everything `hft run` / `hft replay` / `hft bench` need, read from one JSON file and validated at
@@ -71,6 +72,9 @@ public struct EngineConfig: Sendable {
     public var streamURL: String?
     public var restURL: String?
     public var insecureLoopbackTLS = false
+    /// Benchmarks only (`hft bench --source sim`): the simulator's fixed-rate send schedule; feed
+    /// messages carry their intended send times as receive times. Not read from config files.
+    public var sendSchedule: SendSchedule?
     public var topology: Topology
     public var topologyProfile: String
     public var analytics = AnalyticsConfig()

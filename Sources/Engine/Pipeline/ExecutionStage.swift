@@ -120,18 +120,22 @@ public actor ExecutionStage: Agent {
             let now = Nanos(raw: hft_monotonic_ns())
             if now > clock { clock = now }
         }
-        var n = 0
-        while n < 256, let e = book.pop() {
-            n &+= 1
-            onBook(e)
-        }
-        done &+= n
+        // Commands first: an order waits for nothing but the gate. The book events queued behind
+        // it (usually the frame the strategy decided on, which the paper venue sees next) do not
+        // change its checks: the gate's price band uses the mid the strategy saw, and a paper
+        // order reaches the venue only after its entry latency, at a later `process(until:)`.
         var c = 0
         while c < 64, backlogCount == 0, let command = commands.pop() {
             c &+= 1
             onCommand(command)
         }
         done &+= c
+        var n = 0
+        while n < 256, let e = book.pop() {
+            n &+= 1
+            onBook(e)
+        }
+        done &+= n
         if venue.pendingReports > 0 { deliver() }
         if let liveReports { done &+= pollLive(liveReports) }
         return done
@@ -164,7 +168,7 @@ public actor ExecutionStage: Agent {
     @inline(__always)
     func onCommand(_ command: StrategyCommand) {
         switch command {
-        case .new(let intent, let origin):
+        case .new(let intent, let origin, let viewMid):
             if intent.createdAt > clock { clock = intent.createdAt }
             guard intent.instrument == traded else {
                 recorder.increment(counters.riskRejects)
@@ -172,14 +176,14 @@ public actor ExecutionStage: Agent {
                 return
             }
             let r0 = hft_monotonic_ns()
-            if let orderTickToRisk { recorder.record(orderTickToRisk, Int64(r0) &- origin.raw) }
             var state = RiskState()
             oms.updateRiskState(&state, instrument: traded)
-            state.mid = Price(raw: mid)
+            state.mid = viewMid.raw > 0 ? viewMid : Price(raw: mid)
             state.feedStale = mirror.stale[Int(traded.raw)]
             let decision = gate.check(intent, state: state, now: clock)
             let r1 = hft_monotonic_ns()
             recorder.record(hops.risk, Int64(r1 &- r0))
+            if let orderTickToRisk { recorder.record(orderTickToRisk, Int64(r0) &- origin.raw) }
             guard decision == .accept else {
                 recorder.increment(counters.riskRejects)
                 reject(intent, code: -2)

@@ -70,7 +70,7 @@ public final class LiveExecutionHarness: @unchecked Sendable {
         let intent = Intent(instrument: InstrumentId(raw: 0), strategy: StrategyId(raw: 1), side: side, timeInForce: .gtc, price: mid,
                             quantity: quantity, tag: 7, tickReceiveTime: Nanos(raw: time), createdAt: Nanos(raw: time))
         side = side == .buy ? .sell : .buy
-        _ = commands.producer.push(.new(intent, origin: Nanos(raw: hft_monotonic_ns())))
+        _ = commands.producer.push(.new(intent, origin: Nanos(raw: hft_monotonic_ns()), mid: .zero))
         _ = stage.withPinnedIsolation { $0.doWork() }
         guard let r = requests.consumer.pop() else { return 0 }
         _ = reports.producer.push(LiveVenueReport(.acked, clientOrderId: r.clientOrderId, venueOrderId: r.clientOrderId.raw))

@@ -42,6 +42,8 @@ public actor StrategyStage: Agent {
     nonisolated(unsafe) var working: WorkingOrders
     var ledger = PaperLedger()
     var lastMid: Int64 = 0
+    /// The instrument of `lastMid` (the last view with both sides).
+    var lastMidInstrument = UInt32.max
     var lastPPOCalls: UInt64 = 0
     var lastTabNetCalls: UInt64 = 0
     /// `on_timer` period on the event clock (ns; 0: never) and when it fires next.
@@ -128,6 +130,7 @@ public actor StrategyStage: Agent {
         recorder.increment(counters.ticks)
         if view.pointee.bid_count > 0 && view.pointee.ask_count > 0 {
             lastMid = (view.pointee.bids.0.price &+ view.pointee.asks.0.price) / 2
+            lastMidInstrument = view.pointee.instrument
         }
         view.pointee.position = ledger.position
         view.pointee.entry_price = ledger.entryPrice
@@ -185,7 +188,8 @@ public actor StrategyStage: Agent {
             case .success(.cancelTag(let instrument, let tag)):
                 command = .cancelTag(instrument: instrument, tag: tag, tickReceiveTime: tickReceiveTime)
             case .success(.new(let intent)):
-                command = .new(intent, origin: origin)
+                let mid = intent.instrument.raw == lastMidInstrument ? Price(raw: lastMid) : .zero
+                command = .new(intent, origin: origin, mid: mid)
             }
             if output.push(command) == .backPressured { recorder.increment(counters.commandBackPressure) }
         }

@@ -179,9 +179,10 @@ public final class TradingEngine: @unchecked Sendable {
             replayRing = consume ring
         } else {
             let feedThread = thread(for: "feed")
-            let feedConfig = VenueFeedConfig(venue: venueId, instruments: instruments, streamBaseOverride: config.streamURL,
+            var feedConfig = VenueFeedConfig(venue: venueId, instruments: instruments, streamBaseOverride: config.streamURL,
                                              restBaseOverride: config.restURL, allowInsecureLoopbackTLS: config.insecureLoopbackTLS,
                                              bookCore: bookThread.core, serviceCore: feedThread.core)
+            feedConfig.sendSchedule = config.sendSchedule
             let handler = try FeedHandler(config: feedConfig, idle: bookThread.idle,
                                           downstream: [bookToSignals.producer, bookToExecution.producer], downstreamDepth: config.bookDepth)
             feedHandler = handler
