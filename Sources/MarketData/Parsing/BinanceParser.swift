@@ -23,7 +23,26 @@ public struct BinanceParser: Sendable {
     /// Decodes one websocket frame. `levels` and `trades` are cleared first and receive the levels
     /// of a `.depth` and the trades of a `.trades` result. A REST snapshot body returns
     /// `.ignored(.restSnapshot)`: use `parseDepthSnapshot`.
+    ///
+    /// Frames in the form Binance sends them take `fastFrame` (no key dispatch for the wrapper or a
+    /// depth diff); any other frame, or one that path does not take, is walked key by key
+    /// (`parseWalking`), with the same result.
     public func parse(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos, levels: inout DepthLevelBuffer,
+                      trades: inout TradeBuffer) -> ParsedMessage {
+        levels.removeAll()
+        trades.removeAll()
+        guard let base = frame.baseAddress, frame.count > 0 else { return .failure(.emptyFrame) }
+        // SAFETY: the frame's bytes are only read, as UInt8, within [base, base + count).
+        let start = base.assumingMemoryBound(to: UInt8.self)
+        if let message = fastFrame(start, end: start + frame.count, receiveTime: receiveTime, levels: &levels, trades: &trades) {
+            return message
+        }
+        return parseWalking(frame, receiveTime: receiveTime, levels: &levels, trades: &trades)
+    }
+
+    /// `parse` by the general walker only: fields by key in any order, whitespace anywhere, unknown
+    /// fields skipped with validation. Clears `levels` and `trades` first.
+    func parseWalking(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos, levels: inout DepthLevelBuffer,
                       trades: inout TradeBuffer) -> ParsedMessage {
         levels.removeAll()
         trades.removeAll()

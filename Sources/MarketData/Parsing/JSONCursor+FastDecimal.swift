@@ -16,14 +16,24 @@ extension JSONCursor {
     static func fastDecimal(_ quote: UnsafePointer<UInt8>, places: Int, scale: UInt64) -> (Int64, UnsafePointer<UInt8>)? {
         // SAFETY: reads s[0..<16], below quote + 17 < quote + 32.
         let s = UnsafeRawPointer(quote + 1)
-        // The closing quote within 16 bytes: the only work on the position's dependency chain
-        // (two independent loads and a few ALU ops), so consecutive strings overlap in the pipeline.
+        // The closing quote within 16 bytes is the only work on the position's dependency chain
+        // (level after level, string after string), so it is kept to a load, a subtract, a mask
+        // and a bit scan: the first byte below '-' (or from 0xAD up) ends the text; it must be the
+        // quote, every byte before it is then no quote, and the checks below refuse anything else.
+        // Which word holds it is a branch, predictable because a venue's strings keep their length.
         let w0 = load64(s)
         let w1 = load64(s + 8)
-        // trailingZeroBitCount of 0 is 64, so an absent quote in w0 adds w1's index, branch-free.
-        let t0 = zeroBytes(w0 ^ 0x2222_2222_2222_2222).trailingZeroBitCount
-        let t1 = zeroBytes(w1 ^ 0x2222_2222_2222_2222).trailingZeroBitCount
-        let closing = (t0 &+ (t1 & (0 &- (t0 &>> 6)))) &>> 3
+        let stops0 = (w0 &- 0x2D2D_2D2D_2D2D_2D2D) & 0x8080_8080_8080_8080
+        let closing: Int
+        if stops0 != 0 {
+            closing = stops0.trailingZeroBitCount &>> 3
+        } else {
+            let stops1 = (w1 &- 0x2D2D_2D2D_2D2D_2D2D) & 0x8080_8080_8080_8080
+            guard stops1 != 0 else { return nil }
+            closing = 8 &+ (stops1.trailingZeroBitCount &>> 3)
+        }
+        // SAFETY: closing < 16.
+        guard quote[closing &+ 1] == UInt8(ascii: "\"") else { return nil }
         // The value, off that chain and branch-free: integer digits before the first point (within
         // w0), fraction digits after it (a funnel shift of w0:w1), each converted eight at a time.
         let dots = zeroBytes(w0 ^ 0x2E2E_2E2E_2E2E_2E2E)

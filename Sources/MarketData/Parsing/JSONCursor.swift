@@ -486,52 +486,46 @@ struct JSONCursor {
 
     /// Parses an array of `[price, quantity, ...]` string pairs into `storage[count...]`.
     ///
-    /// Levels written `["p","q"]` without whitespace, far from the frame's end, take a fast path
-    /// (`fastDecimal`); any other level is parsed by `readLevel` (whitespace, extra elements after
-    /// the quantity as old Binance REST bodies had, `DecimalParser`). Same results either way.
+    /// Levels written `["p","q"]` without whitespace take a fast path (`fastLevels`); the last
+    /// levels before the frame's end take it too, in a zero-padded copy of the frame's tail
+    /// (`fastLevelsInTail`). Any other level is parsed by `readLevel` (whitespace, extra elements
+    /// after the quantity as old Binance REST bodies had, `DecimalParser`), and separators other
+    /// than a bare `,` or `]` by `consume`. Same results either way.
     /// - Returns: `.levelCapacityExceeded` when more than `capacity - count` levels arrive.
     @inline(always)
     mutating func readLevels(into storage: UnsafeMutablePointer<DepthLevel>, count: inout Int, capacity: Int,
                              pricePlaces: Int, quantityPlaces: Int, depth: Int) -> MarketDataParseError? {
         guard consume(UInt8(ascii: "[")) else { return typeMismatch() }
         if consume(UInt8(ascii: "]")) { return nil }
-        var n = count
+        let shape = LevelShape(pricePlaces: pricePlaces, quantityPlaces: quantityPlaces)
         var q = p
-        let end = self.end
-        let priceScale = JSONCursor.scaleMultiplier(places: pricePlaces)
-        let quantityScale = JSONCursor.scaleMultiplier(places: quantityPlaces)
+        var n = count
         while true {
-            // SAFETY: the fast path reads below q + 2 + 32 + 32 <= q + 66 < end (checked first).
-            if end - q >= 72, q[0] == UInt8(ascii: "["), q[1] == UInt8(ascii: "\""),
-               let (price, a) = JSONCursor.fastDecimal(q + 1, places: pricePlaces, scale: priceScale),
-               a[0] == UInt8(ascii: ","), a[1] == UInt8(ascii: "\""),
-               let (quantity, b) = JSONCursor.fastDecimal(a + 1, places: quantityPlaces, scale: quantityScale),
-               b[0] == UInt8(ascii: "]") {
-                guard n < capacity else { return .levelCapacityExceeded }
-                // SAFETY: n < capacity, the storage's allocated size; DepthLevel is trivial.
-                storage[n] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
-                n &+= 1
-                q = b + 1
+            let stop: FastLevelStop
+            if end - q >= JSONCursor.fastLevelMargin {
+                // SAFETY: the run stops before q passes end - fastLevelMargin (see fastLevels).
+                stop = JSONCursor.fastLevels(&q, limit: end - (JSONCursor.fastLevelMargin &- 1), storage: storage, count: &n,
+                                             capacity: capacity, shape: shape)
             } else {
-                p = q
-                count = n
+                stop = JSONCursor.fastLevelsInTail(&q, end: end, storage: storage, count: &n, capacity: capacity, shape: shape)
+            }
+            p = q
+            count = n
+            switch stop {
+            case .closed:
+                return nil
+            case .full:
+                return .levelCapacityExceeded
+            case .limit:
+                continue
+            case .level:
                 if let e = readLevel(into: storage, count: &count, capacity: capacity, pricePlaces: pricePlaces,
                                      quantityPlaces: quantityPlaces, depth: depth) {
                     return e
                 }
                 n = count
-                q = p
-            }
-            // SAFETY: dereferenced only when q < end.
-            if q < end && q[0] == UInt8(ascii: ",") {
-                q += 1
-                continue
-            }
-            p = q
-            count = n
-            if q < end && q[0] == UInt8(ascii: "]") {
-                p += 1
-                return nil
+            case .separator:
+                break
             }
             if consume(UInt8(ascii: ",")) {
                 q = p
@@ -539,6 +533,87 @@ struct JSONCursor {
             }
             return consume(UInt8(ascii: "]")) ? nil : .malformedJSON
         }
+    }
+
+    /// Bytes that must be readable from a level's `[` for `fastLevels` (it reads below `[` + 38).
+    static let fastLevelMargin = 40
+
+    /// Decodes levels `["p","q"]` separated by bare commas from `q` while `q < limit`, appending
+    /// them to `storage[count...]`; stops at the first thing it does not take (see `FastLevelStop`),
+    /// with `q` where the caller continues.
+    /// - Precondition: `fastLevelMargin` readable bytes from every `q < limit`.
+    @inline(__always)
+    static func fastLevels(_ q: inout UnsafePointer<UInt8>, limit: UnsafePointer<UInt8>, storage: UnsafeMutablePointer<DepthLevel>,
+                           count: inout Int, capacity: Int, shape: LevelShape) -> FastLevelStop {
+        var at = q
+        var n = count
+        defer {
+            q = at
+            count = n
+        }
+        while at < limit {
+            guard let (level, close) = fastLevel(at, shape: shape) else { return .level }
+            guard n < capacity else { return .full }
+            // SAFETY: n < capacity, the storage's allocated size; DepthLevel is trivial.
+            storage[n] = level
+            n &+= 1
+            // SAFETY: close < at + 37, so close[1] is readable.
+            let next = close[1]
+            if next == UInt8(ascii: ",") {
+                at = close + 2
+                continue
+            }
+            if next == UInt8(ascii: "]") {
+                at = close + 2
+                return .closed
+            }
+            at = close + 1
+            return .separator
+        }
+        return .limit
+    }
+
+    /// `fastLevels` over the last `end - q < fastLevelMargin` bytes of the frame: they are copied
+    /// into a zeroed stack buffer long enough for the fast path's reads, and `q` is moved by what
+    /// was consumed there. A zero byte is never what the fast path accepts (quote, digit, point,
+    /// comma, bracket), so bytes past the frame's end can only make it stop, never change a value;
+    /// `.limit` (the levels ran exactly to the end: truncated) becomes `.level`, so `readLevel`
+    /// reports the error.
+    @inline(never)
+    static func fastLevelsInTail(_ q: inout UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, storage: UnsafeMutablePointer<DepthLevel>,
+                                 count: inout Int, capacity: Int, shape: LevelShape) -> FastLevelStop {
+        let remaining = end - q
+        guard remaining > 0 else { return .level }
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &words) { raw -> FastLevelStop in
+            // SAFETY: 96 bytes; the copy fills [0, remaining) with remaining < fastLevelMargin, and the
+            // run reads below local + remaining + fastLevelMargin < 80.
+            let local = raw.baseAddress!
+            local.copyMemory(from: UnsafeRawPointer(q), byteCount: remaining)
+            let start = UnsafePointer(local.assumingMemoryBound(to: UInt8.self))
+            var at = start
+            let stop = fastLevels(&at, limit: start + remaining, storage: storage, count: &count, capacity: capacity, shape: shape)
+            q += at - start
+            return stop == .limit ? .level : stop
+        }
+    }
+
+    /// One level `["p","q"]` (no whitespace, exactly two elements) at `q`: the level and the
+    /// position of its closing `]`, or nil when it is not in that form or a number is not on
+    /// `fastDecimal`'s path.
+    /// - Precondition: `fastLevelMargin` readable bytes from `q`.
+    @inline(__always)
+    static func fastLevel(_ q: UnsafePointer<UInt8>, shape: LevelShape) -> (DepthLevel, UnsafePointer<UInt8>)? {
+        // SAFETY: q[0...1] readable; fastDecimal reads below its quote + 17, so below q + 18 for the
+        // price; its closing quote is below q + 17, the quantity's opening quote at most q + 19, so
+        // its reads stay below q + 36 and its closing `]` (returned) below q + 37.
+        guard q[0] == UInt8(ascii: "["), q[1] == UInt8(ascii: "\""),
+              let (price, a) = fastDecimal(q + 1, places: shape.pricePlaces, scale: shape.priceScale),
+              a[0] == UInt8(ascii: ","), a[1] == UInt8(ascii: "\""),
+              let (quantity, b) = fastDecimal(a + 1, places: shape.quantityPlaces, scale: shape.quantityScale),
+              b[0] == UInt8(ascii: "]") else { return nil }
+        return (DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity)), b)
     }
 
     /// One level `[price, quantity, ...]` at the cursor (whitespace tolerant) appended at `storage[count]`.
@@ -560,5 +635,39 @@ struct JSONCursor {
         storage[count] = DepthLevel(price: Price(raw: price), quantity: Quantity(raw: quantity))
         count &+= 1
         return nil
+    }
+}
+
+extension JSONCursor {
+    /// Why `JSONCursor.fastLevels` stopped.
+    @usableFromInline
+    enum FastLevelStop {
+        /// After the array's closing `]`.
+        case closed
+        /// At a level the fast path does not take (parse it with `readLevel`).
+        case level
+        /// After a level, at something other than a bare `,` or `]` (whitespace).
+        case separator
+        /// At a level start too close to the frame's end for the unpadded run.
+        case limit
+        /// A level beyond the capacity.
+        case full
+    }
+
+    /// The scales of one level array's prices and quantities, with `fastDecimal`'s multipliers.
+    @usableFromInline
+    struct LevelShape {
+        let pricePlaces: Int
+        let quantityPlaces: Int
+        let priceScale: UInt64
+        let quantityScale: UInt64
+
+        @inline(__always)
+        init(pricePlaces: Int, quantityPlaces: Int) {
+            self.pricePlaces = pricePlaces
+            self.quantityPlaces = quantityPlaces
+            self.priceScale = JSONCursor.scaleMultiplier(places: pricePlaces)
+            self.quantityScale = JSONCursor.scaleMultiplier(places: quantityPlaces)
+        }
     }
 }
