@@ -135,6 +135,35 @@ import HFTPrimitives
         #expect(variantsChecked > 200)
     }
 
+    /// `fastDecimal` over random bytes (digits, points, quotes, signs, exponents, escapes, control
+    /// and high bytes): wherever it answers, the text up to the quote it stopped at is a decimal
+    /// `DecimalParser` reads to the same value, at every scale 0...10.
+    @Test func fastDecimalOnRandomBytesAnswersOnlyWhatDecimalParserReads() {
+        var rng = SeededGenerator(seed: 4_242)
+        let alphabet: [UInt8] = Array("0123456789012345678901234567890123456789....\"\"-+eE \\/x".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xAC, 0xAD, 0xB9, 0xFF]
+        var answered = 0
+        for _ in 0..<300_000 {
+            let length = Int.random(in: 0...18, using: &rng)
+            var bytes: [UInt8] = [UInt8(ascii: "\"")] + (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+            bytes += [UInt8(ascii: "\"")] + [UInt8](repeating: 0x20, count: 40)
+            let places = Int.random(in: 0...10, using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                let quote = b.baseAddress!
+                guard let (value, after) = JSONCursor.fastDecimal(quote, places: places, scale: JSONCursor.scaleMultiplier(places: places)) else {
+                    return
+                }
+                answered += 1
+                let count = after - quote - 2
+                #expect(count >= 0 && after[-1] == UInt8(ascii: "\""), "\(bytes.prefix(20))")
+                guard count >= 0 else { return }
+                #expect(!UnsafeBufferPointer(start: quote + 1, count: count).contains(UInt8(ascii: "\"")))
+                let reference = DecimalParser.parse(quote + 1, count: count, places: places)
+                #expect(reference == .value(value), "\(String(decoding: bytes.prefix(count + 2), as: UTF8.self)) at \(places)")
+            }
+        }
+        #expect(answered > 1_000)
+    }
+
     /// Levels whose numbers sit at every distance from the frame's end decode the same through the
     /// unpadded run (trailing whitespace keeps them far from the end) and the padded tail.
     @Test func levelsNearTheFrameEndDecodeAsFarFromIt() {

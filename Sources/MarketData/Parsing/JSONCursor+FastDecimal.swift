@@ -22,52 +22,59 @@ extension JSONCursor {
         // quote, every byte before it is then no quote, and the checks below refuse anything else.
         // Which word holds it is a branch, predictable because a venue's strings keep their length.
         let w0 = load64(s)
-        let w1 = load64(s + 8)
         let stops0 = (w0 &- 0x2D2D_2D2D_2D2D_2D2D) & 0x8080_8080_8080_8080
         let closing: Int
         if stops0 != 0 {
             closing = stops0.trailingZeroBitCount &>> 3
         } else {
-            let stops1 = (w1 &- 0x2D2D_2D2D_2D2D_2D2D) & 0x8080_8080_8080_8080
+            let stops1 = (load64(s + 8) &- 0x2D2D_2D2D_2D2D_2D2D) & 0x8080_8080_8080_8080
             guard stops1 != 0 else { return nil }
             closing = 8 &+ (stops1.trailingZeroBitCount &>> 3)
         }
-        // SAFETY: closing < 16.
+        // SAFETY: closing < 16 and the first non-digit below is at most at 8.
         guard quote[closing &+ 1] == UInt8(ascii: "\"") else { return nil }
-        // The value, off that chain and branch-free: integer digits before the first point (within
-        // w0), fraction digits after it (a funnel shift of w0:w1), each converted eight at a time.
-        let dots = zeroBytes(w0 ^ 0x2E2E_2E2E_2E2E_2E2E)
-        let point = dots.trailingZeroBitCount &>> 3
-        let hasPoint = dots != 0 && point < closing
-        let integerDigits = hasPoint ? point : closing
-        let fractionDigits = hasPoint ? closing &- point &- 1 : 0
+        // The integer digits are every byte before the first non-digit (0...8 of them, all digits by
+        // construction); that byte must be the point, or the closing quote (no point).
+        let integerDigits = nonDigits(w0).trailingZeroBitCount &>> 3
+        var fractionDigits = 0
+        if integerDigits != closing {
+            guard quote[integerDigits &+ 1] == UInt8(ascii: ".") else { return nil }
+            fractionDigits = closing &- integerDigits &- 1
+        }
+        guard fractionDigits <= places, integerDigits &+ fractionDigits > 0 else { return nil }
         // Short form (USD-M prices and sizes): the string within w0 and integer digits + places <= 8.
         // The point is squeezed out, and the digits are placed so that the zero bytes after them
         // stand for the missing fraction digits: one eight-digit conversion, no scale multiply.
         if closing <= 8 && integerDigits &+ places <= 8 {
             let digitCount = integerDigits &+ fractionDigits
-            let pointMask = lowBytes(point)
-            let squeezed = hasPoint ? (w0 & pointMask) | ((w0 &>> 8) & ~pointMask) : w0
-            let digits = squeezed & lowBytes(digitCount)
-            if fractionDigits <= places, digitCount > 0, nonDigits(digits) & lowBytes(digitCount) == 0 {
-                let shift = UInt64(truncatingIfNeeded: 8 &- integerDigits &- places) &* 8
-                return (Int64(truncatingIfNeeded: eightDigits(digits &<< shift)), quote + (closing &+ 2))
-            }
+            let pointMask = lowBytes(integerDigits)
+            let digits = ((w0 & pointMask) | ((w0 &>> 8) & ~pointMask)) & lowBytes(digitCount)
+            guard nonDigits(digits) & lowBytes(digitCount) == 0 else { return nil }
+            let shift = UInt64(truncatingIfNeeded: 8 &- integerDigits &- places) &* 8
+            return (Int64(truncatingIfNeeded: eightDigits(digits &<< shift)), quote + (closing &+ 2))
         }
-        let k = UInt64(truncatingIfNeeded: point &+ 1) &* 8
-        let f = ((w0 &>> (k &- 8)) &>> 8) | (w1 &<< (64 &- k))
-        let integerMask = lowBytes(integerDigits)
-        let fractionMask = lowBytes(fractionDigits)
-        let invalid = (nonDigits(w0) & integerMask) | (nonDigits(f) & fractionMask)
-        // integerDigits <= 8 and places <= 8 imply integerDigits + places <= 16 < 19: no overflow below.
-        guard closing < 16, places <= 8, integerDigits <= 8, fractionDigits <= places, integerDigits &+ fractionDigits > 0,
-              invalid == 0 else { return nil }
-        // Integer digits moved to the top (the zero bytes below act as leading zeros); fraction
-        // digits placed so that the zero bytes after them act as trailing zeros up to `places`.
-        let integer = eightDigits((w0 & integerMask) &<< UInt64(truncatingIfNeeded: (8 &- integerDigits) &* 8))
-        let fraction = eightDigits((f & fractionMask) &<< UInt64(truncatingIfNeeded: (8 &- places) &* 8))
-        // Cannot overflow: integer < 10^integerDigits and integerDigits + places <= 18.
+        guard places <= 8 else { return nil }
+        // Long form: the integer digits moved to the top of w0 (the zero bytes below act as leading
+        // zeros; two shifts so that 0 digits shifts by 64). The fraction digits are the last bytes
+        // before the quote: a word ending there, moved down so that they start at digit 8 - places
+        // with zero bytes after them for the missing fraction digits, and masked to `places` digits.
+        let integerShift = UInt64(truncatingIfNeeded: 8 &- integerDigits) &* 4
+        let integer = eightDigits((w0 &<< integerShift) &<< integerShift)
+        // SAFETY: closing >= 8 reads s[closing - 8 ..< closing], within s[0..<16].
+        let tail = closing >= 8 ? load64(s + (closing &- 8)) : w0 &<< (UInt64(truncatingIfNeeded: 8 &- closing) &* 8)
+        let down = UInt64(truncatingIfNeeded: places &- fractionDigits) &* 4
+        let placesMask = ~lowBytes(8 &- places)
+        guard ((digitBytesViolations(tail) &>> down) &>> down) & placesMask == 0 else { return nil }
+        let fraction = eightDigits(((tail &>> down) &>> down) & placesMask)
+        // Cannot overflow: integer < 10^8 and scale <= 10^8.
         return (Int64(truncatingIfNeeded: integer &* scale &+ fraction), quote + (closing &+ 2))
+    }
+
+    /// Non-zero in every byte of `v` that is not an ASCII digit and zero in every digit byte, with no
+    /// carry between bytes (so exact in every byte, unlike `nonDigits`).
+    @inline(always)
+    static func digitBytesViolations(_ v: UInt64) -> UInt64 {
+        ((v & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030) | (((v & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0x1010_1010_1010_1010)
     }
 
     /// 10^places for the scales the fast path takes (0...8); 0 otherwise (the fast path refuses those).
