@@ -11,6 +11,12 @@ import MarketData
 /// with its times shifted so that the clock keeps moving forward.
 /// `HarnessBaseline` is the loop with no engine call (the harness's own cost under the malloc and
 /// ARC counters, which each sample includes); `…WallClockOnly` runs without those counters.
+///
+/// `FeatureEnginePerEventUSDMEngineConfig…` is what the engine's `features` hop runs under
+/// `hft bench --config Tuning/config/bench.json`: the USD-M ETHUSDT capture (`@depth@0ms`, many
+/// levels changing per event, 20 levels per side) and the engine's analytics config, which that
+/// file leaves at `AnalyticsConfig()`'s defaults: 1-tick profile bins, POC/VA/nodes recomputed on
+/// every change (`profileRefreshNanos = 0`), no HMM.
 let benchmarks: @Sendable () -> Void = {
     Benchmark("HarnessBaseline",
               configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
@@ -56,6 +62,22 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(s.step())
         }
     }
+    Benchmark("FeatureEnginePerEventUSDMEngineConfigWallClockOnly",
+              configuration: .init(metrics: [.wallClock], warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
+                                   setup: { try BenchState.loadUSDM() })) { benchmark in
+        guard let s = BenchState.usdm else { return }
+        for _ in benchmark.scaledIterations { blackHole(s.step()) }
+    }
+    Benchmark("FeatureEnginePerEventUSDMEngineConfig",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
+                                   warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
+                                   thresholds: [.mallocCountTotal: .init(absolute: [.p99: 0]),
+                                                .retainCount: .init(absolute: [.p100: 0]),
+                                                .releaseCount: .init(absolute: [.p100: 0])],
+                                   setup: { try BenchState.loadUSDM() })) { benchmark in
+        guard let s = BenchState.usdm else { return }
+        for _ in benchmark.scaledIterations { blackHole(s.step()) }
+    }
 }
 
 /// Preloaded events and the engine, in raw memory so that the measured loop touches no ARC
@@ -64,6 +86,8 @@ struct BenchState {
     // SAFETY: written once in the benchmark's setup hook before any iteration, then only read by
     // the single benchmark thread.
     nonisolated(unsafe) static var shared: BenchState?
+    // SAFETY: as `shared`.
+    nonisolated(unsafe) static var usdm: BenchState?
 
     struct Event {
         var isTrade: Bool
@@ -142,8 +166,29 @@ struct BenchState {
         return engine.pointee.features[0]
     }
 
+    /// The Binance spot capture with the suite's config (5-/10-tick bins, 100 ms refresh, HMM).
     static func load() throws {
         guard shared == nil else { return }
+        var config = AnalyticsConfig()
+        config.rollingProfile.binTicks = 5
+        config.sessionProfile.binTicks = 10
+        config.profileRefreshNanos = 100_000_000
+        config.hmm = try HMMParameters(observations: ["return_events", "spread_ticks"], stepNanos: 100_000_000,
+                                       startProbabilities: [0.5, 0.5], transitions: [[0.95, 0.05], [0.1, 0.9]],
+                                       means: [[0, 1], [0, 3]], variances: [[1e-8, 0.25], [1e-7, 4]])
+        let micro = try MicroPriceTable(instrument: "ETHUSDT", imbalanceBuckets: 11, maxSpreadTicks: 2,
+                                        adjustmentTicks: (1...2).map { s in (0..<11).map { Double($0 - 5) * 0.04 * Double(s) } })
+        shared = try make(files: ["binance/spot/hftbacktest_spot_ethusdt_20240808.gz", "binance/spot/hftbacktest_spot_ethusdt_20240809.gz"],
+                          config: config, microPrice: micro)
+    }
+
+    /// The USD-M capture with the engine's default analytics config (what `hft bench` runs).
+    static func loadUSDM() throws {
+        guard usdm == nil else { return }
+        usdm = try make(files: ["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], config: AnalyticsConfig(), microPrice: nil)
+    }
+
+    static func make(files: [String], config: AnalyticsConfig, microPrice: MicroPriceTable?) throws -> BenchState {
         let root: URL
         if let o = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !o.isEmpty {
             root = URL(fileURLWithPath: o)
@@ -151,27 +196,27 @@ struct BenchState {
             root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/market")
         }
-        let files = ["binance/spot/hftbacktest_spot_ethusdt_20240808.gz", "binance/spot/hftbacktest_spot_ethusdt_20240809.gz"]
         let seq = try RecordingImporter.load(paths: files.map { root.appendingPathComponent($0).path })
         let id = InstrumentId(raw: 0)
-        // Scales from the snapshot text (Binance spot pads to 8 decimals); tick 0.01 at that scale.
+        guard let venue = seq.venue else { throw BenchError.noSnapshot }
+        // Scales from the snapshot text (Binance spot pads to 8 decimals); ETHUSDT's tick is 0.01 on both venues.
         let scaled: InstrumentSpec? = seq.withFrames { frames, bytes in
             for f in frames where f.channel.kind == .restDepthSnapshot {
                 return ScaleInference.infer(fromSnapshot: UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + f.length)]),
-                                            id: id, venue: .binanceSpot)
+                                            id: id, venue: venue)
             }
             return nil
         }
         guard let s = scaled else { throw BenchError.noSnapshot }
-        let spec = InstrumentSpec(id: id, venue: .binanceSpot, priceScale: s.priceScale, quantityScale: s.quantityScale,
+        let spec = InstrumentSpec(id: id, venue: venue, priceScale: s.priceScale, quantityScale: s.quantityScale,
                                   tick: DecimalScale.pow10(s.priceScale.places - 2))
-        var feed = BookFeed(venue: .binanceSpot, instruments: [(seq.symbols.first ?? "ETHUSDT", spec)])
+        var feed = BookFeed(venue: venue, instruments: [(seq.symbols.first ?? "ETHUSDT", spec)])
         let depth = 20
         let top = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: depth)
         defer { top.deallocate() }
         var evs: [Event] = []
         var lv: [DepthLevel] = []
-        let dummy = TradeEvent(instrument: id, venue: .binanceSpot, aggressor: .buy, flags: [], price: .zero, quantity: .zero,
+        let dummy = TradeEvent(instrument: id, venue: venue, aggressor: .buy, flags: [], price: .zero, quantity: .zero,
                                tradeId: 0, exchangeTime: .zero, receiveTime: .zero)
         seq.withFrames { frames, bytes in
             for f in frames {
@@ -200,25 +245,16 @@ struct BenchState {
                 }
             }
         }
-        var config = AnalyticsConfig()
-        config.rollingProfile.binTicks = 5
-        config.sessionProfile.binTicks = 10
-        config.profileRefreshNanos = 100_000_000
-        config.hmm = try HMMParameters(observations: ["return_events", "spread_ticks"], stepNanos: 100_000_000,
-                                       startProbabilities: [0.5, 0.5], transitions: [[0.95, 0.05], [0.1, 0.9]],
-                                       means: [[0, 1], [0, 3]], variances: [[1e-8, 0.25], [1e-7, 4]])
-        let micro = try MicroPriceTable(instrument: "ETHUSDT", imbalanceBuckets: 11, maxSpreadTicks: 2,
-                                        adjustmentTicks: (1...2).map { s in (0..<11).map { Double($0 - 5) * 0.04 * Double(s) } })
         let engine = UnsafeMutablePointer<FeatureEngine>.allocate(capacity: 1)
-        engine.initialize(to: try FeatureEngine(config: config, instrument: spec, microPrice: micro))
+        engine.initialize(to: try FeatureEngine(config: config, instrument: spec, microPrice: microPrice))
         let events = UnsafeMutableBufferPointer<Event>.allocate(capacity: evs.count)
         _ = events.initialize(from: evs)
         let levels = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: max(1, lv.count))
         _ = levels.initialize(from: lv)
         let span = (evs.last?.time ?? 0) - (evs.first?.time ?? 0) + 1_000_000_000
         precondition(engine.pointee.oneSidedBooks == 0, "benchmark data must be two-sided")
-        print("AnalyticsBenchmarks: \(evs.count) events (\(evs.filter(\.isTrade).count) trades), \(engine.pointee.schema.count) features")
-        shared = BenchState(engine: engine, events: events, levels: levels, span: span)
+        print("AnalyticsBenchmarks: \(files[0]): \(evs.count) events (\(evs.filter(\.isTrade).count) trades), \(engine.pointee.schema.count) features")
+        return BenchState(engine: engine, events: events, levels: levels, span: span)
     }
 }
 

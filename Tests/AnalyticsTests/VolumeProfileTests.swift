@@ -62,6 +62,68 @@ struct VolumeProfileTests {
         #expect(p.droppedVolume == 0)
     }
 
+    /// The incremental recomputation (value-area path repair, node trees rewritten near changed
+    /// bins) against a from-scratch restatement of the profile's own bins at every recomputation,
+    /// with refreshes throttled to every few events (so several trades and expiries accumulate),
+    /// POC moves, edges that grow and shrink, and re-centres; between recomputations the derived
+    /// values stay those of the last one.
+    @Test(arguments: [11, 12, 13, 14, 15, 16])
+    func incrementalRecomputationMatchesAFromScratchOneAtEveryRefresh(seed: UInt64) {
+        var rng = SplitMix(seed: seed)
+        let binCount = seed % 2 == 0 ? 128 : 512
+        let config = VolumeProfileConfig(binTicks: 2, binCount: binCount, windowNanos: 20_000, tradeCapacity: 4096,
+                                         valueAreaBasisPoints: Int64(5000 + rng.next() % 4500), smoothingSigmaBins: seed % 3 == 0 ? 1 : 2,
+                                         hvnFactorPermille: 1300, lvnFactorPermille: 600, maxNodeScanBins: 30)
+        var p = VolumeProfile(config: config, tick: 5)
+        var centre: Int64 = 5 * 2 * 1000
+        var frozen: ProfileReference?
+        var recentresAtRefresh = 0
+        var lastQuery: Int64 = 0
+        var checked = 0
+        for i in 0..<6000 {
+            let t = Int64(i) * 37
+            centre += Int64(rng.next() % 9) * 5 - 20
+            if rng.next() % 7 == 0 {
+                p.expire(now: t)
+            } else {
+                let spread: UInt64 = rng.next() % 5 == 0 ? 60 : 12
+                let price = centre + Int64(rng.next() % spread) * 5 - Int64(spread / 2) * 5
+                p.add(price: price, quantity: Int64(1 + rng.next() % (rng.next() % 8 == 0 ? 300 : 15)), time: t)
+            }
+            if rng.next() % 4 == 0 {
+                p.refresh()
+                var v: [Int64: Int64] = [:]
+                for s in 0..<binCount where p.volume(atSlot: s) > 0 { v[p.absoluteBin(s)] = p.volume(atSlot: s) }
+                frozen = p.total > 0 ? ProfileReference(volume: v, config: config, tick: 5) : nil
+                let hasVolume = p.hasVolume, total = p.total
+                #expect(hasVolume == (total > 0))
+                recentresAtRefresh = p.recentres
+                checked += 1
+            }
+            guard let r = frozen else { continue }
+            // The slots were read at the last recomputation: compare in absolute bins as of then.
+            let hasVolume = p.hasVolume
+            #expect(hasVolume)
+            let pocBin = p.absoluteBin(p.pocSlot), valBin = p.absoluteBin(p.valSlot), vahBin = p.absoluteBin(p.vahSlot)
+            if p.recentres == recentresAtRefresh {
+                #expect(pocBin == r.poc && valBin == r.val && vahBin == r.vah, "event \(i)")
+            }
+            for k in 0..<4 {
+                // The last query repeats the previous bin: the cached answer must still be current.
+                let q = k == 3 ? lastQuery : r.poc + Int64(rng.next() % 90) - 45
+                lastQuery = q
+                let nodes = p.nearestNodesCached(toBin: q)
+                #expect(nodes.hvn == r.nearestNode(q, high: true), "event \(i) bin \(q)")
+                #expect(nodes.lvn == r.nearestNode(q, high: false), "event \(i) bin \(q)")
+            }
+        }
+        #expect(checked > 1000)
+        // The repair path was taken, not only full walks.
+        let repairs = p.path.repairs, fullWalks = p.path.fullWalks
+        #expect(repairs > 100 && fullWalks > 10)
+        print("[analytics] seed \(seed): \(p.path.repairs) value-area repairs, \(p.path.fullWalks) full walks, \(p.recentres) re-centres")
+    }
+
     @Test func recentringKeepsInRangeVolumeAndCountsTheRest() {
         var p = VolumeProfile(config: VolumeProfileConfig(binTicks: 1, binCount: 64, windowNanos: 0, tradeCapacity: 1), tick: 1)
         var all: Int64 = 0

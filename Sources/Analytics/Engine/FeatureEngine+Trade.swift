@@ -110,7 +110,8 @@ extension FeatureEngine {
             let mb = rollingProfile.bin(ofPrice: mid2 / 2)
             let lo = rollingProfile.absoluteBin(rollingProfile.valSlot), hi = rollingProfile.absoluteBin(rollingProfile.vahSlot)
             o[L.vpInValueArea] = mb >= lo && mb <= hi ? 1 : 0
-            writeNodeDistances(rollingProfile, m: m, bin: mb, hvn: L.vpHvnDistance, lvn: L.vpLvnDistance)
+            let nodes = rollingProfile.nearestNodesCached(toBin: mb)
+            writeNodeDistances(nodes, width: rollingProfile.binWidth, m: m, hvn: L.vpHvnDistance, lvn: L.vpLvnDistance)
         } else {
             o[L.vpPocDistance] = 0
             o[L.vpVahDistance] = 0
@@ -124,7 +125,8 @@ extension FeatureEngine {
             writeProfileDistances(sessionProfile, m: m, poc: L.vpSessionPocDistance, vah: L.vpSessionVahDistance, val: L.vpSessionValDistance)
             if sessionNodes {
                 let b = L.vpSessionNodes.lowerBound
-                writeNodeDistances(sessionProfile, m: m, bin: sessionProfile.bin(ofPrice: mid2 / 2), hvn: b, lvn: b &+ 1)
+                let nodes = sessionProfile.nearestNodesCached(toBin: sessionProfile.bin(ofPrice: mid2 / 2))
+                writeNodeDistances(nodes, width: sessionProfile.binWidth, m: m, hvn: b, lvn: b &+ 1)
             }
         } else {
             o[L.vpSessionPocDistance] = 0
@@ -137,12 +139,11 @@ extension FeatureEngine {
         }
     }
 
-    /// (mid − nearest HVN/LVN bin price) / tick of `p` around the mid's bin `bin`, 0 when none is
-    /// within the profile's scan; `m` is the mid in raw units.
+    /// (mid − nearest HVN/LVN bin price) / tick for a profile's nearest nodes (bins of `width` raw
+    /// units), 0 when none is within the profile's scan; `m` is the mid in raw units.
     @inline(__always)
-    private func writeNodeDistances(_ p: borrowing VolumeProfile, m: Double, bin: Int64, hvn: Int, lvn: Int) {
-        let w = Double(p.binWidth), tk = Double(tick)
-        let nodes = p.nearestNodes(toBin: bin)
+    private func writeNodeDistances(_ nodes: (hvn: Int64?, lvn: Int64?), width: Int64, m: Double, hvn: Int, lvn: Int) {
+        let w = Double(width), tk = Double(tick)
         out[hvn] = nodes.hvn.map { (m - Double($0) * w) / tk } ?? 0
         out[lvn] = nodes.lvn.map { (m - Double($0) * w) / tk } ?? 0
     }

@@ -24,12 +24,21 @@ struct ProfileTrade: BitwiseCopyable {
 /// A bin's price is its lower edge, `bin × binTicks × tick`.
 ///
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
-/// `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range bins; derived fields describe the
-/// current bins whenever `hasVolume`.
+/// `sums` holds the prefix sums of the bins; `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over
+/// in-range bins; `changes` holds every slot whose volume changed since the last recomputation;
+/// derived fields describe the bins as of the last recomputation whenever `hasVolume`, and so do
+/// `highNodes`/`lowNodes` (every slot's HVN/LVN shape and key, thresholds; range applied at lookup).
+///
+/// Recomputation is incremental and exact: the value area repairs its remembered one-row path
+/// only where changed bins are compared (`ValueAreaPath`), and the node sets are rewritten only
+/// within the kernel radius (+1) of changed bins, the thresholds applied at lookup
+/// (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
 /// - Complexity: a trade or expiry O(log bins + kernel width), amortised O(1) expiry; a
-///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins + occupied
-///   width) for the POC, the value area and the node lists; a node query O(log nodes); a re-centre
-///   (price leaves the ring) O(bins · kernel + remembered trades), rare. Never allocates after `init`.
+///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins) for the
+///   POC plus O(changed bins · (kernel width + log bins)) for the value area and node sets in the
+///   usual case (a new POC walks the value area from scratch, O(its width)); a node query a few
+///   word operations; a re-centre (price leaves the ring) O(bins · kernel + remembered trades), rare,
+///   and the next recomputation after a re-centre or reset O(bins). Never allocates after `init`.
 struct VolumeProfile: ~Copyable {
     let binCount: Int
     /// Bin width in raw price units (`binTicks × tick`).
@@ -45,7 +54,15 @@ struct VolumeProfile: ~Copyable {
     /// Σ over the full symmetric kernel.
     let kernelMass: Int64
     var volumes: MaxSegmentTree
+    /// Prefix sums of `volumes` (value-area repair).
+    var sums: FenwickSums
+    /// Slots whose volume changed since the last recomputation.
+    var changes: SlotChangeSet
+    var path: ValueAreaPath
     let smoothed: UnsafeMutablePointer<Int64>
+    /// HVN and LVN slots as of the last recomputation (two slots when node detection is off).
+    var highNodes: ProfileNodeSet
+    var lowNodes: ProfileNodeSet
     var trades: UnsafeRing<ProfileTrade>
 
     /// Absolute bin index of slot 0.
@@ -71,11 +88,15 @@ struct VolumeProfile: ~Copyable {
     /// reset, a re-centre or an empty profile).
     private var boundsValid = false
     private var lastRefresh: Int64 = .min
-    /// HVN and LVN absolute bins found by the last recomputation, ascending.
-    let highNodes: UnsafeMutablePointer<Int64>
-    let lowNodes: UnsafeMutablePointer<Int64>
-    private(set) var highNodeCount = 0
-    private(set) var lowNodeCount = 0
+    /// The node sets describe the smoothed profile of the last recomputation (false after a
+    /// reset, a re-centre or an empty profile: the next recomputation rebuilds them).
+    var nodesValid = false
+    /// `baseBin` as of the last recomputation (the node sets' slot 0).
+    var nodeBase: Int64 = 0
+    /// The last node query and its answer, valid until the next recomputation or reset.
+    var nodeQueryValid = false
+    var nodeQueryBin: Int64 = 0
+    var nodeQueryResult: (hvn: Int64?, lvn: Int64?) = (nil, nil)
 
     /// Volume dropped because it fell outside the bin ring after a re-centre.
     private(set) var droppedVolume: Int64
@@ -105,10 +126,14 @@ struct VolumeProfile: ~Copyable {
         }
         self.kernelMass = mass
         self.volumes = MaxSegmentTree(leafCount: config.binCount)
+        self.sums = FenwickSums(count: config.binCount)
+        self.changes = SlotChangeSet(slotCount: config.binCount, listCapacity: 64)
+        self.path = ValueAreaPath(binCount: config.binCount)
         self.smoothed = .allocate(capacity: config.binCount)
         self.smoothed.initialize(repeating: 0, count: config.binCount)
-        self.highNodes = .allocate(capacity: config.binCount)
-        self.lowNodes = .allocate(capacity: config.binCount)
+        let nodeLeaves = k.isEmpty ? 2 : config.binCount
+        self.highNodes = ProfileNodeSet(slotCount: nodeLeaves)
+        self.lowNodes = ProfileNodeSet(slotCount: nodeLeaves)
         self.trades = UnsafeRing(capacity: self.windowNanos > 0 ? max(config.tradeCapacity, 1) : 1)
         self.baseBin = 0
         self.anchored = false
@@ -127,8 +152,6 @@ struct VolumeProfile: ~Copyable {
     deinit {
         kernel.deallocate()
         smoothed.deallocate()
-        highNodes.deallocate()
-        lowNodes.deallocate()
     }
 
     @inline(__always) var isRolling: Bool { windowNanos > 0 }
@@ -153,10 +176,13 @@ struct VolumeProfile: ~Copyable {
             smoothed[s] = 0
         }
         volumes.rebuild()
+        sums.removeAll()
+        changes.removeAll()
+        path.invalidate()
+        nodesValid = false
+        nodeQueryValid = false
         dirty = false
         lastRefresh = .min
-        highNodeCount = 0
-        lowNodeCount = 0
         trades.removeAll()
         total = 0
         anchored = false
@@ -241,6 +267,8 @@ struct VolumeProfile: ~Copyable {
     @inline(__always)
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
         volumes.set(s, volumes[s] &+ delta)
+        sums.add(s, delta)
+        changes.insert(s)
         total &+= delta
         if delta > 0 {
             addedLow = min(addedLow, s)
@@ -281,6 +309,10 @@ struct VolumeProfile: ~Copyable {
             }
         }
         volumes.rebuild()
+        sums.rebuild { volumes[$0] }
+        changes.removeAll()
+        path.invalidate()
+        nodesValid = false
         baseBin = newBase
         total &-= dropped
         droppedVolume &+= dropped
@@ -313,11 +345,15 @@ struct VolumeProfile: ~Copyable {
     /// Recomputes the occupied range, POC and value area from the bins.
     @inline(__always)
     private mutating func recomputeDerived() {
+        nodeQueryValid = false
         guard total > 0 else {
             hasVolume = false
             boundsValid = false
             addedLow = .max
             addedHigh = -1
+            changes.removeAll()
+            path.invalidate()
+            nodesValid = false
             return
         }
         hasVolume = true
@@ -345,38 +381,13 @@ struct VolumeProfile: ~Copyable {
         } else {
             pocSlot = (2 &* right &- c2) < (c2 &- 2 &* left) ? right : left
         }
-        var lo = pocSlot
-        var hi = pocSlot
-        var area = volumes[pocSlot]
         // The smallest area with area · 10 000 ≥ bp · total, exactly: ⌈bp · total / 10 000⌉.
-        let product = Int128(valueAreaBasisPoints) * Int128(total)
-        let needed = Int64((product + 9_999) / 10_000)
-        // Branch-free steps (the above/below choice is data-dependent and mispredicted half the
-        // time): the side with the larger volume, above on a tie; -1 marks a side at the edge.
-        // Two steps per iteration: the four bins either second step can compare are loaded
-        // together, so the loop-carried chain (index → load → compare → index) is paid once per
-        // two rows. Exactly the one-row rule, row by row.
-        while area < needed {
-            let a1: Int64 = hi < maxSlot ? volumes[hi &+ 1] : -1
-            let b1: Int64 = lo > minSlot ? volumes[lo &- 1] : -1
-            if a1 < 0, b1 < 0 { break }
-            let a2: Int64 = hi &+ 1 < maxSlot ? volumes[hi &+ 2] : -1
-            let b2: Int64 = lo &- 1 > minSlot ? volumes[lo &- 2] : -1
-            let up1 = a1 >= b1
-            hi &+= up1 ? 1 : 0
-            lo &-= up1 ? 0 : 1
-            area &+= up1 ? a1 : b1
-            if area >= needed { break }
-            let a = up1 ? a2 : a1, b = up1 ? b1 : b2
-            if a < 0, b < 0 { break }
-            let up2 = a >= b
-            hi &+= up2 ? 1 : 0
-            lo &-= up2 ? 0 : 1
-            area &+= up2 ? a : b
-        }
-        valSlot = lo
-        vahSlot = hi
-        findNodes()
+        let needed = VolumeProfile.productDivided(valueAreaBasisPoints, total, 1, by: 10_000, roundingUp: true)
+        path.update(volumes: volumes, sums: sums, changes: changes, poc: pocSlot, minSlot: minSlot, maxSlot: maxSlot, needed: needed)
+        valSlot = path.low
+        vahSlot = path.high
+        if kernelRadius >= 0 { refreshNodes() }
+        changes.removeAll()
     }
 
     /// The first slot ≥ `s` with volume ≥ 1 (a few probes, then the tree). - Precondition: one exists.
@@ -403,40 +414,20 @@ struct VolumeProfile: ~Copyable {
         return volumes.last(atLeast: 1, upTo: i)
     }
 
-    /// Lists every HVN and LVN of the occupied range (ascending). O(occupied width).
+    /// `x · y · z / d` rounded up (or down), clamped into `Int64`, exactly: in `Int64` when the
+    /// product fits (one hardware division), else in `Int128` (a library call).
+    /// - Precondition: `d > 0`.
     @inline(__always)
-    private mutating func findNodes() {
-        highNodeCount = 0
-        lowNodeCount = 0
-        guard kernelRadius >= 0 else { return }
-        // v · width · 1000 ≥ factor · total · mass  ⇔  v ≥ ⌈(factor · total · mass) / (width · 1000)⌉, and
-        // v · width · 1000 ≤ …  ⇔  v ≤ ⌊…⌋ (integers, positive divisor): one Int64 compare per bin.
-        let scale = Int128(maxSlot &- minSlot &+ 1) * 1000
-        let highProduct = Int128(hvnFactorPermille) * Int128(total) * Int128(kernelMass)
-        let lowProduct = Int128(lvnFactorPermille) * Int128(total) * Int128(kernelMass)
-        let highMin = VolumeProfile.clamp(VolumeProfile.ceilDiv(highProduct, scale))
-        let lowMax = VolumeProfile.clamp(VolumeProfile.floorDiv(lowProduct, scale))
-        var s = minSlot
-        // SAFETY: minSlot ≤ s ≤ maxSlot < binCount; neighbours are range-checked; node counts ≤ width ≤ binCount,
-        // so the unconditional store at index count (< binCount while s ≤ maxSlot) stays inside the lists.
-        var left: Int64 = s > 0 ? smoothed[s &- 1] : 0
-        var v = smoothed[s]
-        var highs = highNodeCount, lows = lowNodeCount
-        while s <= maxSlot {
-            let right: Int64 = s < binCount &- 1 ? smoothed[s &+ 1] : 0
-            let b = baseBin &+ Int64(s)
-            let high = v > left && v >= right && v >= highMin
-            let low = !high && v < left && v <= right && v <= lowMax
-            highNodes[highs] = b
-            highs &+= high ? 1 : 0
-            lowNodes[lows] = b
-            lows &+= low ? 1 : 0
-            left = v
-            v = right
-            s &+= 1
+    static func productDivided(_ x: Int64, _ y: Int64, _ z: Int64, by d: Int64, roundingUp: Bool) -> Int64 {
+        let (xy, o1) = x.multipliedReportingOverflow(by: y)
+        let (p, o2) = xy.multipliedReportingOverflow(by: z)
+        if !o1, !o2 {
+            let q = p / d, r = p % d
+            if roundingUp { return r > 0 ? q &+ 1 : q }
+            return r < 0 ? q &- 1 : q
         }
-        highNodeCount = highs
-        lowNodeCount = lows
+        let wide = Int128(x) * Int128(y) * Int128(z)
+        return clamp(roundingUp ? ceilDiv(wide, Int128(d)) : floorDiv(wide, Int128(d)))
     }
 
     @inline(__always)
@@ -455,31 +446,5 @@ struct VolumeProfile: ~Copyable {
     @inline(__always)
     static func clamp(_ x: Int128) -> Int64 {
         x > Int128(Int64.max) ? .max : (x < Int128(Int64.min) ? .min : Int64(x))
-    }
-
-    /// The nearest HVN and LVN (as of the last recomputation) to absolute bin `bin`, at most
-    /// `maxNodeScanBins` away, the lower one on equal distance; nil when none. O(log nodes).
-    @inline(__always)
-    func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
-        guard hasVolume else { return (nil, nil) }
-        return (nearest(bin, highNodes, highNodeCount), nearest(bin, lowNodes, lowNodeCount))
-    }
-
-    @inline(__always)
-    private func nearest(_ bin: Int64, _ nodes: UnsafeMutablePointer<Int64>, _ n: Int) -> Int64? {
-        // First index with nodes[i] >= bin.
-        var lo = 0, hi = n
-        while lo < hi {
-            let mid = (lo &+ hi) >> 1
-            // SAFETY: mid < n ≤ the nodes allocation.
-            if nodes[mid] < bin { lo = mid &+ 1 } else { hi = mid }
-        }
-        let below: Int64? = lo > 0 ? nodes[lo &- 1] : nil
-        let above: Int64? = lo < n ? nodes[lo] : nil
-        let scan = Int64(maxNodeScanBins)
-        var best: Int64? = nil
-        if let b = below, bin &- b <= scan { best = b }
-        if let a = above, a &- bin <= scan, best.map({ a &- bin < bin &- $0 }) ?? true { best = a }
-        return best
     }
 }

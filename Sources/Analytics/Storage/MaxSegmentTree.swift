@@ -1,4 +1,4 @@
-/// A max segment tree over `leafCount` non-negative `Int64` leaves (a power of two), stored
+/// A max segment tree over `leafCount` `Int64` leaves (a power of two), stored
 /// bottom-up in one array: node `i` covers its children `2i`, `2i+1`; leaves start at `leafCount`.
 ///
 /// Invariant: every internal node holds the max of its two children.
@@ -8,12 +8,13 @@ struct MaxSegmentTree: ~Copyable {
     let leafCount: Int
     private let nodes: UnsafeMutablePointer<Int64>
 
+    /// Every leaf (and so every node) starts at `initialValue`.
     /// - Precondition: `leafCount` is a power of two ≥ 2.
-    init(leafCount: Int) {
+    init(leafCount: Int, initialValue: Int64 = 0) {
         precondition(leafCount >= 2 && leafCount & (leafCount - 1) == 0, "leaf count must be a power of two ≥ 2")
         self.leafCount = leafCount
         self.nodes = .allocate(capacity: 2 * leafCount)
-        self.nodes.initialize(repeating: 0, count: 2 * leafCount)
+        self.nodes.initialize(repeating: initialValue, count: 2 * leafCount)
     }
 
     deinit { nodes.deallocate() }
