@@ -86,4 +86,25 @@ import Testing
         #expect(lazyRuns > 0 && lazyRuns < eagerRuns, "on demand \(lazyRuns), every tick \(eagerRuns)")
         print("TabNet evaluations on the demo excerpt: every tick \(eagerRuns), on demand \(lazyRuns)")
     }
+
+    /// `engine.warmOrderPath` runs the risk gate and reads the order manager between orders; it
+    /// must change nothing: the same decisions, report and journal bytes with it on and off.
+    @Test func warmingTheOrderPathChangesNothing() async throws {
+        let dir = EngineFixtures.temporaryDirectory("replay-warm")
+        func run(warm: Bool) async throws -> (EngineReport, Data?) {
+            var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/\(warm).journal"))
+            config.mode = .replay
+            config.warmOrderPath = warm
+            let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt])
+            try engine.start()
+            try await engine.waitForReplay()
+            let r = await engine.shutdown()
+            return (r, FileManager.default.contents(atPath: dir + "/\(warm).journal"))
+        }
+        let (warm, warmJournal) = try await run(warm: true)
+        let (cold, coldJournal) = try await run(warm: false)
+        #expect(warm.execution.orders > 0)
+        #expect(warm.deterministicJSON() == cold.deterministicJSON())
+        #expect(warmJournal != nil && warmJournal == coldJournal)
+    }
 }

@@ -75,6 +75,28 @@ import HFTPrimitives
         #expect(g.check(Self.intent(.sell, qty: 1_000), state: s, now: .seconds(3)) == .accept)
     }
 
+    /// A dry run (the engine's order-path warming) gives the decision `check` would and records
+    /// nothing: no rate entry, no count, no halt.
+    @Test func dryRunDecidesLikeCheckAndRecordsNothing() throws {
+        var g = RiskGate(limits: try Self.limits())
+        let t = Nanos.seconds(100)
+        for _ in 0..<10 { #expect(g.dryRun(Self.intent(.buy), state: Self.state(), now: t) == .accept) }
+        #expect(g.accepted == 0)
+        // Three real accepts fill the 3-per-second window; the dry run then sees the rate limit.
+        for _ in 0..<3 { #expect(g.check(Self.intent(.buy), state: Self.state(), now: t) == .accept) }
+        #expect(g.dryRun(Self.intent(.buy), state: Self.state(), now: t) == .reject(.orderRate))
+        #expect(g.rejections(for: .orderRate) == 0)
+        #expect(g.check(Self.intent(.buy), state: Self.state(), now: t) == .reject(.orderRate))
+        #expect(g.rejections(for: .orderRate) == 1)
+        // A drawdown at the halt threshold: the dry run says halted but does not halt the gate.
+        var s = Self.state()
+        s.equity = 1_000_000 - 150_000
+        #expect(g.dryRun(Self.intent(.sell), state: s, now: t + .seconds(2)) == .reject(.halted))
+        #expect(!g.halted)
+        #expect(g.check(Self.intent(.sell), state: s, now: t + .seconds(2)) == .reject(.halted))
+        #expect(g.halted)
+    }
+
     /// Property: whatever the intent and state, an accepted intent breaks no limit (checked by an
     /// independent, plainly written re-statement of each limit).
     @Test func noAcceptedIntentBreaksALimit() throws {

@@ -109,6 +109,9 @@ public struct EngineConfig: Sendable {
     public var ringCapacity = 4096
     /// Levels per side the Book stage keeps in step downstream.
     public var bookDepth = 20
+    /// Run the order path dry after each commit of the traded book, so that an order does not
+    /// start from cold caches (`engine.warmOrderPath`, on by default).
+    public var warmOrderPath = true
 
     /// Capital that performance returns (Sharpe, Sortino, drawdown share) are measured against, in
     /// quote units: `risk.capital`, else 10,000.
@@ -309,6 +312,7 @@ public struct EngineConfig: Sendable {
             config.ringCapacity = try e.int("ringCapacity", default: 4096, range: 256...(1 << 20))
             guard config.ringCapacity & (config.ringCapacity - 1) == 0 else { throw .invalid(key: "engine.ringCapacity", problem: "must be a power of two") }
             config.bookDepth = try e.int("bookDepth", default: 20, range: 10...200)
+            config.warmOrderPath = try e.bool("warmOrderPath", default: true)
             try e.checkUnknown()
         }
         try r.checkUnknown()

@@ -76,14 +76,19 @@ public actor ExecutionStage: Agent {
     /// Origin → the risk check of an order's intent (with `StrategyStage`'s `order.tick→decision`,
     /// the time an intent waits between the strategy and the gate).
     let orderTickToRisk: HopId?
+    /// Whether the order path runs dry after each commit of the traded book (`engine.warmOrderPath`).
+    let warmOrderPath: Bool
+    /// Keeps the dry run's reads (never read otherwise).
+    var warmSink: UInt64 = 0
 
     init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
          counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double,
          liveRequests: RingProducer<LiveOrderRequest>? = nil, liveReports: RingConsumer<LiveVenueReport>? = nil,
-         paperAllowed: Bool = true, orderTickToRisk: HopId? = nil) {
+         paperAllowed: Bool = true, orderTickToRisk: HopId? = nil, warmOrderPath: Bool = false) {
         self.orderTickToRisk = orderTickToRisk
+        self.warmOrderPath = warmOrderPath
         self.paperAllowed = paperAllowed
         self.liveRequests = liveRequests
         self.liveReports = liveReports
@@ -162,7 +167,26 @@ public actor ExecutionStage: Agent {
             venue.onBook(mirror.books[i], now: clock)
             venue.process(until: clock, book: mirror.books[i])
             deliver()
+            if warmOrderPath { runOrderPathDry() }
         }
+    }
+
+    /// The order path without an order: the risk gate's own check code on a one-lot probe at the
+    /// mid (nothing recorded), the order manager's next slot, exposure and journal record, and the
+    /// paper venue's next request slot. Between orders the pipeline's other work evicts all of
+    /// these; an order after a quiet spell then pays the cache (and TLB) misses on its tick→order.
+    /// About 50 ns per commit, off the order path; changes no state.
+    @inline(never)
+    func runOrderPathDry() {
+        guard mid > 0 else { return }
+        var state = RiskState()
+        oms.updateRiskState(&state, instrument: traded)
+        state.mid = Price(raw: mid)
+        state.feedStale = mirror.stale[Int(traded.raw)]
+        let probe = Intent(instrument: traded, strategy: StrategyId(raw: 1), side: .buy, price: Price(raw: mid),
+                           quantity: Quantity(raw: spec.lot), createdAt: clock)
+        let decision = gate.dryRun(probe, state: state, now: clock)
+        warmSink &+= (decision == .accept ? 1 : 0) &+ oms.touchOrderPath(instrument: traded) &+ UInt64(bitPattern: venue.touchNextRequest())
     }
 
     @inline(__always)

@@ -237,7 +237,8 @@ public final class TradingEngine: @unchecked Sendable {
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,
                                    instrumentSpecs: instruments.map(\.spec), capital: config.accountingCapital,
                                    liveRequests: live?.requestProducer, liveReports: live?.reportConsumer,
-                                   paperAllowed: config.mode != .live, orderTickToRisk: orderTickToRisk)
+                                   paperAllowed: config.mode != .live, orderTickToRisk: orderTickToRisk,
+                                   warmOrderPath: config.warmOrderPath)
 
         // Attach in path order (within a thread, agents are polled in attach order).
         if let replaySource, let replayBook {

@@ -22,6 +22,14 @@ public struct RiskGate: Sendable {
     @usableFromInline var acceptedCount: UInt64
     @usableFromInline var rate: RateWindow
 
+    /// The decision `intent` would get now, with nothing recorded (no rate entry, no count, no
+    /// halt): runs `check`'s own code (`decide`), so it keeps that code and the gate's state warm
+    /// between orders.
+    @inlinable
+    public func dryRun(_ intent: Intent, state: RiskState, now: Nanos) -> RiskDecision {
+        decide(intent, state: state, now: now).decision
+    }
+
     public init(limits: RiskLimits) {
         self.limits = limits
         self.killSwitch = false
@@ -63,13 +71,28 @@ public struct RiskGate: Sendable {
         return decision
     }
 
-    /// The decision without recording it.
+    /// The decision without recording it (a drawdown at the halt threshold still halts the gate).
     @inlinable
     public mutating func evaluate(_ intent: Intent, state: RiskState, now: Nanos) -> RiskDecision {
-        if killSwitch { return .reject(.killSwitch) }
+        let (decision, halts) = decide(intent, state: state, now: now)
+        if halts { haltedFlag = true }
+        return decision
+    }
+
+    /// The decision, and whether the drawdown reached the halt threshold (the caller halts the gate).
+    /// Changes nothing. Out of line on purpose: `check` and `dryRun` run the same instructions, so
+    /// a dry run between orders keeps the real check's code warm, not a copy of it.
+    @inline(never)
+    public func decide(_ intent: Intent, state: RiskState, now: Nanos) -> (decision: RiskDecision, halts: Bool) {
+        if killSwitch { return (.reject(.killSwitch), false) }
         let dd = drawdownBps(state)
-        if dd >= limits.drawdownHaltBps { haltedFlag = true }
-        if haltedFlag { return .reject(.halted) }
+        let halts = dd >= limits.drawdownHaltBps
+        if haltedFlag || halts { return (.reject(.halted), halts) }
+        return (admissible(intent, state: state, now: now, drawdown: dd), false)
+    }
+
+    @inline(__always)
+    func admissible(_ intent: Intent, state: RiskState, now: Nanos, drawdown dd: Int64) -> RiskDecision {
 
         let qty = intent.quantity.raw
         if qty <= 0 { return .reject(.invalidQuantity) }
