@@ -184,7 +184,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnalyticsBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims"],
             path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

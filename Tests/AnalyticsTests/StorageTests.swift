@@ -21,6 +21,58 @@ struct StorageTests {
         }
     }
 
+    @Test func fenwickSumsMatchPlainPrefixSumsAcrossUpdatesAndRebuilds() {
+        var rng = SplitMix(seed: 11)
+        var f = FenwickSums(count: 100)
+        var v = [Int64](repeating: 0, count: 100)
+        for step in 0..<3000 {
+            let i = Int(rng.next() % 100)
+            let d = Int64(rng.next() % 1000) - 300
+            f.add(i, d)
+            v[i] += d
+            if step % 500 == 499 { f.rebuild { v[$0] } }
+            let lo = Int(rng.next() % 100), hi = Int(rng.next() % 100)
+            #expect(f.prefix(hi) == v[0..<hi].reduce(0, +))
+            if lo <= hi { #expect(f.rangeSum(lo, hi) == v[lo...hi].reduce(0, +)) }
+        }
+        f.removeAll()
+        #expect(f.prefix(100) == 0)
+    }
+
+    @Test func slotChangeSetListsDistinctSlotsWithTheirFirstValueAndOverflowsCleanly() {
+        var c = SlotChangeSet(slotCount: 300, listCapacity: 8)
+        for (s, v) in [(5, 50), (9, 90), (5, 51), (250, 7), (0, 1)] as [(Int, Int64)] { c.insert(s, before: v) }
+        #expect(c.listCount == 4 && !c.overflowed && c.low == 0 && c.high == 250)
+        c.sortList()
+        #expect((0..<4).map { c[$0] } == [0, 5, 9, 250])
+        #expect((0..<4).map { c.valueBefore($0) } == [1, 50, 90, 7])
+        #expect(c.contains(9) && !c.contains(10) && !c.contains(-1) && !c.contains(300))
+        c.removeAll()
+        #expect(c.isEmpty && c.listCount == 0 && !c.contains(9) && !c.contains(250))
+        for s in 0..<20 { c.insert(s * 13) }
+        #expect(c.overflowed && c.listCount == 8 && c.low == 0 && c.high == 19 * 13)
+        #expect((0..<20).allSatisfy { c.contains($0 * 13) })
+        c.removeAll()
+        #expect(!c.overflowed && (0..<300).allSatisfy { !c.contains($0) })
+    }
+
+    @Test func profileNodeSetFindsTheNearestMemberAboveTheThreshold() {
+        var rng = SplitMix(seed: 5)
+        var n = ProfileNodeSet(slotCount: 256)
+        var keys = [Int64](repeating: .min, count: 256)
+        for _ in 0..<3000 {
+            let j = Int(rng.next() % 256)
+            let key: Int64 = rng.next() % 3 == 0 ? Int64(rng.next() % 100) : .min
+            n.write(j, key: key)
+            keys[j] = key
+            n.threshold = Int64(rng.next() % 100)
+            let lo = Int(rng.next() % 256), hi = Int(rng.next() % 256)
+            let members = (0..<256).filter { keys[$0] != .min && keys[$0] >= n.threshold }
+            #expect(n.last(in: lo, hi) == (members.last { $0 >= lo && $0 <= hi } ?? -1))
+            #expect(n.first(in: lo, hi) == (members.first { $0 >= lo && $0 <= hi } ?? -1))
+        }
+    }
+
     @Test func fenwickSelectAndRankMatchSortedCounts() {
         var rng = SplitMix(seed: 7)
         var f = FenwickCounts(bins: 100)

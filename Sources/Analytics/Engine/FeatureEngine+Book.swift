@@ -111,24 +111,22 @@ extension FeatureEngine {
     }
 
     /// Σ max(0, q − q') over prices present in both the current and the previous top levels
-    /// (a merge of two best-first lists).
+    /// (a merge of two best-first lists). Branch-free steps: which list advances depends on the
+    /// prices and is mispredicted often on a book where many levels move per event.
     @inline(__always)
     private func addedAtSamePrices(_ cur: UnsafeBufferPointer<DepthLevel>, _ n: Int, _ pp: UnsafeMutablePointer<Int64>,
                                    _ pq: UnsafeMutablePointer<Int64>, _ pn: Int, descending: Bool) -> Int64 {
         var i = 0, j = 0
         var s: Int64 = 0
+        // SAFETY: i < n <= cur.count and j < pn <= the capacity of pp/pq inside the loop.
         while i < n, j < pn {
             let p = cur[i].price.raw, q = pp[j]
-            if p == q {
-                let d = cur[i].quantity.raw &- pq[j]
-                if d > 0 { s &+= d }
-                i &+= 1
-                j &+= 1
-            } else if (p > q) == descending {
-                i &+= 1
-            } else {
-                j &+= 1
-            }
+            let same = p == q
+            let d = cur[i].quantity.raw &- pq[j]
+            s &+= same && d > 0 ? d : 0
+            let curAhead = (p > q) == descending
+            i &+= same || curAhead ? 1 : 0
+            j &+= same || !curAhead ? 1 : 0
         }
         return s
     }

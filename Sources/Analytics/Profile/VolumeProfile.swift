@@ -24,16 +24,18 @@ struct ProfileTrade: BitwiseCopyable {
 /// A bin's price is its lower edge, `bin × binTicks × tick`.
 ///
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
-/// `sums` holds the prefix sums of the bins; `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over
-/// in-range bins; `changes` holds every slot whose volume changed since the last recomputation;
-/// derived fields describe the bins as of the last recomputation whenever `hasVolume`, and so do
-/// `highNodes`/`lowNodes` (every slot's HVN/LVN shape and key, thresholds; range applied at lookup).
+/// `changes` holds every slot whose volume changed since the last recomputation, with its volume
+/// then, and `sums` holds the prefix sums of the bins as of then; `smoothed[s] = Σ_d kernel[|d|] ·
+/// volume[s + d]` over in-range bins; derived fields describe the bins as of the last
+/// recomputation whenever `hasVolume`, and so do `highNodes`/`lowNodes` (every slot's HVN/LVN
+/// shape and key, and the thresholds; the occupied range is applied at lookup).
 ///
 /// Recomputation is incremental and exact: the value area repairs its remembered one-row path
 /// only where changed bins are compared (`ValueAreaPath`), and the node sets are rewritten only
 /// within the kernel radius (+1) of changed bins, the thresholds applied at lookup
 /// (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
-/// - Complexity: a trade or expiry O(log bins + kernel width), amortised O(1) expiry; a
+/// - Complexity: a trade or expiry O(log bins + kernel width), amortised O(1) expiry (prefix sums
+///   are brought up to date once per changed bin at the next recomputation); a
 ///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins) for the
 ///   POC plus O(changed bins · (kernel width + log bins)) for the value area and node sets in the
 ///   usual case (a new POC walks the value area from scratch, O(its width)); a node query a few
@@ -54,7 +56,8 @@ struct VolumeProfile: ~Copyable {
     /// Σ over the full symmetric kernel.
     let kernelMass: Int64
     var volumes: MaxSegmentTree
-    /// Prefix sums of `volumes` (value-area repair).
+    /// Prefix sums of `volumes` as of the last recomputation (brought up to date from `changes`
+    /// at the next one: one update per changed bin, not per trade). Value-area repair.
     var sums: FenwickSums
     /// Slots whose volume changed since the last recomputation.
     var changes: SlotChangeSet
@@ -266,9 +269,9 @@ struct VolumeProfile: ~Copyable {
 
     @inline(__always)
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
-        volumes.set(s, volumes[s] &+ delta)
-        sums.add(s, delta)
-        changes.insert(s)
+        let old = volumes[s]
+        volumes.set(s, old &+ delta)
+        changes.insert(s, before: old)
         total &+= delta
         if delta > 0 {
             addedLow = min(addedLow, s)
@@ -346,6 +349,15 @@ struct VolumeProfile: ~Copyable {
     @inline(__always)
     private mutating func recomputeDerived() {
         nodeQueryValid = false
+        if changes.overflowed {
+            sums.rebuild { volumes[$0] }
+        } else {
+            for i in 0..<changes.listCount {
+                let s = changes[i]
+                let d = volumes[s] &- changes.valueBefore(i)
+                if d != 0 { sums.add(s, d) }
+            }
+        }
         guard total > 0 else {
             hasVolume = false
             boundsValid = false

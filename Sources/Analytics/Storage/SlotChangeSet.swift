@@ -1,5 +1,6 @@
 /// The set of slots changed since it was last emptied: a bitset for O(1) membership plus a short
-/// list of the members for O(members) iteration and clearing. Past `listCapacity` distinct members
+/// list of the members, each with the value it had before its first change, for O(members)
+/// iteration and clearing. Past `listCapacity` distinct members
 /// the list stops growing (`overflowed`); membership and the `low`/`high` bounds stay exact.
 ///
 /// Invariant: a slot's bit is set iff it was inserted since `removeAll`; `list[0..<listCount]`
@@ -13,6 +14,7 @@ struct SlotChangeSet: ~Copyable {
     private let words: UnsafeMutablePointer<UInt64>
     private let wordCount: Int
     private let list: UnsafeMutablePointer<Int32>
+    private let before: UnsafeMutablePointer<Int64>
     private(set) var listCount = 0
     private(set) var overflowed = false
     private(set) var low = Int.max
@@ -28,18 +30,22 @@ struct SlotChangeSet: ~Copyable {
         self.words.initialize(repeating: 0, count: wordCount)
         self.list = .allocate(capacity: listCapacity)
         self.list.initialize(repeating: 0, count: listCapacity)
+        self.before = .allocate(capacity: listCapacity)
+        self.before.initialize(repeating: 0, count: listCapacity)
     }
 
     deinit {
         words.deallocate()
         list.deallocate()
+        before.deallocate()
     }
 
     var isEmpty: Bool { low == .max }
 
-    /// Adds slot `s`. - Precondition: `0 <= s < slotCount` (debug-checked).
+    /// Adds slot `s`, remembering `value` as its value before the change when it is new.
+    /// - Precondition: `0 <= s < slotCount` (debug-checked).
     @inline(__always)
-    mutating func insert(_ s: Int) {
+    mutating func insert(_ s: Int, before value: Int64 = 0) {
         assert(s >= 0 && s < slotCount, "slot out of range")
         let bit: UInt64 = 1 &<< UInt64(s & 63)
         // SAFETY: s >> 6 < wordCount for s < slotCount.
@@ -49,6 +55,7 @@ struct SlotChangeSet: ~Copyable {
         if listCount < listCapacity {
             // SAFETY: listCount < listCapacity.
             list[listCount] = Int32(truncatingIfNeeded: s)
+            before[listCount] = value
             listCount &+= 1
         } else {
             overflowed = true
@@ -78,15 +85,26 @@ struct SlotChangeSet: ~Copyable {
         var i = 1
         while i < listCount {
             // SAFETY: 0 <= j < i < listCount.
-            let x = list[i]
+            let x = list[i], v = before[i]
             var j = i &- 1
             while j >= 0, list[j] > x {
                 list[j &+ 1] = list[j]
+                before[j &+ 1] = before[j]
                 j &-= 1
             }
             list[j &+ 1] = x
+            before[j &+ 1] = v
             i &+= 1
         }
+    }
+
+    /// The value the `i`-th listed member had before its first change.
+    /// - Precondition: `0 <= i < listCount` (debug-checked).
+    @inline(__always)
+    func valueBefore(_ i: Int) -> Int64 {
+        assert(i >= 0 && i < listCount, "list index out of range")
+        // SAFETY: i < listCount <= listCapacity.
+        return before[i]
     }
 
     mutating func removeAll() {
