@@ -40,6 +40,8 @@ public struct ByteRingMessageSink: WebSocketMessageSink {
 
     @usableFromInline
     mutating func deliverScheduled(bytes: UnsafeRawBufferPointer, arrival: Nanos, connection: UInt32, _ schedule: Unmanaged<SendSchedule>) -> Bool {
+        // SAFETY: the schedule outlives the sink: the feed's config (or the test) that handed it
+        // over holds it until the client has stopped.
         schedule._withUnsafeGuaranteedRef { s in
             let intended = s.nextIntended()
             switch writer.write(bytes, channel: UInt16(truncatingIfNeeded: connection), receiveTime: intended ?? arrival) {
