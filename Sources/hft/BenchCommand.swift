@@ -81,12 +81,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             offered += engine.replaySource?.frameCount ?? 0
             let r = await engine.shutdown()
             let report = engine.latencyReport(title: title)
-            if runs > 1, let t2o = report.hops.first(where: { $0.name == "tick→order" })?.histogram {
-                let p = t2o.valuesAtPercentiles([50, 99])
-                print("run \(run)/\(runs): \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1]))")
-                fflush(nil)
-            }
-            if merged == nil { merged = report } else { merged!.merge(report) }
+            accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
         guard let report = merged else { return }
@@ -150,12 +145,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             late += stats.framesLate
             for l in schedule.lateness() { wire.record(UInt64(max(0, l))) }
             let report = engine.latencyReport(title: title)
-            if runs > 1, let t2o = report.hops.first(where: { $0.name == "tick→order" })?.histogram {
-                let p = t2o.valuesAtPercentiles([50, 99])
-                print("run \(run)/\(runs): \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1]))")
-                fflush(nil)
-            }
-            if merged == nil { merged = report } else { merged!.merge(report) }
+            accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
         guard var report = merged else { return }
@@ -164,5 +154,15 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print(runs > 1 ? "last run:\n" + lastText : lastText)
         print("hft sim paced \(paced) market frames; \(late) went out more than one period late (the simulator could not keep the rate)")
         try EngineOutput.write(report, json: json, svg: svg)
+    }
+
+    /// Prints run `run`'s tick→order line (when there are several runs) and merges its report.
+    func accumulate(_ report: TelemetryReport, run: Int, into merged: inout TelemetryReport?) {
+        if runs > 1, let t2o = report.hops.first(where: { $0.name == "tick→order" })?.histogram {
+            let p = t2o.valuesAtPercentiles([50, 99])
+            print("run \(run)/\(runs): \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1]))")
+            fflush(nil)
+        }
+        if merged == nil { merged = report } else { merged!.merge(report) }
     }
 }
