@@ -171,11 +171,11 @@ public actor ExecutionStage: Agent {
         }
     }
 
-    /// The order path without an order: the risk gate's own check code on a one-lot probe at the
-    /// mid (nothing recorded), the order manager's next slot, exposure and journal record, and the
+    /// The order path without an order: the order manager's risk state, the risk gate's own check
+    /// code on a one-lot probe at the mid (nothing recorded), the order manager's next slot and the
     /// paper venue's next request slot. Between orders the pipeline's other work evicts all of
-    /// these; an order after a quiet spell then pays the cache (and TLB) misses on its tick→order.
-    /// About 50 ns per commit, off the order path; changes no state.
+    /// these; an order after a quiet spell then pays the cache misses on its tick→order. Runs after
+    /// a commit, off the order path; changes no state.
     @inline(never)
     func runOrderPathDry() {
         guard mid > 0 else { return }
@@ -186,7 +186,7 @@ public actor ExecutionStage: Agent {
         let probe = Intent(instrument: traded, strategy: StrategyId(raw: 1), side: .buy, price: Price(raw: mid),
                            quantity: Quantity(raw: spec.lot), createdAt: clock)
         let decision = gate.dryRun(probe, state: state, now: clock)
-        warmSink &+= (decision == .accept ? 1 : 0) &+ oms.touchOrderPath(instrument: traded) &+ UInt64(bitPattern: venue.touchNextRequest())
+        warmSink &+= (decision == .accept ? 1 : 0) &+ oms.touchNextSlot() &+ UInt64(bitPattern: venue.touchNextRequest())
     }
 
     @inline(__always)

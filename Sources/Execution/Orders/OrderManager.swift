@@ -91,16 +91,12 @@ public struct OrderManager: ~Copyable {
     /// The id the next admitted intent gets (greater than every journaled id).
     public var nextClientOrderId: ClientOrderId { ClientOrderId(raw: nextId) }
 
-    /// Reads what the next `admit` and the risk state use (the next id's slot, the exposure)
-    /// without changing anything, so that an order after a quiet spell does not start from cold
-    /// caches. Returns a value to keep the reads.
+    /// Reads the slot the next `admit` fills, without changing anything, so that an order after a
+    /// quiet spell does not start from a cold line. Returns a value to keep the read.
     @inlinable
-    public func touchOrderPath(instrument: InstrumentId) -> UInt64 {
+    public func touchNextSlot() -> UInt64 {
         // SAFETY: `nextId & mask` < capacity == slots.count.
-        let slot = slots[Int(nextId & mask)]
-        var state = RiskState()
-        updateRiskState(&state, instrument: instrument)
-        return slot.clientOrderId.raw &+ UInt64(bitPattern: state.position.raw)
+        slots[Int(nextId & mask)].clientOrderId.raw
     }
 
     /// Whether new orders may be admitted (restart reconciliation finished).
