@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import HFTPrimitives
+import HFTRuntime
 import MarketData
+import Synchronization
 import Venues
 
 /// `hft record`: captures a venue's live market-data frames (and, for Binance, the REST depth
@@ -50,6 +51,7 @@ struct RecordCommand: AsyncParsableCommand {
     var insecureLoopbackTLS = false
 
     func run() async throws {
+        TSCClock.shared.installAsProcessClock()
         guard let venueId = VenueId(name: venue), venueId != .paper else { throw ValidationError("unknown venue \(venue)") }
         let names = symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw ValidationError("no symbols") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HFTPrimitives
+import HFTRuntime
 import MarketData
 import Simulator
 import Synchronization
@@ -145,6 +146,7 @@ struct SimCommand: AsyncParsableCommand {
     var exitAtEnd = false
 
     func run() async throws {
+        TSCClock.shared.installAsProcessClock()
         var recordingFormat: RecordingFormat? = nil
         if let format {
             guard let f = RecordingFormat(rawValue: format) else { throw ValidationError("unknown --format '\(format)'") }

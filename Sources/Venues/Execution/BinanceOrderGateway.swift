@@ -1,3 +1,4 @@
+import CSystemShims
 import Execution
 import HFTPrimitives
 import Synchronization
@@ -58,11 +59,8 @@ public final class BinanceOrderGateway: Sendable {
         return Int64(ts.tv_sec) * 1_000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    static func monotonic() -> Nanos {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Nanos(raw: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
-    }
+    /// The process clock (`hft_monotonic_ns`), the time base the request-weight budgets share with the snapshot fetcher.
+    static func monotonic() -> Nanos { Nanos(raw: hft_monotonic_ns()) }
 
     /// Places `order` (its client id goes out as `newClientOrderId`).
     public func place(_ order: Order) async -> BinanceGatewayOutcome {
