@@ -65,6 +65,44 @@ import HFTPrimitives
         #expect(book.validate() == nil)
     }
 
+    /// `BookSide.slot(of:)` divides by multiplying with ⌈2^64/tick⌉: it must give exactly the slot
+    /// `quotientAndRemainder` gives, and -1 off the grid or outside the window, for any tick.
+    @Test func slotByReciprocalEqualsDivision() {
+        var rng = SeededGenerator(seed: 0x5107)
+        let ticks: [Int64] = [1, 2, 3, 5, 7, 10, 64, 100, 1_000, 4_096, 99_991, 1_000_000, 1 << 31, 3_000_000_007, (1 << 48) + 1]
+        for tick in ticks {
+            var side = BookSide(slotCount: 4096, overflowCapacity: 16, tick: tick)
+            side.anchor(on: tick &* 5_000_003)
+            let window = Int64(4096) &* tick
+            let base = side.baseKey
+            func reference(_ key: Int64) -> Int {
+                let offset = key &- base
+                guard offset >= 0 else { return -1 }
+                let (q, r) = offset.quotientAndRemainder(dividingBy: tick)
+                return r == 0 && q < 4096 ? Int(q) : -1
+            }
+            var keys: [Int64] = []
+            for q in [Int64(0), 1, 2, 4094, 4095, 4096, 4097] {
+                for d in [Int64(-1), 0, 1] { keys.append(side.baseKey &+ q &* tick &+ d) }
+            }
+            for _ in 0..<20_000 {
+                let near = Int64(bitPattern: rng.next() % UInt64(window &* 2)) &- window / 2
+                keys.append(side.baseKey &+ near)
+                keys.append(side.baseKey &+ (near / tick) &* tick)
+            }
+            for _ in 0..<2_000 { keys.append(side.baseKey &+ Int64(bitPattern: rng.next() >> 2)) }
+            keys.append(side.baseKey &+ Int64.max / tick &* tick)
+            var mismatches = 0
+            for key in keys where side.slot(of: key) != reference(key) { mismatches += 1 }
+            #expect(mismatches == 0, "tick \(tick): \(mismatches) of \(keys.count) keys differ")
+            side.removeAll(tick: tick &* 3)
+            side.anchor(on: tick &* 3 &* 1_001)
+            #expect(side.tickReciprocal == BookSide.reciprocal(of: tick &* 3))
+            let k = side.baseKey &+ 17 &* tick &* 3
+            #expect(side.slot(of: k) == 17 && side.slot(of: k &+ 1) == -1)
+        }
+    }
+
     @Test func topLevelsAndForEachWalkBestFirst() {
         var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 256, overflowCapacity: 64, tick: 1, checksInvariants: true))
         for i in 0..<50 { book.set(side: .sell, price: Price(raw: 100 + Int64(i) * 7), quantity: Quantity(raw: Int64(i) + 1)) }

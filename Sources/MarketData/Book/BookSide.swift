@@ -38,7 +38,12 @@ struct BookSide: ~Copyable {
     @usableFromInline let scratchQuantities: UnsafeMutablePointer<Int64>
 
     /// Price increment in raw units (≥ 1); the ladder's grid.
-    @usableFromInline var tick: Int64
+    @usableFromInline var tick: Int64 {
+        didSet { tickReciprocal = BookSide.reciprocal(of: tick) }
+    }
+    /// ⌈2^64 / tick⌉ (0 for a tick of 1): `slot(of:)` divides by multiplying (a 64-bit `idiv` is
+    /// tens of cycles per level).
+    @usableFromInline var tickReciprocal: UInt64
     /// Key of slot 0; a multiple of `tick`.
     @usableFromInline var baseKey: Int64
     /// Highest occupied ladder slot, or -1 when the ladder is empty.
@@ -79,6 +84,7 @@ struct BookSide: ~Copyable {
         self.scratchKeys = .allocate(capacity: slotCount + overflowCapacity)
         self.scratchQuantities = .allocate(capacity: slotCount + overflowCapacity)
         self.tick = tick
+        self.tickReciprocal = BookSide.reciprocal(of: tick)
         self.baseKey = 0
         self.bestSlot = -1
         self.ladderCount = 0
@@ -154,13 +160,23 @@ struct BookSide: ~Copyable {
         overflowMaxBound = .min
     }
 
+    /// ⌈2^64 / `tick`⌉ for a tick ≥ 2, 0 for 1. Cold.
+    @usableFromInline
+    static func reciprocal(of tick: Int64) -> UInt64 {
+        tick <= 1 ? 0 : UInt64.max / UInt64(tick) &+ 1
+    }
+
     /// The ladder slot of `key`, or -1 when it is outside the window or off the grid.
+    ///
+    /// The quotient is `⌊offset × ⌈2^64/tick⌉ / 2^64⌋`: for `0 ≤ offset < 2^63` it overshoots
+    /// `offset/tick` by less than `offset/2^64 < ½`, so it is exact whenever `tick` divides `offset`,
+    /// and the check `q × tick == offset` rejects every offset it does not divide.
     @inlinable @inline(__always)
     func slot(of key: Int64) -> Int {
         let offset = key &- baseKey
         guard offset >= 0 else { return -1 }
-        let (q, r) = offset.quotientAndRemainder(dividingBy: tick)
-        guard r == 0, q < Int64(slotCount) else { return -1 }
+        let q = tick == 1 ? UInt64(offset) : UInt64(offset).multipliedFullWidth(by: tickReciprocal).high
+        guard q < UInt64(slotCount), Int64(truncatingIfNeeded: q) &* tick == offset else { return -1 }
         return Int(truncatingIfNeeded: q)
     }
 
