@@ -75,14 +75,14 @@ public struct TSCClock: Sendable, BitwiseCopyable, CustomStringConvertible {
     @inlinable @inline(__always)
     public func now() -> Nanos {
         if source == .tsc { return nanos(ticks: hft_rdtsc()) }
-        return Nanos(raw: hft_clock_gettime_ns())
+        return Nanos(raw: hft_monotonic_ns())
     }
 
     /// A raw TSC read (0 for `.monotonic` sources): the cheapest stamp, converted later with
     /// `nanos(ticks:)`.
     @inlinable @inline(__always)
     public func ticks() -> UInt64 {
-        source == .tsc ? hft_rdtsc() : UInt64(bitPattern: hft_clock_gettime_ns())
+        source == .tsc ? hft_rdtsc() : UInt64(bitPattern: hft_monotonic_ns())
     }
 
     /// Converts a tick count read on this machine to ns: one 64×64→128 multiply and a shift,
@@ -141,9 +141,9 @@ public struct TSCClock: Sendable, BitwiseCopyable, CustomStringConvertible {
         var best: (ticks: UInt64, nanos: Int64) = (0, 0)
         var bestWidth = Int64.max
         for _ in 0..<7 {
-            let before = hft_clock_gettime_ns()
+            let before = hft_monotonic_ns()
             let ticks = hft_rdtsc()
-            let after = hft_clock_gettime_ns()
+            let after = hft_monotonic_ns()
             if after &- before < bestWidth {
                 bestWidth = after &- before
                 best = (ticks, before &+ (after &- before) / 2)
@@ -154,27 +154,6 @@ public struct TSCClock: Sendable, BitwiseCopyable, CustomStringConvertible {
 
     /// The process-wide clock, calibrated (50 ms) on first use. Stages should copy it once.
     public static let shared: TSCClock = calibrate()
-
-    /// Makes this clock the process clock: from now on `hft_monotonic_ns()`, which stamps every hop
-    /// and receive time, reads the TSC with this calibration instead of `clock_gettime`. A
-    /// `.monotonic` clock leaves `CLOCK_MONOTONIC` in place. Cold: call once at start-up, before any
-    /// thread stamps times (stamps taken across the switch differ by the calibration error, ppm).
-    /// - Returns: whether the process clock now reads the TSC.
-    @discardableResult
-    public func installAsProcessClock() -> Bool {
-        guard source == .tsc else { return false }
-        hft_clock_install_tsc(multiplier, baseTicks, baseNanos)
-        return true
-    }
-
-    /// What `hft_monotonic_ns()` reads, for reports: e.g. `tsc 2.995 GHz (invariant), calibrated against
-    /// CLOCK_MONOTONIC` or `CLOCK_MONOTONIC (vDSO)`.
-    public static var processClockDescription: String {
-        let multiplier = hft_clock_tsc_multiplier()
-        guard multiplier > 0 else { return "CLOCK_MONOTONIC (vDSO)" }
-        let ghz = Double(UInt64(1) << shift) / Double(multiplier)
-        return "tsc \(Double(Int(ghz * 1000 + 0.5)) / 1000) GHz (invariant), calibrated against CLOCK_MONOTONIC"
-    }
 
     /// A one-line start-up report: the active source, the measured rate and the evidence,
     /// e.g. `tsc 2.995 GHz (invariant); cpuid invariant false, constant_tsc true, …`.

@@ -44,7 +44,6 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     @Option(help: "Write the percentile plot as SVG.") var svg: String?
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         var cfg: EngineConfig
         do { cfg = try EngineConfig.load(path: config) } catch { throw ValidationError("\(error)") }
         guard rate > 0 else { throw ValidationError("--rate must be positive") }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Engine
 import Foundation
 import HFTPrimitives
-import HFTRuntime
 import Simulator
 
 /// `hft demo`: the README demo: `hft sim` on bundled real data + `hft run` in paper mode.
@@ -29,7 +28,6 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Write the run report as JSON.") var report: String?
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         var cfg: EngineConfig
         do { cfg = try EngineConfig.load(path: config) } catch { throw ValidationError("\(error)") }
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(

@@ -9,7 +9,7 @@ enum EngineOutput {
     /// The header every report starts with: machine, topology, idle strategies, clock.
     static func header(_ engine: TradingEngine, what: String) -> String {
         var out = "\(what)\n"
-        out += "  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.hostName); clock: \(TSCClock.processClockDescription) for every hop\n"
+        out += "  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.hostName); clock: CLOCK_MONOTONIC (vDSO) for every hop\n"
         out += "  topology: \(engine.config.topologyProfile)\n"
         for t in engine.effectiveTopology.threads {
             out += "    \(t.name) on core \(t.core), idle \(t.idle.name)\(t.idle.spins ? "" : " (parks when idle: cores are shared)") — \(t.stages.joined(separator: ", "))\n"

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import HFTPrimitives
-import HFTRuntime
-import MarketData
 import Synchronization
+import HFTPrimitives
+import MarketData
 import Venues
 
 /// `hft record`: captures a venue's live market-data frames (and, for Binance, the REST depth
@@ -51,7 +50,6 @@ struct RecordCommand: AsyncParsableCommand {
     var insecureLoopbackTLS = false
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         guard let venueId = VenueId(name: venue), venueId != .paper else { throw ValidationError("unknown venue \(venue)") }
         let names = symbols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw ValidationError("no symbols") }

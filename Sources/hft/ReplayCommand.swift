@@ -1,7 +1,6 @@
 import ArgumentParser
 import Engine
 import Foundation
-import HFTRuntime
 import HFTTelemetry
 
 /// `hft replay CAPTURE... --config FILE`: the same actors on recorded data, deterministic.
@@ -27,7 +26,6 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.") var quiet = false
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         var cfg: EngineConfig
         do { cfg = try EngineConfig.load(path: config) } catch { throw ValidationError("\(error)") }
         cfg.mode = .replay

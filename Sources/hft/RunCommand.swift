@@ -1,7 +1,6 @@
 import ArgumentParser
 import Engine
 import Foundation
-import HFTRuntime
 import HFTTelemetry
 import Synchronization
 import Venues
@@ -29,7 +28,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the run report (orders, fills, PnL, journal digest) as JSON.") var report: String?
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         let cfg: EngineConfig
         do { cfg = try EngineConfig.load(path: config) } catch { throw ValidationError("\(error)") }
         guard cfg.mode != .replay else { throw ValidationError("mode replay: use hft replay CAPTURE... --config \(config)") }

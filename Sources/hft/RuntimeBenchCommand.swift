@@ -39,7 +39,6 @@ struct RuntimeBenchCommand: AsyncParsableCommand {
     var svg: String?
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         guard let idleStrategy = IdleStrategyConfig(name: idle) else {
             throw ValidationError("unknown idle strategy '\(idle)'; use one of \(IdleStrategyConfig.names.joined(separator: ", "))")
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HFTPrimitives
-import HFTRuntime
 import MarketData
 import Simulator
 import Synchronization
@@ -146,7 +145,6 @@ struct SimCommand: AsyncParsableCommand {
     var exitAtEnd = false
 
     func run() async throws {
-        TSCClock.shared.installAsProcessClock()
         var recordingFormat: RecordingFormat? = nil
         if let format {
             guard let f = RecordingFormat(rawValue: format) else { throw ValidationError("unknown --format '\(format)'") }

@@ -86,44 +86,6 @@ struct TSCClockTests {
         #expect(!detected.description.isEmpty)
     }
 
-    @Test func installedProcessClockConvertsLikeTheClockAndTracksClockMonotonic() {
-        let clock = TSCClock.calibrate(duration: .milliseconds(20))
-        defer { hft_clock_use_monotonic() }
-        #expect(!hft_clock_reads_tsc())
-        #expect(TSCClock.processClockDescription == "CLOCK_MONOTONIC (vDSO)")
-        let installed = clock.installAsProcessClock()
-        #expect(installed == (clock.source == .tsc))
-        #expect(hft_clock_reads_tsc() == installed)
-        guard installed else { return }
-        #expect(TSCClock.processClockDescription.hasPrefix("tsc ") && TSCClock.processClockDescription.hasSuffix("calibrated against CLOCK_MONOTONIC"))
-        // The C conversion is the clock's own: a reading lies between the conversions of the ticks
-        // read just before and just after it.
-        for _ in 0..<10_000 {
-            let before = clock.nanos(ticks: hft_rdtsc()).raw
-            let reading = hft_monotonic_ns()
-            let after = clock.nanos(ticks: hft_rdtsc()).raw
-            #expect(before <= reading && reading <= after, "\(before) ≤ \(reading) ≤ \(after)")
-            if !(before <= reading && reading <= after) { break }
-        }
-        // Non-decreasing, and in CLOCK_MONOTONIC's time base after 100 ms.
-        var previous = hft_monotonic_ns()
-        for _ in 0..<100_000 {
-            let next = hft_monotonic_ns()
-            #expect(next >= previous)
-            if next < previous { break }
-            previous = next
-        }
-        var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
-        nanosleep(&pause, nil)
-        let reference = hft_clock_gettime_ns()
-        let reading = hft_monotonic_ns()
-        #expect(abs(reading - reference) < 1_000_000, "process clock \(reading) vs CLOCK_MONOTONIC \(reference)")
-        hft_clock_use_monotonic()
-        #expect(!hft_clock_reads_tsc())
-        let a = hft_clock_gettime_ns(), b = hft_monotonic_ns(), c = hft_clock_gettime_ns()
-        #expect(a <= b && b <= c)
-    }
-
     @Test func reportNamesSourceAndRate() {
         let clock = TSCClock(ticksPerSecond: 2_995_000_000, baseTicks: 0, baseNanos: 0)
         #expect(clock.description == "tsc 2.995 GHz (invariant)")

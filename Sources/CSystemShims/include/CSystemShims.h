@@ -109,66 +109,11 @@ static inline bool hft_cpu_has_invariant_tsc(void) {
 #endif
 }
 
-/// CLOCK_MONOTONIC in nanoseconds, read from the kernel (vDSO): the reference the TSC is calibrated against.
-static inline int64_t hft_clock_gettime_ns(void) {
+/// CLOCK_MONOTONIC in nanoseconds.
+static inline int64_t hft_monotonic_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
-}
-
-/// The TSC → ns conversion of the process clock: `ns = base_ns + ((ticks − base_ticks) × multiplier + 2^47) >> 48`.
-/// Immutable once published.
-struct hft_tsc_params {
-    uint64_t multiplier;
-    uint64_t base_ticks;
-    int64_t base_ns;
-};
-
-/// The process clock's TSC parameters, or NULL while it reads CLOCK_MONOTONIC. Written only by
-/// `hft_clock_install_tsc` / `hft_clock_use_monotonic` (release stores), read with acquire loads.
-extern const struct hft_tsc_params *hft_tsc_params_current;
-
-/// Makes `hft_monotonic_ns` read the TSC with these parameters (calibrated by `TSCClock`). The parameters
-/// are copied into a block that is never freed (readers may hold it), so install once per process,
-/// at start-up, before any thread stamps times: readings taken before and after differ by the
-/// calibration error (ppm).
-void hft_clock_install_tsc(uint64_t multiplier, uint64_t base_ticks, int64_t base_ns);
-
-/// Makes `hft_monotonic_ns` read CLOCK_MONOTONIC again.
-void hft_clock_use_monotonic(void);
-
-/// Whether `hft_monotonic_ns` currently reads the TSC.
-static inline bool hft_clock_reads_tsc(void) {
-    // ORDERING: acquire pairs with the installer's release store.
-    return __atomic_load_n(&hft_tsc_params_current, __ATOMIC_ACQUIRE) != NULL;
-}
-
-/// The installed TSC multiplier (ns per tick × 2^48), or 0 while the process clock reads CLOCK_MONOTONIC.
-static inline uint64_t hft_clock_tsc_multiplier(void) {
-    // ORDERING: acquire pairs with the installer's release store.
-    const struct hft_tsc_params *p = __atomic_load_n(&hft_tsc_params_current, __ATOMIC_ACQUIRE);
-    return p != NULL ? p->multiplier : 0;
-}
-
-/// The process clock in nanoseconds, in the CLOCK_MONOTONIC time base: the TSC scaled to ns once
-/// `hft_clock_install_tsc` ran (rdtsc, a 64×64→128 multiply and a shift, about half the cost of the
-/// vDSO's clock_gettime here), CLOCK_MONOTONIC itself before. Every hop stamp and receive time uses it,
-/// so all stamps of a process share one time base.
-static inline int64_t hft_monotonic_ns(void) {
-#if defined(__x86_64__)
-    // ORDERING: acquire pairs with the installer's release store: the parameters are visible before the pointer.
-    const struct hft_tsc_params *p = __atomic_load_n(&hft_tsc_params_current, __ATOMIC_ACQUIRE);
-    if (__builtin_expect(p != NULL, 1)) {
-        uint64_t t = __rdtsc();
-        if (__builtin_expect(t >= p->base_ticks, 1)) {
-            unsigned __int128 x = (unsigned __int128)(t - p->base_ticks) * p->multiplier + ((unsigned __int128)1 << 47);
-            return p->base_ns + (int64_t)(uint64_t)(x >> 48);
-        }
-        unsigned __int128 x = (unsigned __int128)(p->base_ticks - t) * p->multiplier + ((unsigned __int128)1 << 47);
-        return p->base_ns - (int64_t)(uint64_t)(x >> 48);
-    }
-#endif
-    return hft_clock_gettime_ns();
 }
 
 /// CLOCK_REALTIME in nanoseconds since the Unix epoch.

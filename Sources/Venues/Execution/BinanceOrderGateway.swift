@@ -1,4 +1,3 @@
-import CSystemShims
 import Execution
 import HFTPrimitives
 import Synchronization
@@ -59,8 +58,11 @@ public final class BinanceOrderGateway: Sendable {
         return Int64(ts.tv_sec) * 1_000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    /// The process clock (`hft_monotonic_ns`), the time base the request-weight budgets share with the snapshot fetcher.
-    static func monotonic() -> Nanos { Nanos(raw: hft_monotonic_ns()) }
+    static func monotonic() -> Nanos {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Nanos(raw: Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec))
+    }
 
     /// Places `order` (its client id goes out as `newClientOrderId`).
     public func place(_ order: Order) async -> BinanceGatewayOutcome {
