@@ -23,7 +23,7 @@ struct StorageTests {
 
     @Test func fenwickSumsMatchPlainPrefixSumsAcrossUpdatesAndRebuilds() {
         var rng = SplitMix(seed: 11)
-        var f = FenwickSums(count: 100)
+        var f = FenwickTree<Int64>(count: 100)
         var v = [Int64](repeating: 0, count: 100)
         for step in 0..<3000 {
             let i = Int(rng.next() % 100)
@@ -39,13 +39,55 @@ struct StorageTests {
         #expect(f.prefix(100) == 0)
     }
 
-    @Test func slotChangeSetListsDistinctSlotsWithTheirFirstValueAndOverflowsCleanly() {
+    @Test func segmentTreeLeafSumsMatchPlainSums() {
+        var rng = SplitMix(seed: 13)
+        var t = MaxSegmentTree(leafCount: 128)
+        var v = [Int64](repeating: 0, count: 128)
+        for _ in 0..<2000 {
+            let i = Int(rng.next() % 128)
+            v[i] = Int64(rng.next() % 1000)
+            t.set(i, v[i])
+            let a = Int(rng.next() % 128), b = Int(rng.next() % 128)
+            #expect(t.leafSum(min(a, b), max(a, b)) == v[min(a, b)...max(a, b)].reduce(0, +))
+            #expect(t.leafSum(max(a, b) + 1, max(a, b)) == 0)
+        }
+    }
+
+    @Test func slotBitSetInsertsRangesAndTakesWords() {
+        var rng = SplitMix(seed: 3)
+        var b = SlotBitSet(slotCount: 300)
+        var members = Set<Int>()
+        for _ in 0..<500 {
+            let lo = Int(rng.next() % 340) - 20, hi = lo + Int(rng.next() % 90)
+            b.insert(from: lo, through: hi)
+            for s in max(lo, 0)...max(min(hi, 299), max(lo, 0)) where s <= min(hi, 299) { members.insert(s) }
+            let qlo = Int(rng.next() % 340) - 20, qhi = qlo + Int(rng.next() % 150)
+            #expect(b.intersects(from: qlo, through: qhi) == members.contains { $0 >= qlo && $0 <= qhi })
+            let w = Int(rng.next() % 5)
+            let mask = rng.next() | rng.next()
+            let taken = b.take(word: w, mask: mask)
+            for i in 0..<64 {
+                let s = w * 64 + i
+                let expected = members.contains(s) && mask & (1 << UInt64(i)) != 0
+                #expect((taken & (1 << UInt64(i)) != 0) == expected, "slot \(s)")
+                if expected { members.remove(s) }
+            }
+        }
+        b.insertAll()
+        for w in 0..<5 {
+            let bits = b.take(word: w, mask: .max)
+            #expect(bits == (w < 4 ? UInt64.max : (1 << 44) - 1))
+        }
+        b.insert(from: 10, through: 20)
+        b.removeAll()
+        #expect(b.take(word: 0, mask: .max) == 0)
+    }
+
+    @Test func slotChangeSetListsDistinctSlotsAndOverflowsCleanly() {
         var c = SlotChangeSet(slotCount: 300, listCapacity: 8)
-        for (s, v) in [(5, 50), (9, 90), (5, 51), (250, 7), (0, 1)] as [(Int, Int64)] { c.insert(s, before: v) }
+        for s in [5, 9, 5, 250, 0] { c.insert(s) }
         #expect(c.listCount == 4 && !c.overflowed && c.low == 0 && c.high == 250)
-        c.sortList()
-        #expect((0..<4).map { c[$0] } == [0, 5, 9, 250])
-        #expect((0..<4).map { c.valueBefore($0) } == [1, 50, 90, 7])
+        #expect((0..<4).map { c[$0] } == [5, 9, 250, 0])
         #expect(c.contains(9) && !c.contains(10) && !c.contains(-1) && !c.contains(300))
         c.removeAll()
         #expect(c.isEmpty && c.listCount == 0 && !c.contains(9) && !c.contains(250))
@@ -56,6 +98,26 @@ struct StorageTests {
         #expect(!c.overflowed && (0..<300).allSatisfy { !c.contains($0) })
     }
 
+    @Test func slotChangeSetOrderedSearchesMatchALinearScan() {
+        var rng = SplitMix(seed: 21)
+        var c = SlotChangeSet(slotCount: 300, listCapacity: 8)
+        var members = Set<Int>()
+        for step in 0..<3000 {
+            if step % 40 == 39 {
+                c.removeAll()
+                members.removeAll()
+            }
+            let s = Int(rng.next() % 300)
+            c.insert(s)
+            members.insert(s)
+            let a = Int(rng.next() % 340) - 20, b = Int(rng.next() % 340) - 20
+            let lo = min(a, b), hi = max(a, b)
+            #expect(c.firstMember(from: lo, through: hi) == (members.filter { $0 >= lo && $0 <= hi }.min() ?? -1))
+            #expect(c.lastMember(from: hi, downTo: lo) == (members.filter { $0 >= lo && $0 <= hi }.max() ?? -1))
+            if lo < hi { #expect(c.firstMember(from: hi, through: lo) == -1 && c.lastMember(from: lo, downTo: hi) == -1) }
+        }
+    }
+
     @Test func profileNodeSetFindsTheNearestMemberAboveTheThreshold() {
         var rng = SplitMix(seed: 5)
         var n = ProfileNodeSet(slotCount: 256)
@@ -63,7 +125,14 @@ struct StorageTests {
         for _ in 0..<3000 {
             let j = Int(rng.next() % 256)
             let key: Int64 = rng.next() % 3 == 0 ? Int64(rng.next() % 100) : .min
-            n.write(j, key: key)
+            if rng.next() % 2 == 0 {
+                n.write(j, key: key)
+            } else {
+                // The word-at-a-time path: key stored alone, then the word's bit for it.
+                n.storeKey(j, key)
+                let bit: UInt64 = 1 << UInt64(j & 63)
+                n.replaceBits(word: j >> 6, mask: bit, bits: key != .min ? bit : 0)
+            }
             keys[j] = key
             n.threshold = Int64(rng.next() % 100)
             let lo = Int(rng.next() % 256), hi = Int(rng.next() % 256)
@@ -75,7 +144,7 @@ struct StorageTests {
 
     @Test func fenwickSelectAndRankMatchSortedCounts() {
         var rng = SplitMix(seed: 7)
-        var f = FenwickCounts(bins: 100)
+        var f = FenwickTree<Int32>(count: 100)
         var samples: [Int] = []
         for _ in 0..<500 {
             let b = Int(rng.next() % 100)
@@ -83,9 +152,9 @@ struct StorageTests {
             samples.append(b)
             let sorted = samples.sorted()
             let rank = 1 + Int(rng.next() % UInt64(samples.count))
-            #expect(f.select(rank: rank) == sorted[rank - 1])
+            #expect(f.select(rank: Int32(rank)) == sorted[rank - 1])
             let q = Int(rng.next() % 101)
-            #expect(f.countBelow(q) == samples.filter { $0 < q }.count)
+            #expect(Int(f.prefix(q)) == samples.filter { $0 < q }.count)
         }
     }
 

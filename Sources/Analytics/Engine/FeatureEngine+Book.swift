@@ -189,8 +189,15 @@ extension FeatureEngine {
         o[L.imbalanceDepthWeighted] = wDen > 0 ? wNum / wDen : 0
 
         let eventBase = midRing.first, timeBase = timeBaseValid ? timeBaseMid2 : timeMids.first.value
-        o[L.returnEvents] = eventBase == mid2 ? 0 : cLog(Double(mid2) / Double(eventBase))
-        o[L.returnTime] = timeBase == mid2 ? 0 : cLog(Double(mid2) / Double(timeBase))
+        // The mid and both bases are usually those of the previous event: the logs are then the
+        // values already in the vector (same inputs, same result), and are not recomputed.
+        if mid2 != returnInputs.mid2 || eventBase != returnInputs.eventBase {
+            o[L.returnEvents] = eventBase == mid2 ? 0 : cLog(Double(mid2) / Double(eventBase))
+        }
+        if mid2 != returnInputs.mid2 || timeBase != returnInputs.timeBase {
+            o[L.returnTime] = timeBase == mid2 ? 0 : cLog(Double(mid2) / Double(timeBase))
+        }
+        returnInputs = (mid2, eventBase, timeBase)
         o[L.rvEwma] = ewma.squareRoot()
         o[L.rvWindow] = rvSum
         let bv = Double.pi / 2 * bvSum

@@ -69,6 +69,9 @@ public struct FeatureEngine: ~Copyable {
     var timeMids: UnsafeRing<TimedValue>
     var timeBaseMid2: Int64 = 0
     var timeBaseValid = false
+    /// The mid and the event and time bases (raw, doubled) behind `return_events`/`return_time` in
+    /// the vector; `Int64.min` before the first book event.
+    var returnInputs: (mid2: Int64, eventBase: Int64, timeBase: Int64) = (.min, .min, .min)
     /// Samples of the book time window dropped early because its ring was full.
     public internal(set) var bookWindowEvictions = 0
 

@@ -32,7 +32,7 @@ public enum QuantityBins {
 struct LargeTradeDetector: ~Copyable {
     let percentilePermille: Int
     let minimumSamples: Int
-    private var counts: FenwickCounts
+    private var counts: FenwickTree<Int32>
     private var ring: UnsafeRing<Int32>
     /// Whether the last trade was large.
     private(set) var lastWasLarge: Bool
@@ -42,7 +42,7 @@ struct LargeTradeDetector: ~Copyable {
     init(window: Int, percentilePermille: Int, minimumSamples: Int) {
         self.percentilePermille = min(max(percentilePermille, 0), 1000)
         self.minimumSamples = max(1, minimumSamples)
-        self.counts = FenwickCounts(bins: QuantityBins.count)
+        self.counts = FenwickTree(count: QuantityBins.count)
         self.ring = UnsafeRing(capacity: max(1, window))
         self.lastWasLarge = false
         self.thresholdBin = -1
@@ -55,7 +55,7 @@ struct LargeTradeDetector: ~Copyable {
         let n = ring.count
         if n >= minimumSamples {
             let rank = max(1, (percentilePermille &* n &+ 999) / 1000)
-            thresholdBin = counts.select(rank: rank)
+            thresholdBin = counts.select(rank: Int32(truncatingIfNeeded: rank))
             lastWasLarge = b > thresholdBin
         } else {
             lastWasLarge = false

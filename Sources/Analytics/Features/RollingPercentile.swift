@@ -9,14 +9,14 @@ struct RollingPercentile: ~Copyable {
     static let bins = 1024
     /// Top 16 bits of the bit pattern of 2⁻⁶⁴ (exponent 1023 − 64, mantissa 0).
     static let lowestKey = (1023 - 64) << 4
-    private var counts: FenwickCounts
+    private var counts: FenwickTree<Int32>
     /// Plain per-bin counts (the same as `counts`'), so that the count within the sample's bin is
     /// one load instead of a second prefix query.
     private let binCounts: UnsafeMutablePointer<Int32>
     private var ring: UnsafeRing<Int32>
 
     init(window: Int) {
-        counts = FenwickCounts(bins: RollingPercentile.bins)
+        counts = FenwickTree(count: RollingPercentile.bins)
         binCounts = .allocate(capacity: RollingPercentile.bins)
         binCounts.initialize(repeating: 0, count: RollingPercentile.bins)
         ring = UnsafeRing(capacity: max(1, window))
@@ -45,7 +45,7 @@ struct RollingPercentile: ~Copyable {
         ring.append(Int32(b))
         counts.add(b, 1)
         binCounts[b] &+= 1
-        let below = counts.countBelow(b)
+        let below = Int(counts.prefix(b))
         let within = Int(binCounts[b])
         return (Double(below) + 0.5 * Double(within)) / Double(ring.count)
     }

@@ -39,6 +39,23 @@ struct ProfileNodeSet: ~Copyable {
         if key != .min { words[j >> 6] |= bit } else { words[j >> 6] &= ~bit }
     }
 
+    /// Records slot `j`'s key without its bit: the caller sets the bits of a whole word after
+    /// (`replaceBits`), which restores the invariant. - Precondition: `0 <= j < slotCount`.
+    @inline(__always)
+    mutating func storeKey(_ j: Int, _ key: Int64) {
+        // SAFETY: 0 <= j < slotCount.
+        keys[j] = key
+    }
+
+    /// Sets the bits of word `w` selected by `mask` to `bits` (a subset of `mask`): bit i for
+    /// slot 64w + i whose key, stored with `storeKey`, is not `Int64.min`.
+    /// - Precondition: `0 <= w < (slotCount + 63) / 64`.
+    @inline(__always)
+    mutating func replaceBits(word w: Int, mask: UInt64, bits: UInt64) {
+        // SAFETY: w is inside the word allocation.
+        words[w] = (words[w] & ~mask) | bits
+    }
+
     /// The largest member in `lo...hi`, or -1. - Precondition: `0 <= lo`, `hi < slotCount`.
     @inline(__always)
     func last(in lo: Int, _ hi: Int) -> Int {

@@ -18,9 +18,14 @@
 /// Invariant (when `isValid`): for 1 ≤ a ≤ `up`, `upAt[a]` is the number of rows below taken when
 /// the a-th row above was taken; for 1 ≤ b ≤ `down`, `downAt[b]` the rows above taken when the b-th
 /// row below was; `upAt[0] = downAt[0] = 0`.
-/// - Complexity: a full walk O(value-area width); a repair O(changes · (rows re-walked + log bins))
-///   and typically a few rows per changed bin. Never allocates after `init`.
+/// - Complexity: a full walk O(value-area width); a repair O(rows re-walked + jumps · (log bins +
+///   bitset search)), typically a few rows per changed bin compared on the path; changes the path
+///   never compares cost nothing. Never allocates after `init`.
 struct ValueAreaPath: ~Copyable {
+    /// Up to this many listed changes `firstCompared` considers each one; above, it searches.
+    static let listedChangesScanned = 4
+    /// Spans of fewer rows are added up from the bins; longer ones come from the prefix sums.
+    static let directSumRows = 32
     let capacity: Int
     private let upAt: UnsafeMutablePointer<Int32>
     private let downAt: UnsafeMutablePointer<Int32>
@@ -65,7 +70,7 @@ struct ValueAreaPath: ~Copyable {
     ///     invalid; a full walk when it overflowed).
     ///   - poc, minSlot, maxSlot: the POC and occupied range of the current volumes.
     ///   - needed: the smallest area that completes the value area.
-    mutating func update(volumes: borrowing MaxSegmentTree, sums: borrowing FenwickSums, changes: borrowing SlotChangeSet,
+    mutating func update(volumes: borrowing MaxSegmentTree, sums: borrowing FenwickTree<Int64>, changes: borrowing SlotChangeSet,
                          poc p: Int, minSlot: Int, maxSlot: Int, needed: Int64) {
         let repairing = isValid && p == poc && !changes.overflowed
         if !repairing {
@@ -88,7 +93,21 @@ struct ValueAreaPath: ~Copyable {
         if repairing {
             (a, b) = firstCompared(changes, edgeAbove, edgeBelow, fromRow: 0, fromColumn: 0, oldUp: oldUp, oldDown: oldDown)
         }
-        var area = ValueAreaPath.sum(volumes, sums, p &- b, p &+ a)
+        // The prefix sums at the area's edges, P(p + a + 1) above and P(p − b) below, once a long
+        // span needed them: kept up to date by every step (one add), so that a later jump costs
+        // one prefix walk per side it moves instead of two.
+        var upperPrefix: Int64 = 0, lowerPrefix: Int64 = 0
+        var upperKnown = false, lowerKnown = false
+        var area: Int64
+        if a &+ b < ValueAreaPath.directSumRows {
+            area = volumes.leafSum(p &- b, p &+ a)
+        } else {
+            upperPrefix = sums.prefix(p &+ a &+ 1)
+            lowerPrefix = sums.prefix(p &- b)
+            upperKnown = true
+            lowerKnown = true
+            area = upperPrefix &- lowerPrefix
+        }
         // The old path's span of row a (rows below taken while on it); empty when not on it.
         var rowStart = Int.max, rowEnd = Int.min
         if repairing { (rowStart, rowEnd) = oldRow(a, oldUp: oldUp, oldDown: oldDown) }
@@ -115,11 +134,13 @@ struct ValueAreaPath: ~Copyable {
                 // SAFETY: a <= maxSlot − poc < capacity.
                 upAt[a] = Int32(truncatingIfNeeded: b)
                 area &+= above
+                upperPrefix &+= above
             } else {
                 b &+= 1
                 // SAFETY: b <= poc − minSlot < capacity.
                 downAt[b] = Int32(truncatingIfNeeded: a)
                 area &+= below
+                lowerPrefix &-= below
             }
             if area >= needed { break }
             // Back on the old path with neither compared row changed: follow it to the next state
@@ -130,8 +151,32 @@ struct ValueAreaPath: ~Copyable {
             let (ta, tb) = firstCompared(changes, edgeAbove, edgeBelow, fromRow: a &+ 1, fromColumn: b &+ 1, oldUp: oldUp, oldDown: oldDown)
             guard ta &+ tb > a &+ b else { continue }
             // The rows the jump adds: above (a, ta], below (b, tb].
-            if ta > a { area &+= ValueAreaPath.sum(volumes, sums, p &+ a &+ 1, p &+ ta) }
-            if tb > b { area &+= ValueAreaPath.sum(volumes, sums, p &- tb, p &- b &- 1) }
+            if ta > a {
+                if ta &- a < ValueAreaPath.directSumRows {
+                    let d = volumes.leafSum(p &+ a &+ 1, p &+ ta)
+                    area &+= d
+                    upperPrefix &+= d
+                } else {
+                    if !upperKnown { upperPrefix = sums.prefix(p &+ a &+ 1) }
+                    let u = sums.prefix(p &+ ta &+ 1)
+                    area &+= u &- upperPrefix
+                    upperPrefix = u
+                    upperKnown = true
+                }
+            }
+            if tb > b {
+                if tb &- b < ValueAreaPath.directSumRows {
+                    let d = volumes.leafSum(p &- tb, p &- b &- 1)
+                    area &+= d
+                    lowerPrefix &-= d
+                } else {
+                    if !lowerKnown { lowerPrefix = sums.prefix(p &- b) }
+                    let l = sums.prefix(p &- tb)
+                    area &+= lowerPrefix &- l
+                    lowerPrefix = l
+                    lowerKnown = true
+                }
+            }
             a = ta
             b = tb
             (rowStart, rowEnd) = oldRow(a, oldUp: oldUp, oldDown: oldDown)
@@ -143,22 +188,16 @@ struct ValueAreaPath: ~Copyable {
         isValid = true
     }
 
-    /// Σ volumes of slots `lo...hi`: added up directly when the span is short, else from the
-    /// prefix sums (two O(log bins) walks).
-    @inline(__always)
-    private static func sum(_ volumes: borrowing MaxSegmentTree, _ sums: borrowing FenwickSums, _ lo: Int, _ hi: Int) -> Int64 {
-        guard hi &- lo < 32 else { return sums.rangeSum(lo, hi) }
-        var s: Int64 = 0
-        var i = lo
-        while i <= hi {
-            s &+= volumes[i]
-            i &+= 1
-        }
-        return s
-    }
-
     /// The earliest state of the old path at which a changed slot (or a moved edge) on a row ≥
     /// `fromRow` above or a column ≥ `fromColumn` below is compared; the old end when none is.
+    ///
+    /// A slot `x = poc + r + 1` above is first compared at the old state `(r, upAt[r])`, whose
+    /// index `r + upAt[r]` is non-decreasing in `r` (`upAt` is); likewise below in the column. So
+    /// the earliest is the nearest changed slot on each side (a bitset search from the row or
+    /// column on) and the edges, not a pass over every change; up to `listedChangesScanned`
+    /// changes are simply all considered.
+    /// - Complexity: O(min(changes, bitset words from the row or column to the nearest change on
+    ///   each side)).
     @inline(__always)
     private func firstCompared(_ changes: borrowing SlotChangeSet, _ edgeAbove: Int, _ edgeBelow: Int, fromRow: Int, fromColumn: Int,
                                oldUp: Int, oldDown: Int) -> (Int, Int) {
@@ -178,7 +217,19 @@ struct ValueAreaPath: ~Copyable {
                 if r &+ c < best { best = r &+ c; ba = r; bb = c }
             }
         }
-        for i in 0..<changes.listCount { consider(changes[i]) }
+        if changes.listCount <= ValueAreaPath.listedChangesScanned, !changes.overflowed {
+            // A few changes (a trade, a small expiry): one pass over the list beats the searches.
+            for i in 0..<changes.listCount { consider(changes[i]) }
+        } else {
+            if fromRow <= oldUp {
+                let x = changes.firstMember(from: poc &+ fromRow &+ 1, through: poc &+ oldUp &+ 1)
+                if x >= 0 { consider(x) }
+            }
+            if fromColumn <= oldDown {
+                let x = changes.lastMember(from: poc &- fromColumn &- 1, downTo: poc &- oldDown &- 1)
+                if x >= 0 { consider(x) }
+            }
+        }
         if edgeAbove != .min { consider(edgeAbove) }
         if edgeBelow != .min { consider(edgeBelow) }
         return (ba, bb)

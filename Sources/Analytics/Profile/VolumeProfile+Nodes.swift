@@ -1,8 +1,10 @@
 extension VolumeProfile {
-    /// Brings the HVN/LVN sets and thresholds to the current bins (part of a recomputation): only
-    /// slots within the kernel radius + 1 of a changed bin can change shape or smoothed value.
-    /// - Complexity: O(changed bins · kernel width); O(bins) after a reset, a re-centre or an
-    ///   empty profile.
+    /// Brings the HVN/LVN thresholds to the current bins and marks the node slots whose shape can
+    /// have changed (part of a recomputation): only slots within the kernel radius + 1 of a changed
+    /// bin can change shape or smoothed value. Marked slots are re-evaluated when a query's scan
+    /// reaches them or before a bin within reach of them changes (`flushNodes`), whichever is first,
+    /// so that a burst of expiries far from the price costs a few bit writes here.
+    /// - Complexity: O(changed bins); O(bins / 64) after a reset, a re-centre or an empty profile.
     @inline(__always)
     mutating func refreshNodes() {
         // v · width · 1000 ≥ factor · total · mass  ⇔  v ≥ ⌈(factor · total · mass) / (width · 1000)⌉, and
@@ -18,60 +20,84 @@ extension VolumeProfile {
         highNodes.threshold = highThreshold
         lowNodes.threshold = lowThreshold
         if !nodesValid {
-            rewriteNodeSlots(0, binCount &- 1)
+            nodeDirty.insertAll()
             nodesValid = true
             return
         }
         let reach = kernelRadius &+ 1
         if changes.overflowed {
-            rewriteNodeSlots(changes.low &- reach, changes.high &+ reach)
+            nodeDirty.insert(from: changes.low &- reach, through: changes.high &+ reach)
         } else {
-            // Sorted, the neighbourhoods of nearby changes merge into one pass.
-            changes.sortList()
-            var i = 0
-            let n = changes.listCount
-            while i < n {
-                let from = changes[i] &- reach
-                var to = changes[i] &+ reach
-                i &+= 1
-                while i < n, changes[i] &- reach <= to &+ 1 {
-                    to = changes[i] &+ reach
-                    i &+= 1
-                }
-                rewriteNodeSlots(from, to)
+            for i in 0..<changes.listCount {
+                let s = changes[i]
+                nodeDirty.insert(from: s &- reach, through: s &+ reach)
             }
         }
     }
 
-    /// Rewrites the node keys of slots `from...to` (clamped into the ring) from the smoothed
-    /// profile (neighbours past the ring are 0): a local maximum (`S[j] > S[j−1]`, `S[j] ≥ S[j+1]`)
-    /// is keyed by S, a local minimum (`S[j] < S[j−1]`, `S[j] ≤ S[j+1]`) by −S, others `Int64.min`.
+    /// Re-evaluates the marked node slots in `from...through` (clamped into the ring) from the
+    /// smoothed profile, which there is still that of the last recomputation (a bin change first
+    /// flushes the slots within reach of it).
+    /// - Complexity: O(words spanned + marked slots re-evaluated).
     @inline(__always)
-    private mutating func rewriteNodeSlots(_ from: Int, _ to: Int) {
-        var j = max(from, 0)
-        let end = min(to, binCount &- 1)
-        guard j <= end else { return }
-        // SAFETY: 0 <= j <= end < binCount; the neighbours are range-checked.
-        var left: Int64 = j > 0 ? smoothed[j &- 1] : 0
-        var v = smoothed[j]
-        while j <= end {
-            let right: Int64 = j < binCount &- 1 ? smoothed[j &+ 1] : 0
-            // Smoothed values are ≥ 0 (non-negative volumes and kernel): keys never reach Int64.min.
-            highNodes.write(j, key: v > left && v >= right ? v : .min)
-            lowNodes.write(j, key: v < left && v <= right ? 0 &- v : .min)
-            left = v
-            v = right
-            j &+= 1
+    mutating func flushNodes(from: Int, through: Int) {
+        let lo = max(from, 0), hi = min(through, binCount &- 1)
+        guard lo <= hi else { return }
+        var w = lo >> 6
+        let last = hi >> 6
+        while w <= last {
+            var mask = UInt64.max
+            if w == lo >> 6 { mask &= UInt64.max &<< UInt64(lo & 63) }
+            if w == last { mask &= UInt64.max >> UInt64(63 &- (hi & 63)) }
+            let taken = nodeDirty.take(word: w, mask: mask)
+            if taken != 0 { rewriteNodeWord(w, taken) }
+            w &+= 1
         }
+    }
+
+    /// Rewrites the node keys of the slots of word `w` in `slots` from the smoothed profile
+    /// (neighbours past the ring are 0): a local maximum (`S[j] > S[j−1]`, `S[j] ≥ S[j+1]`) is
+    /// keyed by S, a local minimum (`S[j] < S[j−1]`, `S[j] ≤ S[j+1]`) by −S, others `Int64.min`;
+    /// each set's bits of the word are written once, from selects rather than branches.
+    @inline(__always)
+    private mutating func rewriteNodeWord(_ w: Int, _ slots: UInt64) {
+        var bits = slots
+        var high: UInt64 = 0, low: UInt64 = 0
+        let last = binCount &- 1
+        while bits != 0 {
+            let i = bits.trailingZeroBitCount
+            let j = (w << 6) &+ i
+            // SAFETY: 0 <= j < binCount (set bits index slots); the neighbours are range-checked.
+            let left: Int64 = j > 0 ? smoothed[j &- 1] : 0
+            let v = smoothed[j]
+            let right: Int64 = j < last ? smoothed[j &+ 1] : 0
+            let isHigh = v > left && v >= right, isLow = v < left && v <= right
+            // Smoothed values are ≥ 0 (non-negative volumes and kernel): keys never reach Int64.min.
+            highNodes.storeKey(j, isHigh ? v : .min)
+            lowNodes.storeKey(j, isLow ? 0 &- v : .min)
+            let bit: UInt64 = 1 &<< UInt64(i)
+            high |= isHigh ? bit : 0
+            low |= isLow ? bit : 0
+            bits &= bits &- 1
+        }
+        highNodes.replaceBits(word: w, mask: slots, bits: high)
+        lowNodes.replaceBits(word: w, mask: slots, bits: low)
     }
 
     /// The nearest HVN and LVN (as of the last recomputation) to absolute bin `bin`, at most
     /// `maxNodeScanBins` away, the lower one on equal distance; nil when none. Nodes are the
     /// members of `highNodes`/`lowNodes` inside the occupied range of that recomputation.
-    /// - Complexity: O(words of the scan), a few word operations for the default 64-bin scan.
+    /// Marked slots inside the scan are re-evaluated first.
+    /// - Complexity: O(words of the scan + marked slots in it), a few word operations for the
+    ///   default 64-bin scan.
     @inline(__always)
-    func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
+    mutating func nearestNodes(toBin bin: Int64) -> (hvn: Int64?, lvn: Int64?) {
         guard hasVolume, kernelRadius >= 0 else { return (nil, nil) }
+        if nodesValid {
+            let s = bin &- nodeBase, scan = Int64(maxNodeScanBins)
+            let lo = max(Int64(minSlot), s &- scan), hi = min(Int64(maxSlot), s &+ scan)
+            if lo <= hi { flushNodes(from: Int(lo), through: Int(hi)) }
+        }
         return (nearest(bin, highNodes), nearest(bin, lowNodes))
     }
 

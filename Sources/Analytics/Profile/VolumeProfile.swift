@@ -24,23 +24,24 @@ struct ProfileTrade: BitwiseCopyable {
 /// A bin's price is its lower edge, `bin × binTicks × tick`.
 ///
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
-/// `changes` holds every slot whose volume changed since the last recomputation, with its volume
-/// then, and `sums` holds the prefix sums of the bins as of then; `smoothed[s] = Σ_d kernel[|d|] ·
-/// volume[s + d]` over in-range bins; derived fields describe the bins as of the last
-/// recomputation whenever `hasVolume`, and so do `highNodes`/`lowNodes` (every slot's HVN/LVN
-/// shape and key, and the thresholds; the occupied range is applied at lookup).
+/// `sums` holds the prefix sums of the bins; `changes` holds every slot whose volume changed
+/// since the last recomputation; `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range
+/// bins; derived fields describe the bins as of the last recomputation whenever `hasVolume`, and
+/// so do `highNodes`/`lowNodes` (every slot's HVN/LVN shape and key, and the thresholds; the
+/// occupied range is applied at lookup) once the slots in `nodeDirty` are re-evaluated.
 ///
 /// Recomputation is incremental and exact: the value area repairs its remembered one-row path
-/// only where changed bins are compared (`ValueAreaPath`), and the node sets are rewritten only
-/// within the kernel radius (+1) of changed bins, the thresholds applied at lookup
-/// (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
-/// - Complexity: a trade or expiry O(log bins + kernel width), amortised O(1) expiry (prefix sums
-///   are brought up to date once per changed bin at the next recomputation); a
-///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins) for the
-///   POC plus O(changed bins · (kernel width + log bins)) for the value area and node sets in the
-///   usual case (a new POC walks the value area from scratch, O(its width)); a node query a few
-///   word operations; a re-centre (price leaves the ring) O(bins · kernel + remembered trades), rare,
-///   and the next recomputation after a re-centre or reset O(bins). Never allocates after `init`.
+/// only where changed bins are compared (`ValueAreaPath`), and the node slots within the kernel
+/// radius (+1) of changed bins are marked and re-evaluated lazily, when a query's scan reaches
+/// them or before a bin change within reach would alter their inputs, the thresholds applied at
+/// lookup (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
+/// - Complexity: a trade or expiry O(log bins + kernel width) per bin it changes, amortised O(1)
+///   expiry; a recomputation (`refresh`, at most once per event, optionally throttled) O(log bins)
+///   for the POC tree searches (O(changed bins) when the centre stays and the maximum holds or
+///   rises), O(rows re-walked + jumps · log bins) for the value area in the usual case (a new POC
+///   walks it from scratch, O(its width)) and O(changed bins) bit marks for the nodes; a node query O(words of the scan + marked slots in it); a re-centre (price leaves the
+///   ring) O(bins · kernel + remembered trades), rare, and the first queries after a re-centre or
+///   reset re-evaluate their scan. Never allocates after `init`.
 struct VolumeProfile: ~Copyable {
     let binCount: Int
     /// Bin width in raw price units (`binTicks × tick`).
@@ -56,9 +57,8 @@ struct VolumeProfile: ~Copyable {
     /// Σ over the full symmetric kernel.
     let kernelMass: Int64
     var volumes: MaxSegmentTree
-    /// Prefix sums of `volumes` as of the last recomputation (brought up to date from `changes`
-    /// at the next one: one update per changed bin, not per trade). Value-area repair.
-    var sums: FenwickSums
+    /// Prefix sums of `volumes` (updated with each bin change): the value-area repair's range sums.
+    var sums: FenwickTree<Int64>
     /// Slots whose volume changed since the last recomputation.
     var changes: SlotChangeSet
     var path: ValueAreaPath
@@ -66,6 +66,9 @@ struct VolumeProfile: ~Copyable {
     /// HVN and LVN slots as of the last recomputation (two slots when node detection is off).
     var highNodes: ProfileNodeSet
     var lowNodes: ProfileNodeSet
+    /// Node slots whose shape may differ from their keys in `highNodes`/`lowNodes` (marked at a
+    /// recomputation near changed bins, re-evaluated lazily by `flushNodes`).
+    var nodeDirty: SlotBitSet
     var trades: UnsafeRing<ProfileTrade>
 
     /// Absolute bin index of slot 0.
@@ -90,9 +93,14 @@ struct VolumeProfile: ~Copyable {
     /// `minSlot`/`maxSlot` held the occupied range at the last recomputation (false after a
     /// reset, a re-centre or an empty profile).
     private var boundsValid = false
+    /// The largest bin volume and `minSlot + maxSlot` at the last recomputation (valid with
+    /// `boundsValid`): with the changed slots they decide most POC updates without a tree search.
+    private var lastMaximum: Int64 = 0
+    private var lastCentre2 = 0
     private var lastRefresh: Int64 = .min
-    /// The node sets describe the smoothed profile of the last recomputation (false after a
-    /// reset, a re-centre or an empty profile: the next recomputation rebuilds them).
+    /// The node sets (with the slots marked in `nodeDirty` re-evaluated) describe the smoothed
+    /// profile of the last recomputation (false after a reset, a re-centre or an empty profile:
+    /// the next recomputation marks every slot).
     var nodesValid = false
     /// `baseBin` as of the last recomputation (the node sets' slot 0).
     var nodeBase: Int64 = 0
@@ -129,7 +137,7 @@ struct VolumeProfile: ~Copyable {
         }
         self.kernelMass = mass
         self.volumes = MaxSegmentTree(leafCount: config.binCount)
-        self.sums = FenwickSums(count: config.binCount)
+        self.sums = FenwickTree(count: config.binCount)
         self.changes = SlotChangeSet(slotCount: config.binCount, listCapacity: 64)
         self.path = ValueAreaPath(binCount: config.binCount)
         self.smoothed = .allocate(capacity: config.binCount)
@@ -137,6 +145,7 @@ struct VolumeProfile: ~Copyable {
         let nodeLeaves = k.isEmpty ? 2 : config.binCount
         self.highNodes = ProfileNodeSet(slotCount: nodeLeaves)
         self.lowNodes = ProfileNodeSet(slotCount: nodeLeaves)
+        self.nodeDirty = SlotBitSet(slotCount: nodeLeaves)
         self.trades = UnsafeRing(capacity: self.windowNanos > 0 ? max(config.tradeCapacity, 1) : 1)
         self.baseBin = 0
         self.anchored = false
@@ -183,6 +192,7 @@ struct VolumeProfile: ~Copyable {
         changes.removeAll()
         path.invalidate()
         nodesValid = false
+        nodeDirty.removeAll()
         nodeQueryValid = false
         dirty = false
         lastRefresh = .min
@@ -271,27 +281,50 @@ struct VolumeProfile: ~Copyable {
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
         let old = volumes[s]
         volumes.set(s, old &+ delta)
-        changes.insert(s, before: old)
+        sums.add(s, delta)
+        changes.insert(s)
         total &+= delta
         if delta > 0 {
             addedLow = min(addedLow, s)
             addedHigh = max(addedHigh, s)
         }
         if kernelRadius >= 0 {
-            var d = -kernelRadius
-            while d <= kernelRadius {
-                let j = s &+ d
-                if j >= 0, j < binCount {
-                    // SAFETY: 0 <= j < binCount; |d| <= kernelRadius < kernel allocation.
-                    smoothed[j] &+= kernel[d < 0 ? -d : d] &* delta
+            // The node slots that read the smoothed bins about to change are evaluated first, on
+            // the smoothed profile of the last recomputation they describe.
+            let reach = kernelRadius &+ 1
+            if nodesValid, nodeDirty.intersects(from: s &- reach, through: s &+ reach) {
+                flushNodes(from: s &- reach, through: s &+ reach)
+            }
+            if s >= kernelRadius, s &+ kernelRadius < binCount {
+                // SAFETY: s ± d for d <= kernelRadius is inside the ring; kernel holds kernelRadius + 1 weights.
+                let c = smoothed + s
+                c[0] &+= kernel[0] &* delta
+                var d = 1
+                while d <= kernelRadius {
+                    let k = kernel[d] &* delta
+                    c[d] &+= k
+                    c[-d] &+= k
+                    d &+= 1
                 }
-                d &+= 1
+            } else {
+                var d = -kernelRadius
+                while d <= kernelRadius {
+                    let j = s &+ d
+                    if j >= 0, j < binCount {
+                        // SAFETY: 0 <= j < binCount; |d| <= kernelRadius < kernel allocation.
+                        smoothed[j] &+= kernel[d < 0 ? -d : d] &* delta
+                    }
+                    d &+= 1
+                }
             }
         }
     }
 
     /// Moves the ring so that bin `b` is inside it, a quarter of the ring from the edge it crossed.
     private mutating func recentre(towards b: Int64) {
+        // Queries until the next recomputation answer from the node sets as they are: evaluate the
+        // marked slots on the smoothed profile they describe before it moves.
+        if nodesValid, kernelRadius >= 0 { flushNodes(from: 0, through: binCount &- 1) }
         let n = Int64(binCount)
         let newBase = b >= baseBin &+ n ? b &- (3 * n / 4) : b &- n / 4
         let shift = newBase &- baseBin
@@ -349,15 +382,6 @@ struct VolumeProfile: ~Copyable {
     @inline(__always)
     private mutating func recomputeDerived() {
         nodeQueryValid = false
-        if changes.overflowed {
-            sums.rebuild { volumes[$0] }
-        } else {
-            for i in 0..<changes.listCount {
-                let s = changes[i]
-                let d = volumes[s] &- changes.valueBefore(i)
-                if d != 0 { sums.add(s, d) }
-            }
-        }
         guard total > 0 else {
             hasVolume = false
             boundsValid = false
@@ -369,6 +393,7 @@ struct VolumeProfile: ~Copyable {
             return
         }
         hasVolume = true
+        let previousKnown = boundsValid
         if boundsValid {
             // Every slot below min(addedLow, old minSlot) was empty then and received nothing
             // since (volume only grows through `addToSlot` with delta > 0): the new minimum is the
@@ -384,15 +409,29 @@ struct VolumeProfile: ~Copyable {
         addedHigh = -1
         let m = volumes.maximum
         let c2 = minSlot &+ maxSlot
-        let left = volumes.last(atLeast: m, upTo: c2 >> 1)
-        let right = volumes.first(atLeast: m, from: (c2 &+ 1) >> 1)
-        if left < 0 {
-            pocSlot = right
-        } else if right < 0 {
-            pocSlot = left
+        if previousKnown, c2 == lastCentre2, !changes.overflowed, m > lastMaximum || (m == lastMaximum && volumes[pocSlot] == m) {
+            // Same centre, and the maximum rose (only changed slots can hold it) or stayed with the
+            // old POC still holding it (unchanged slots holding it lost to the old POC before):
+            // the POC is the best of the old one (if it qualifies) and the changed slots holding m.
+            var best = m == lastMaximum ? pocSlot : -1
+            for i in 0..<changes.listCount {
+                let s = changes[i]
+                if volumes[s] == m, best < 0 || VolumeProfile.closerToCentre(s, than: best, centre2: c2) { best = s }
+            }
+            pocSlot = best
         } else {
-            pocSlot = (2 &* right &- c2) < (c2 &- 2 &* left) ? right : left
+            let left = volumes.last(atLeast: m, upTo: c2 >> 1)
+            let right = volumes.first(atLeast: m, from: (c2 &+ 1) >> 1)
+            if left < 0 {
+                pocSlot = right
+            } else if right < 0 {
+                pocSlot = left
+            } else {
+                pocSlot = (2 &* right &- c2) < (c2 &- 2 &* left) ? right : left
+            }
         }
+        lastMaximum = m
+        lastCentre2 = c2
         // The smallest area with area · 10 000 ≥ bp · total, exactly: ⌈bp · total / 10 000⌉.
         let needed = VolumeProfile.productDivided(valueAreaBasisPoints, total, 1, by: 10_000, roundingUp: true)
         path.update(volumes: volumes, sums: sums, changes: changes, poc: pocSlot, minSlot: minSlot, maxSlot: maxSlot, needed: needed)
@@ -400,6 +439,13 @@ struct VolumeProfile: ~Copyable {
         vahSlot = path.high
         if kernelRadius >= 0 { refreshNodes() }
         changes.removeAll()
+    }
+
+    /// The POC tie rule: `x` is nearer the centre `c2 / 2` than `y`, or as near and lower.
+    @inline(__always)
+    static func closerToCentre(_ x: Int, than y: Int, centre2 c2: Int) -> Bool {
+        let dx = abs(2 &* x &- c2), dy = abs(2 &* y &- c2)
+        return dx < dy || (dx == dy && x < y)
     }
 
     /// The first slot ≥ `s` with volume ≥ 1 (a few probes, then the tree). - Precondition: one exists.

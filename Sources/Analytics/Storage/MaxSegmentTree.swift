@@ -29,6 +29,23 @@ struct MaxSegmentTree: ~Copyable {
 
     @inline(__always) var maximum: Int64 { nodes[1] }
 
+    /// Σ leaves `lo...hi` (wrapping), 0 when `lo > hi`: a contiguous loop over the leaf row.
+    /// - Precondition: `0 <= lo`, `hi < leafCount` when `lo <= hi` (debug-checked).
+    @inline(__always)
+    func leafSum(_ lo: Int, _ hi: Int) -> Int64 {
+        guard lo <= hi else { return 0 }
+        assert(lo >= 0 && hi < leafCount, "leaf out of range")
+        // SAFETY: leafCount + lo ... leafCount + hi lie in the leaf row.
+        let row = nodes + leafCount
+        var s: Int64 = 0
+        var i = lo
+        while i <= hi {
+            s &+= row[i]
+            i &+= 1
+        }
+        return s
+    }
+
     /// Sets leaf `i` to `value` and repairs its ancestors, stopping at the first one whose max
     /// does not change (every ancestor above it held that same max already).
     /// - Complexity: O(log n), usually a few levels: most updates leave the upper maxima alone.

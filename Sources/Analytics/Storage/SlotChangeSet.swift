@@ -1,20 +1,19 @@
-/// The set of slots changed since it was last emptied: a bitset for O(1) membership plus a short
-/// list of the members, each with the value it had before its first change, for O(members)
-/// iteration and clearing. Past `listCapacity` distinct members
-/// the list stops growing (`overflowed`); membership and the `low`/`high` bounds stay exact.
+/// The set of slots changed since it was last emptied: a bitset for O(1) membership and ordered
+/// searches, plus a short list of the members for O(members) iteration and clearing. Past
+/// `listCapacity` distinct members the list stops growing (`overflowed`); membership, the ordered
+/// searches and the `low`/`high` bounds stay exact.
 ///
 /// Invariant: a slot's bit is set iff it was inserted since `removeAll`; `list[0..<listCount]`
 /// holds distinct members (all of them unless `overflowed`); `low`/`high` are the least and
 /// greatest member (`Int.max`/`Int.min` when empty).
-/// - Complexity: `insert`, `contains` O(1); `removeAll` O(listCount), O(slots / 64) after an
-///   overflow. Never allocates after `init`.
+/// - Complexity: `insert`, `contains` O(1); `firstMember`/`lastMember` O(words searched);
+///   `removeAll` O(listCount), O(slots / 64) after an overflow. Never allocates after `init`.
 struct SlotChangeSet: ~Copyable {
     let slotCount: Int
     let listCapacity: Int
     private let words: UnsafeMutablePointer<UInt64>
     private let wordCount: Int
     private let list: UnsafeMutablePointer<Int32>
-    private let before: UnsafeMutablePointer<Int64>
     private(set) var listCount = 0
     private(set) var overflowed = false
     private(set) var low = Int.max
@@ -30,22 +29,18 @@ struct SlotChangeSet: ~Copyable {
         self.words.initialize(repeating: 0, count: wordCount)
         self.list = .allocate(capacity: listCapacity)
         self.list.initialize(repeating: 0, count: listCapacity)
-        self.before = .allocate(capacity: listCapacity)
-        self.before.initialize(repeating: 0, count: listCapacity)
     }
 
     deinit {
         words.deallocate()
         list.deallocate()
-        before.deallocate()
     }
 
     var isEmpty: Bool { low == .max }
 
-    /// Adds slot `s`, remembering `value` as its value before the change when it is new.
-    /// - Precondition: `0 <= s < slotCount` (debug-checked).
+    /// Adds slot `s`. - Precondition: `0 <= s < slotCount` (debug-checked).
     @inline(__always)
-    mutating func insert(_ s: Int, before value: Int64 = 0) {
+    mutating func insert(_ s: Int) {
         assert(s >= 0 && s < slotCount, "slot out of range")
         let bit: UInt64 = 1 &<< UInt64(s & 63)
         // SAFETY: s >> 6 < wordCount for s < slotCount.
@@ -55,7 +50,6 @@ struct SlotChangeSet: ~Copyable {
         if listCount < listCapacity {
             // SAFETY: listCount < listCapacity.
             list[listCount] = Int32(truncatingIfNeeded: s)
-            before[listCount] = value
             listCount &+= 1
         } else {
             overflowed = true
@@ -72,39 +66,50 @@ struct SlotChangeSet: ~Copyable {
         return words[s >> 6] & (1 &<< UInt64(s & 63)) != 0
     }
 
+    /// The smallest member in `from...through`, or -1 (the range is clamped into the slots).
+    /// - Complexity: O(words spanned until the first member), from the bitset (exact after an overflow too).
+    @inline(__always)
+    func firstMember(from: Int, through: Int) -> Int {
+        let lo = max(from, 0), hi = min(through, slotCount &- 1)
+        guard lo <= hi else { return -1 }
+        var w = lo >> 6
+        let last = hi >> 6
+        // SAFETY: lo >> 6 <= w <= last < wordCount.
+        var bits = words[w] & (UInt64.max &<< UInt64(lo & 63))
+        while true {
+            if w == last { bits &= UInt64.max >> UInt64(63 &- (hi & 63)) }
+            if bits != 0 { return (w << 6) &+ bits.trailingZeroBitCount }
+            if w == last { return -1 }
+            w &+= 1
+            bits = words[w]
+        }
+    }
+
+    /// The largest member in `downTo...from`, or -1 (the range is clamped into the slots).
+    /// - Complexity: O(words spanned until the first member), from the bitset.
+    @inline(__always)
+    func lastMember(from: Int, downTo: Int) -> Int {
+        let lo = max(downTo, 0), hi = min(from, slotCount &- 1)
+        guard lo <= hi else { return -1 }
+        var w = hi >> 6
+        let first = lo >> 6
+        // SAFETY: first <= w <= hi >> 6 < wordCount.
+        var bits = words[w] & (UInt64.max >> UInt64(63 &- (hi & 63)))
+        while true {
+            if w == first { bits &= UInt64.max &<< UInt64(lo & 63) }
+            if bits != 0 { return (w << 6) &+ 63 &- bits.leadingZeroBitCount }
+            if w == first { return -1 }
+            w &-= 1
+            bits = words[w]
+        }
+    }
+
     /// The `i`-th listed member. - Precondition: `0 <= i < listCount` (debug-checked).
     @inline(__always)
     subscript(i: Int) -> Int {
         assert(i >= 0 && i < listCount, "list index out of range")
         // SAFETY: i < listCount <= listCapacity.
         return Int(list[i])
-    }
-
-    /// Sorts the listed members ascending (insertion sort: the list is short).
-    mutating func sortList() {
-        var i = 1
-        while i < listCount {
-            // SAFETY: 0 <= j < i < listCount.
-            let x = list[i], v = before[i]
-            var j = i &- 1
-            while j >= 0, list[j] > x {
-                list[j &+ 1] = list[j]
-                before[j &+ 1] = before[j]
-                j &-= 1
-            }
-            list[j &+ 1] = x
-            before[j &+ 1] = v
-            i &+= 1
-        }
-    }
-
-    /// The value the `i`-th listed member had before its first change.
-    /// - Precondition: `0 <= i < listCount` (debug-checked).
-    @inline(__always)
-    func valueBefore(_ i: Int) -> Int64 {
-        assert(i >= 0 && i < listCount, "list index out of range")
-        // SAFETY: i < listCount <= listCapacity.
-        return before[i]
     }
 
     mutating func removeAll() {
