@@ -87,23 +87,28 @@ import Testing
         print("TabNet evaluations on the demo excerpt: every tick \(eagerRuns), on demand \(lazyRuns)")
     }
 
-    /// `engine.warmOrderPath` runs the risk gate and reads the order manager between orders; it
-    /// must change nothing: the same decisions, report and journal bytes with it on and off.
-    @Test func warmingTheOrderPathChangesNothing() async throws {
+    /// `engine.warmOrderPath` runs the risk gate and reads the order manager between orders, and
+    /// `engine.warmModels` runs TabNet in idle spells; they must change nothing: the same decisions,
+    /// report and journal bytes with them on and off.
+    @Test func warmingTheOrderPathAndModelsChangesNothing() async throws {
         let dir = EngineFixtures.temporaryDirectory("replay-warm")
-        func run(warm: Bool) async throws -> (EngineReport, Data?) {
+        func run(warm: Bool) async throws -> (EngineReport, Data?, UInt64) {
             var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/\(warm).journal"))
             config.mode = .replay
             config.warmOrderPath = warm
+            config.warmModels = warm
             let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt])
             try engine.start()
             try await engine.waitForReplay()
             let r = await engine.shutdown()
-            return (r, FileManager.default.contents(atPath: dir + "/\(warm).journal"))
+            let warmups = await engine.strategy.modelWarmups
+            return (r, FileManager.default.contents(atPath: dir + "/\(warm).journal"), warmups)
         }
-        let (warm, warmJournal) = try await run(warm: true)
-        let (cold, coldJournal) = try await run(warm: false)
+        let (warm, warmJournal, warmups) = try await run(warm: true)
+        let (cold, coldJournal, coldWarmups) = try await run(warm: false)
         #expect(warm.execution.orders > 0)
+        if EngineFixtures.hasDefaultModels { #expect(warmups > 0, "the models were never warmed") }
+        #expect(coldWarmups == 0)
         #expect(warm.deterministicJSON() == cold.deterministicJSON())
         #expect(warmJournal != nil && warmJournal == coldJournal)
     }

@@ -112,6 +112,10 @@ public struct EngineConfig: Sendable {
     /// Run the order path dry after each commit of the traded book, so that an order does not
     /// start from cold caches (`engine.warmOrderPath`, on by default).
     public var warmOrderPath = true
+    /// After 256 idle polls in a row of the Strategy stage (tens of µs with `busySpin`), run the
+    /// on-demand TabNet once on its last input, result discarded, so that an entry tick after a quiet
+    /// spell does not load its weights from cold caches (`engine.warmModels`, on by default).
+    public var warmModels = true
 
     /// Capital that performance returns (Sharpe, Sortino, drawdown share) are measured against, in
     /// quote units: `risk.capital`, else 10,000.
@@ -313,6 +317,7 @@ public struct EngineConfig: Sendable {
             guard config.ringCapacity & (config.ringCapacity - 1) == 0 else { throw .invalid(key: "engine.ringCapacity", problem: "must be a power of two") }
             config.bookDepth = try e.int("bookDepth", default: 20, range: 10...200)
             config.warmOrderPath = try e.bool("warmOrderPath", default: true)
+            config.warmModels = try e.bool("warmModels", default: true)
             try e.checkUnknown()
         }
         try r.checkUnknown()

@@ -17,6 +17,8 @@ final class SignalModels {
     let inputCount: Int
     let logits: UnsafeMutablePointer<Float>
     let logitCapacity = 16
+    /// Where `warmTabNet` writes (never read).
+    let warmLogits: UnsafeMutablePointer<Float>
     /// Ticks where a model was skipped because a feature was not finite (warm-up).
     var skippedNonFinite: UInt64 = 0
 
@@ -44,7 +46,9 @@ final class SignalModels {
         self.classReturnScale = classReturnScale
         inputCount = featureCount
         input = .allocate(capacity: max(1, featureCount))
+        input.initialize(repeating: 0, count: max(1, featureCount))
         logits = .allocate(capacity: logitCapacity)
+        warmLogits = .allocate(capacity: logitCapacity)
     }
 
     deinit {
@@ -52,6 +56,7 @@ final class SignalModels {
         if let tabnet { tabnet.deinitialize(count: 1); tabnet.deallocate() }
         input.deallocate()
         logits.deallocate()
+        warmLogits.deallocate()
     }
 
     /// Copies `features` into the Float input; false when one is not finite (models are skipped).
@@ -79,6 +84,15 @@ final class SignalModels {
         guard let tabnet else { return .nan }
         tabnet[0].predict(input, logits: logits, masks: nil)
         return value(count: tabnet[0].outputCount)
+    }
+
+    /// TabNet on the last loaded input (zeros before the first), result discarded: brings its
+    /// weights and scratch back into the caches during an idle spell. Changes no state that any
+    /// output depends on (`predict` recomputes all of its scratch from the input).
+    @inline(never)
+    func warmTabNet() {
+        guard let tabnet else { return }
+        tabnet[0].predict(input, logits: warmLogits, masks: nil)
     }
 
     @inline(__always)

@@ -46,6 +46,12 @@ public actor StrategyStage: Agent {
     var lastMidInstrument = UInt32.max
     var lastPPOCalls: UInt64 = 0
     var lastTabNetCalls: UInt64 = 0
+    /// Idle polls in a row after which the on-demand models run once on their last input, result
+    /// discarded (0: never), and the polls counted since the last work (`engine.warmModels`).
+    let warmModelsAfterIdlePolls: Int
+    var idlePolls = 0
+    /// Idle spells in which the models were warmed.
+    public private(set) var modelWarmups: UInt64 = 0
     /// `on_timer` period on the event clock (ns; 0: never) and when it fires next.
     let timerInterval: Int64
     var nextTimer: Int64 = 0
@@ -58,8 +64,9 @@ public actor StrategyStage: Agent {
     init(on thread: PinnedThread, input: RingConsumer<SignalTick>, updates: RingConsumer<hft_fill>, output: RingProducer<StrategyCommand>,
          slots: SignalSlots, strategy: consuming StrategyInstance, services: StrategyHostServices, instrumentCount: Int,
          positionLimit: Int64, timerInterval: Nanos, recorder: consuming HopRecorder, hops: StandardHopIds, queueSignalsToStrategy: HopId,
-         orderTickToSignal: HopId, orderTickToDecision: HopId, counters: EngineCounters) {
+         orderTickToSignal: HopId, orderTickToDecision: HopId, counters: EngineCounters, warmModelsAfterIdlePolls: Int = 0) {
         self.timerInterval = timerInterval.raw
+        self.warmModelsAfterIdlePolls = warmModelsAfterIdlePolls
         pinnedExecutor = thread.executor
         self.input = input
         self.updates = updates
@@ -104,7 +111,17 @@ public actor StrategyStage: Agent {
             n &+= 1
             onTick(t)
         }
-        return done &+ n
+        done &+= n
+        if done > 0 {
+            idlePolls = 0
+        } else if warmModelsAfterIdlePolls > 0 {
+            idlePolls &+= 1
+            if idlePolls == warmModelsAfterIdlePolls {
+                services.warmModels()
+                modelWarmups &+= 1
+            }
+        }
+        return done
     }
 
     @inline(__always)

@@ -77,6 +77,10 @@ public final class StrategyHostServices: Sendable {
     @inline(__always)
     public var lastTabNetNanos: Int64 { context.pointee.lastTabNetNanos }
 
+    /// Runs the on-demand TabNet on its last input, result discarded (see `SignalModels.warmTabNet`).
+    /// Strategy thread only; a no-op without a TabNet bundle.
+    public func warmModels() { onDemand?.warmTabNet() }
+
     /// Log lines plugins wrote (cold).
     public var log: [String] { lines.withLock { $0 } }
 
