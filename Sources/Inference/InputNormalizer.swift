@@ -72,4 +72,14 @@ public struct PackedNormalizer {
             out[i] = Float(min(max(v, -clip), clip))
         }
     }
+
+    /// `apply` followed by a batch norm in one pass: `out[i] = n · scale[i] + shift[i]` where `n` is what
+    /// `apply` writes (the same operations, so the same floats). `out` may alias `x`.
+    @inlinable
+    public func apply(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            let v = (Double(x[i]) - mean[i]) / std[i]
+            out[i] = Float(min(max(v, -clip), clip)) * scale[i] + shift[i]
+        }
+    }
 }

@@ -13,8 +13,13 @@ public enum SparseMasks {
     /// of PyTorch's descending order) are sorted and scanned with `sparsemax.py`'s rule, so `τ` and
     /// the outputs are PyTorch's exactly, at the cost of sorting the few candidates instead of all
     /// `count` values.
+    ///
+    /// When more than 8 values are above −1, a tighter bound drops most of them before the sort
+    /// (`candidateBound`): every value it drops is far enough below the exact threshold that
+    /// `sparsemax.py`'s support test is false for it even with float32 rounding, so the support, `τ`
+    /// and the outputs are the same as with every value above −1 sorted.
     /// - Parameter scratch: at least `2 * count` floats.
-    /// - Complexity: O(n + c²) for c candidates above −1 (a handful for trained attention).
+    /// - Complexity: O(n + c²) for c candidates left by the bound (about the support size).
     @inlinable
     public static func sparsemax(_ z: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
         // SAFETY: z holds n floats and scratch 2n (documented contract); all indices are < n or < 2n.
@@ -30,6 +35,16 @@ public enum SparseMasks {
             srt[k] = v
             k &+= v > -1 ? 1 : 0
         }
+        if k > 8 {
+            let bound = candidateBound(srt, count: k)
+            var kept = 0
+            for j in 0..<k {
+                let v = srt[j]
+                srt[kept] = v
+                kept &+= v > bound ? 1 : 0
+            }
+            k = kept
+        }
         sortDescendingInPlace(srt, count: k)
         var acc: Double = 0
         var support = 0
@@ -40,6 +55,43 @@ public enum SparseMasks {
         }
         let tau = cum[max(support, 1) - 1] / Float(max(support, 1))
         positivePart(z, count: n, minus: tau)
+    }
+
+    /// A value `b` such that every candidate `v ≤ b` fails `sparsemax.py`'s support test in float32
+    /// (`(j+1)·v > cumsum_j − 1` at any sorted position `j`), for the `count` (> 8) candidates of
+    /// `sparsemax` (values in (−1, 0], the maximum 0 among them).
+    ///
+    /// `t = (Σ_S v − 1) / |S|` over a top set `S` (all values above some cut) is a lower bound of the
+    /// exact threshold `τ` (Michelot's iteration, started at −1, takes `S = {v > t}` again, rising
+    /// towards `τ`). A value `v ≤ τ − μ` at position `j` has `Σ_{i≤j} (v_i − v) ≥ 1 + μ` (over the exact
+    /// support alone), while a true float32 test needs it below `1 + 2⁻¹⁷` (|v| < 1, ≤ 57·2 terms of
+    /// 2⁻²⁴ relative error for inputs up to a few hundred values); `t` is computed in float with error
+    /// below `count² · 2⁻²⁴`, so `b = t − 2⁻⁶` is safe for up to 256 candidates (above that, −1).
+    /// - Precondition: `srt` holds `count` floats and 3 writable floats after them (overwritten).
+    @inlinable
+    static func candidateBound(_ srt: UnsafeMutablePointer<Float>, count k: Int) -> Float {
+        // SAFETY: 4-wide loads up to index k + 3 (padding written first, precondition).
+        guard k <= 256 else { return -1 }
+        for j in k..<(k &+ 3) { srt[j] = -2 }
+        var t: Float = -1
+        for _ in 0..<3 {
+            let tv = SIMD4<Float>(repeating: t)
+            var sum = SIMD4<Float>(), count = SIMD4<Int32>()
+            let one = SIMD4<Int32>(repeating: 1)
+            var j = 0
+            while j < k {
+                let v = UnsafeRawPointer(srt + j).loadUnaligned(as: SIMD4<Float>.self)
+                let above = v .> tv
+                sum += v.replacing(with: 0, where: .!above)
+                count &+= SIMD4<Int32>().replacing(with: one, where: above)
+                j &+= 4
+            }
+            let c = Float(count.wrappedSum())
+            let next = ((sum[0] + sum[1]) + (sum[2] + sum[3]) - 1) / c
+            if !(next > t) { break }
+            t = next
+        }
+        return max(t - 0x1p-6, -1)
     }
 
     /// The largest of `count` (≥ 1) values, 8 lanes at a time (vector compares and blends).

@@ -25,9 +25,17 @@ public struct TabNetModel: ~Copyable {
     @usableFromInline let bnShift: UnsafeMutablePointer<Float>
     @usableFromInline let normalizer: PackedNormalizer?
     @usableFromInline let xbn, masked, z, h, att, prior, m, scratch, acc, maskStore: UnsafeMutablePointer<Float>
+    /// The fused path's second activation buffer (GLU layers alternate between `h` and `h2`), the masked
+    /// input's possibly non-zero values and the sparse kernel's per-class accumulators.
+    @usableFromInline let h2, supportValues, partials: UnsafeMutablePointer<Float>
+    /// Indices of `supportValues` (increasing), `inputCount` of them at most.
+    @usableFromInline let supportIndices: UnsafeMutablePointer<Int32>
     @usableFromInline let inputDim, outputDim, nD, nA, steps: Int
     @usableFromInline let gamma: Float
     @usableFromInline let entmax: Bool
+    /// `n_d + n_a` is a multiple of 8: GLU layers run the fused kernels (`DenseKernels.gluTiled`), the
+    /// steps' first layers on the mask's support; otherwise `predictUnfused`.
+    @usableFromInline let fused: Bool
 
     /// Input features.
     public var inputCount: Int { inputDim }
@@ -106,7 +114,8 @@ public struct TabNetModel: ~Copyable {
         let offs = (xbn: layout.reserve(np), masked: layout.reserve(np), z: layout.reserve(paddedTo8(2 * w)),
                     h: layout.reserve(paddedTo8(w)), att: layout.reserve(paddedTo8(params.nA)), prior: layout.reserve(np),
                     m: layout.reserve(np), scratch: layout.reserve(2 * n), acc: layout.reserve(paddedTo8(params.nD)),
-                    masks: layout.reserve(params.nSteps * n))
+                    masks: layout.reserve(params.nSteps * n), h2: layout.reserve(paddedTo8(w)), values: layout.reserve(n),
+                    partials: layout.reserve(4 * 2 * paddedTo8(w)))
 
         let arena = UnsafeFloatArena(layout)
         self.params = params
@@ -127,6 +136,10 @@ public struct TabNetModel: ~Copyable {
         h = arena.pointer(offs.h); self.att = arena.pointer(offs.att); prior = arena.pointer(offs.prior)
         m = arena.pointer(offs.m); scratch = arena.pointer(offs.scratch); acc = arena.pointer(offs.acc)
         maskStore = arena.pointer(offs.masks)
+        h2 = arena.pointer(offs.h2); supportValues = arena.pointer(offs.values); partials = arena.pointer(offs.partials)
+        supportIndices = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        supportIndices.initialize(repeating: 0, count: n)
+        fused = w % 8 == 0
         inputDim = n; outputDim = params.outputDim; nD = params.nD; nA = params.nA; steps = params.nSteps
         gamma = Float(params.gamma)
         entmax = maskType == .entmax
@@ -138,6 +151,7 @@ public struct TabNetModel: ~Copyable {
         layers.deallocate()
         attention.deinitialize(count: steps)
         attention.deallocate()
+        supportIndices.deallocate()
         normalizer?.deallocate()
         arena.deallocate()
     }
@@ -155,12 +169,129 @@ public struct TabNetModel: ~Copyable {
     }
 
     /// Runs one row of `inputCount` features: writes the `outputCount` head outputs (logits, or regression
-    /// values) and, when `masks` is not
-    /// nil, the attention masks (`stepCount × inputCount`, step-major).
+    /// values) and, when `masks` is not nil, the attention masks (`stepCount × inputCount`, step-major).
+    ///
+    /// Each GLU layer is one fused kernel (product, batch norm, GLU, residual); a step's first layer reads
+    /// only the inputs its mask keeps (a handful of `inputCount` under sparsemax); the last layer of the
+    /// initial splitter computes only the attention half and the last step's only the decision half.
+    /// The outputs and masks are bit for bit those of the layer-by-layer dense computation
+    /// (`predictUnfused`, tested).
+    /// - Complexity: Σ GLU layers (2·(n_d+n_a) × in), a step's first layer over the mask's support only,
+    ///   + n_steps × (n_a × in) + sorting the mask candidates; no allocation, no ARC, no locks.
+    @inlinable
+    public mutating func predict(_ x: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>?) {
+        guard fused else {
+            predictUnfused(x, logits: logits, masks: masks)
+            return
+        }
+        // SAFETY: x holds inputCount floats, logits outputCount, masks (if any) stepCount·inputCount (caller
+        // contract); every other pointer is into the arena or supportIndices, sized at init: xbn/prior/m padded
+        // inputs (padding zero, never written), h/h2 n_d+n_a, att n_a, acc n_d, scratch 2·inputs,
+        // supportValues/supportIndices inputs, partials 4·2·(n_d+n_a), maskStore steps·inputs.
+        let n = inputDim, w = nD &+ nA, pairs = w &>> 3
+        if let normalizer {
+            normalizer.apply(x, scale: bnScale, shift: bnShift, into: xbn)
+        } else {
+            for i in 0..<n { xbn[i] = x[i] * bnScale[i] + bnShift[i] }
+        }
+        for i in 0..<n { prior[i] = 1 }
+        for i in 0..<nD { acc[i] = 0 }
+        // The splitter's decision half is never read: its last layer computes the attention tiles only.
+        var out = featureTransformerFused(0, sparse: false, count: 0, lastPairs: (nD &>> 3)..<pairs)
+        for i in 0..<nA { att[i] = out[nD &+ i] }
+        let maskOut = masks ?? maskStore
+        let lastStep = steps &- 1
+        for s in 0..<steps {
+            let a = attention[s]
+            // SAFETY: attention's scale and bias are present (a normalized linear), padded to whole tiles.
+            DenseKernels.gemvTiledScaledTimes(a.weights, outputs: n, inputsPadded: a.stride, x: att, scale: a.scale!, shift: a.bias!, times: prior, into: m)
+            if entmax { SparseMasks.entmax15(m, count: n, scratch: scratch) } else { SparseMasks.sparsemax(m, count: n, scratch: scratch) }
+            let k = updatePriorAndGather(row: maskOut + s &* n)
+            // The last step's attention half is never read: its last layer computes the decision tiles only.
+            out = featureTransformerFused(s &+ 1, sparse: true, count: k, lastPairs: s == lastStep ? 0..<((nD &+ 7) &>> 3) : 0..<pairs)
+            for i in 0..<nD { acc[i] += max(out[i], 0) }
+            for i in 0..<nA { att[i] = out[nD &+ i] }
+        }
+        finalMapping.apply(acc, into: logits)
+    }
+
+    /// After a step's mask `m`: writes it to `row`, updates `prior ← (γ − m) · prior`, and gathers the
+    /// masked input `m · xbn` into `supportIndices`/`supportValues` (every entry that is not ±0, in
+    /// increasing index order). Returns the entry count.
+    @inlinable
+    func updatePriorAndGather(row: UnsafeMutablePointer<Float>) -> Int {
+        // SAFETY: row holds inputCount floats; m, prior, xbn are arena buffers padded to whole 4-lane blocks
+        // of inputCount; supportIndices/supportValues hold inputCount entries and k <= i at every write.
+        let n = inputDim
+        let g = SIMD4<Float>(repeating: gamma)
+        var k = 0
+        var i = 0
+        while i &+ 4 <= n {
+            let mv = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD4<Float>.self)
+            let pr = UnsafeMutableRawPointer(prior + i)
+            pr.storeBytes(of: (g - mv) * pr.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(row + i).storeBytes(of: mv, as: SIMD4<Float>.self)
+            let v = mv * UnsafeRawPointer(xbn + i).loadUnaligned(as: SIMD4<Float>.self)
+            // Most blocks are all zeros (the mask's support is a handful of inputs).
+            if any(v .!= 0) {
+                for l in 0..<4 {
+                    supportIndices[k] = Int32(truncatingIfNeeded: i &+ l)
+                    supportValues[k] = v[l]
+                    k &+= v[l] != 0 ? 1 : 0
+                }
+            }
+            i &+= 4
+        }
+        while i < n {
+            let mi = m[i]
+            row[i] = mi
+            prior[i] = (gamma - mi) * prior[i]
+            let v = mi * xbn[i]
+            supportIndices[k] = Int32(truncatingIfNeeded: i)
+            supportValues[k] = v
+            k &+= v != 0 ? 1 : 0
+            i &+= 1
+        }
+        return k
+    }
+
+    /// Runs feature transformer `index` with the fused kernels; its first layer reads `xbn` (dense) or,
+    /// when `sparse`, the `count` support entries. Layers alternate between `h` and `h2`; the last one
+    /// computes only the value tiles `lastPairs`. Returns the buffer holding the outputs.
+    @inlinable
+    func featureTransformerFused(_ index: Int, sparse: Bool, count: Int, lastPairs: Range<Int>) -> UnsafeMutablePointer<Float> {
+        // SAFETY: layers holds (n_steps + 1) · layersPerTransformer initialised layers; index <= n_steps. Every
+        // GLU linear has a scale and a bias (normalized linears).
+        let first = layers + index &* layersPerTransformer
+        let last = layersPerTransformer &- 1
+        let w = nD &+ nA, all = 0..<(w &>> 3)
+        let rs = Float(0.5).squareRoot()
+        var input = UnsafePointer(xbn)
+        var output = h
+        for l in 0...last {
+            let layer = first[l]
+            let lin = layer.linear
+            let pairs = l == last ? lastPairs : all
+            if l == 0 && sparse {
+                DenseKernels.gluTiledSparse(lin.weights, width: w, inputsPadded: lin.stride, indices: supportIndices, values: supportValues, count: count,
+                                            partials: partials, scale: lin.scale!, shift: lin.bias!, pairs: pairs, into: output)
+            } else {
+                DenseKernels.gluTiled(lin.weights, width: w, inputsPadded: lin.stride, inputsUsed: lin.inputs, x: input,
+                                      scale: lin.scale!, shift: lin.bias!, residual: layer.residual, residualScale: rs, pairs: pairs, into: output)
+            }
+            input = UnsafePointer(output)
+            output = output == h ? h2 : h
+        }
+        return UnsafeMutablePointer(mutating: input)
+    }
+
+    /// `predict` layer by layer: every GLU layer a dense `gemvTiled` into `z` then `glu`, every step's
+    /// first layer on the dense masked input. The path for `n_d + n_a` not a multiple of 8, and the
+    /// reference the fused path is tested against bit for bit.
     /// - Complexity: Σ GLU layers (2·(n_d+n_a) × in) + n_steps × (n_a × in) + sorting in-sized masks;
     ///   no allocation, no ARC, no locks.
     @inlinable
-    public mutating func predict(_ x: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>?) {
+    mutating func predictUnfused(_ x: UnsafePointer<Float>, logits: UnsafeMutablePointer<Float>, masks: UnsafeMutablePointer<Float>?) {
         // SAFETY: x holds inputCount floats, logits outputCount, masks (if any) stepCount·inputCount (caller
         // contract); every other pointer is into the arena, sized at init: xbn/masked/prior/m padded inputs,
         // z 2·(n_d+n_a), h n_d+n_a, att n_a, acc n_d, scratch 2·inputs, maskStore steps·inputs.

@@ -1,0 +1,228 @@
+/// Fused GLU-layer kernels of the TabNet hot path: the tiled matrix-vector product, the folded batch norm
+/// and the gated linear unit (with its residual) in one pass per pair of output tiles, and a sparse-input
+/// form for the masked input of a decision step.
+///
+/// Every kernel computes each output with exactly the operations and the operation order of
+/// `gemvTiled` followed by `glu` (four accumulators over the inputs by index mod 4, summed as
+/// `(a0 + a1) + (a2 + a3)`, then `z · scale + shift`, then `a · σ(g)`, then `(h + v) · √0.5`), so the
+/// results are bit for bit those of the unfused path; only work that adds an exact zero is skipped.
+/// They need `2 · width` outputs in whole tiles (`width` a multiple of 8): output tile `t` (the GLU's
+/// values) pairs with tile `t + width / 8` (its gates).
+extension DenseKernels {
+    /// `(a0 + a1) + (a2 + a3)` over inputs `0 ..< count` of one packed tile (`count` a multiple of 4), the
+    /// dot products `gemvTiled` accumulates for one tile and one tap, as the tile's two 4-lane halves.
+    /// (Written on `SIMD4`, the SSE register width: the same lane operations, without the partial
+    /// scalarisation LLVM applies to some `SIMD8` expressions on this target.)
+    /// - Precondition: `wt` is a tile of `count` or more inputs × 8 outputs; `x` holds `count` floats.
+    @inlinable @inline(__always)
+    static func dotTile(_ wt: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        // SAFETY: the caller's contract above; 16-byte loads at byte offsets < count · 32.
+        var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+        var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
+        var i = 0
+        while i < count {
+            let b = i &* 32
+            let x0 = SIMD4<Float>(repeating: x[i]), x1 = SIMD4<Float>(repeating: x[i &+ 1])
+            let x2 = SIMD4<Float>(repeating: x[i &+ 2]), x3 = SIMD4<Float>(repeating: x[i &+ 3])
+            a0 += wt.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self) * x0
+            b0 += wt.loadUnaligned(fromByteOffset: b &+ 16, as: SIMD4<Float>.self) * x0
+            a1 += wt.loadUnaligned(fromByteOffset: b &+ 32, as: SIMD4<Float>.self) * x1
+            b1 += wt.loadUnaligned(fromByteOffset: b &+ 48, as: SIMD4<Float>.self) * x1
+            a2 += wt.loadUnaligned(fromByteOffset: b &+ 64, as: SIMD4<Float>.self) * x2
+            b2 += wt.loadUnaligned(fromByteOffset: b &+ 80, as: SIMD4<Float>.self) * x2
+            a3 += wt.loadUnaligned(fromByteOffset: b &+ 96, as: SIMD4<Float>.self) * x3
+            b3 += wt.loadUnaligned(fromByteOffset: b &+ 112, as: SIMD4<Float>.self) * x3
+            i &+= 4
+        }
+        return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3))
+    }
+
+    /// `tanh` of `DenseKernels.tanh(_: SIMD8<Float>)` on 4 lanes: the same operations lane by lane, so the
+    /// same floats.
+    @inlinable @inline(__always)
+    public static func tanh4(_ v: SIMD4<Float>) -> SIMD4<Float> {
+        let hi = SIMD4<Float>(repeating: 7.90531110763549805)
+        let lo = SIMD4<Float>(repeating: -7.90531110763549805)
+        let x = v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
+        let x2 = x * x
+        var p = x2 * SIMD4(repeating: -2.76076847742355e-16) + SIMD4(repeating: 2.00018790482477e-13)
+        p = x2 * p + SIMD4(repeating: -8.60467152213735e-11)
+        p = x2 * p + SIMD4(repeating: 5.12229709037114e-08)
+        p = x2 * p + SIMD4(repeating: 1.48572235717979e-05)
+        p = x2 * p + SIMD4(repeating: 6.37261928875436e-04)
+        p = x2 * p + SIMD4(repeating: 4.89352455891786e-03)
+        p = x * p
+        var q = x2 * SIMD4(repeating: 1.19825839466702e-06) + SIMD4(repeating: 1.18534705686654e-04)
+        q = x2 * q + SIMD4(repeating: 2.26843463243900e-03)
+        q = x2 * q + SIMD4(repeating: 4.89352518554385e-03)
+        return p / q
+    }
+
+    /// `sigmoid` on 4 lanes, the same floats as `DenseKernels.sigmoid(_: SIMD8<Float>)`.
+    @inlinable @inline(__always)
+    public static func sigmoid4(_ v: SIMD4<Float>) -> SIMD4<Float> {
+        SIMD4(repeating: 0.5) + SIMD4(repeating: 0.5) * tanh4(v * SIMD4(repeating: 0.5))
+    }
+
+    /// The epilogue of one tile pair on one 4-lane half: `z = r · scale + shift` for values and gates,
+    /// `h = z_a · σ(z_g)`; 4 outputs at `o`.
+    ///
+    /// The residual form is a separate function on purpose: an optional residual inside the SIMD
+    /// expression puts a branch between the arithmetic and its store, and LLVM's SLP vectorizer then
+    /// re-vectorizes Swift's per-lane SIMD operations only partly (half the lanes in scalar code).
+    @inlinable @inline(__always)
+    static func gluEpilogue(
+        _ ra: SIMD4<Float>, _ rg: SIMD4<Float>, at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: scale/shift hold 2·width floats, h width floats; o + 4 <= width.
+        let sa = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self)
+        let ba = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
+        let sg = UnsafeRawPointer(scale + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
+        let bg = UnsafeRawPointer(shift + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(h + o).storeBytes(of: (ra * sa + ba) * sigmoid4(rg * sg + bg), as: SIMD4<Float>.self)
+    }
+
+    /// `gluEpilogue` with the block's residual: `h = (res + z_a · σ(z_g)) · residualScale`.
+    @inlinable @inline(__always)
+    static func gluEpilogueResidual(
+        _ ra: SIMD4<Float>, _ rg: SIMD4<Float>, at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        residual res: UnsafePointer<Float>, residualScale: Float, into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: scale/shift hold 2·width floats, res and h width floats; o + 4 <= width.
+        let sa = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self)
+        let ba = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
+        let sg = UnsafeRawPointer(scale + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
+        let bg = UnsafeRawPointer(shift + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
+        let v = (ra * sa + ba) * sigmoid4(rg * sg + bg)
+        let r = UnsafeRawPointer(res + o).loadUnaligned(as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(h + o).storeBytes(of: (r + v) * SIMD4(repeating: residualScale), as: SIMD4<Float>.self)
+    }
+
+    /// One TabNet GLU layer on a dense input: for each value tile `t` in `pairs`,
+    /// `h[8t ..< 8t + 8] = glu(BN(W x))` (plus the √0.5 residual of `x` itself when `residual`).
+    ///
+    /// Only inputs `0 ..< inputsUsed` are read (rounded up to 4; the zero padding after them adds exact
+    /// zeros). `h` must not alias `x`: every tile reads all of `x`, and the residual reads `x` too.
+    /// - Precondition: `width` a multiple of 8; `w` packed by `packTiles` for `2 · width` outputs and
+    ///   `inputsPadded` inputs; `x` zero-padded to `inputsPadded`; `pairs` within `0 ..< width / 8`;
+    ///   when `residual`, `x` holds `width` floats.
+    /// - Complexity: 2 · 8 · |pairs| × ⌈inputsUsed/4⌉·4 multiply-adds and 8 · |pairs| sigmoids.
+    @inlinable
+    public static func gluTiled(
+        _ w: UnsafePointer<Float>, width: Int, inputsPadded: Int, inputsUsed: Int, x: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, residual: Bool, residualScale: Float,
+        pairs: Range<Int>, into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: tile t spans inputsPadded·8 floats at w + t·inputsPadded·8, t < 2·width/8 (gluTiled's
+        // precondition); count <= inputsPadded.
+        let count = (inputsUsed &+ 3) & ~3
+        let tileFloats = inputsPadded &* 8
+        let gateTiles = width &>> 3
+        if residual {
+            for t in pairs {
+                let ra = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
+                let rg = dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count)
+                gluEpilogueResidual(ra.0, rg.0, at: t &* 8, width: width, scale: scale, shift: shift, residual: x, residualScale: residualScale, into: h)
+                gluEpilogueResidual(ra.1, rg.1, at: t &* 8 &+ 4, width: width, scale: scale, shift: shift, residual: x, residualScale: residualScale, into: h)
+            }
+        } else {
+            for t in pairs {
+                let ra = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
+                let rg = dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count)
+                gluEpilogue(ra.0, rg.0, at: t &* 8, width: width, scale: scale, shift: shift, into: h)
+                gluEpilogue(ra.1, rg.1, at: t &* 8 &+ 4, width: width, scale: scale, shift: shift, into: h)
+            }
+        }
+    }
+
+    /// The first GLU layer of a TabNet decision step on its masked input `M · x`, given only the inputs
+    /// that can be non-zero: entries `(indices[k], values[k])`, indices strictly increasing. Each term
+    /// goes to the accumulator the dense kernel gives its input (index mod 4), in the dense order, so
+    /// leaving out inputs whose value is ±0 changes no partial sum (with finite weights every left-out
+    /// term is ±0, and an accumulator that starts at +0 never becomes −0), and the outputs equal
+    /// `gluTiled`'s on the dense masked vector bit for bit. Never residual (a block's first layer).
+    /// - Parameter partials: scratch of `4 · 2 · width` floats (one accumulator per class and tile).
+    /// - Precondition: as `gluTiled`; `indices[k] < inputsPadded`.
+    /// - Complexity: `count` × 2 · width multiply-adds, plus 8 · |pairs| sigmoids.
+    @inlinable
+    public static func gluTiledSparse(
+        _ w: UnsafePointer<Float>, width: Int, inputsPadded: Int, indices: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+        count: Int, partials: UnsafeMutablePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        pairs: Range<Int>, into h: UnsafeMutablePointer<Float>
+    ) {
+        // A literal tile count (n_d + n_a = 16: 4 tiles) unrolls the per-entry loop over tiles.
+        if width == 16 {
+            gluTiledSparseBody(w, tiles: 4, inputsPadded: inputsPadded, indices: indices, values: values, count: count, partials: partials)
+        } else {
+            gluTiledSparseBody(w, tiles: width &>> 2, inputsPadded: inputsPadded, indices: indices, values: values, count: count, partials: partials)
+        }
+        // SAFETY: partials holds 4·tiles tiles of 8 floats, class c's tile t at (c·tiles + t)·8.
+        let tiles = width &>> 2, gateTiles = width &>> 3
+        let p = UnsafeRawPointer(partials), classBytes = tiles &* 32
+        for t in pairs {
+            for half in 0..<2 {
+                let a = t &* 32 &+ half &* 16, g = (t &+ gateTiles) &* 32 &+ half &* 16
+                let ra = (p.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: a &+ classBytes, as: SIMD4<Float>.self))
+                    + (p.loadUnaligned(fromByteOffset: a &+ 2 &* classBytes, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: a &+ 3 &* classBytes, as: SIMD4<Float>.self))
+                let rg = (p.loadUnaligned(fromByteOffset: g, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: g &+ classBytes, as: SIMD4<Float>.self))
+                    + (p.loadUnaligned(fromByteOffset: g &+ 2 &* classBytes, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: g &+ 3 &* classBytes, as: SIMD4<Float>.self))
+                gluEpilogue(ra, rg, at: t &* 8 &+ half &* 4, width: width, scale: scale, shift: shift, into: h)
+            }
+        }
+    }
+
+    /// Zeroes the `4 · tiles` accumulators, then adds each entry's term to its class's accumulators.
+    @inlinable @inline(__always)
+    static func gluTiledSparseBody(
+        _ w: UnsafePointer<Float>, tiles: Int, inputsPadded: Int, indices: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+        count: Int, partials: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: partials holds 4·tiles·8 floats; entry k reads 8 floats of tile t at
+        // (t·inputsPadded + indices[k])·8 < tiles·inputsPadded·8, inside the packed matrix.
+        let p = UnsafeMutableRawPointer(partials)
+        for j in 0..<(8 &* tiles) { p.storeBytes(of: SIMD4<Float>(), toByteOffset: j &* 16, as: SIMD4<Float>.self) }
+        let tileBytes = inputsPadded &* 32, classBytes = tiles &* 32
+        let wr = UnsafeRawPointer(w)
+        for k in 0..<count {
+            let i = Int(indices[k])
+            let v = SIMD4<Float>(repeating: values[k])
+            let acc = p + (i & 3) &* classBytes
+            let wi = wr + i &* 32
+            for t in 0..<tiles {
+                let o = t &* 32, wo = t &* tileBytes
+                let lo = acc.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self) + wi.loadUnaligned(fromByteOffset: wo, as: SIMD4<Float>.self) * v
+                let hi = acc.loadUnaligned(fromByteOffset: o &+ 16, as: SIMD4<Float>.self) + wi.loadUnaligned(fromByteOffset: wo &+ 16, as: SIMD4<Float>.self) * v
+                acc.storeBytes(of: lo, toByteOffset: o, as: SIMD4<Float>.self)
+                acc.storeBytes(of: hi, toByteOffset: o &+ 16, as: SIMD4<Float>.self)
+            }
+        }
+    }
+
+    /// The attentive transformer's `fc` + batch norm times the prior:
+    /// `y[o] = ((W x)[o] · scale[o] + shift[o]) · prior[o]` for whole tiles of 8 outputs
+    /// (`8 · ⌈outputs/8⌉` floats written; `scale`, `shift` and `prior` padded as far, with zeros).
+    /// - Precondition: `w` packed by `packTiles` for `outputs` × `inputsPadded`; `x` zero-padded.
+    /// - Complexity: 8·⌈outputs/8⌉ × inputsPadded multiply-adds.
+    @inlinable
+    public static func gemvTiledScaledTimes(
+        _ w: UnsafePointer<Float>, outputs: Int, inputsPadded: Int, x: UnsafePointer<Float>, scale: UnsafePointer<Float>,
+        shift: UnsafePointer<Float>, times prior: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: tile t spans inputsPadded·8 floats at w + t·inputsPadded·8; y, scale, shift and prior hold
+        // 8·⌈outputs/8⌉ floats (precondition).
+        let tileFloats = inputsPadded &* 8
+        var o = 0
+        while o < outputs {
+            let r = dotTile(UnsafeRawPointer(w + (o &>> 3) &* tileFloats), x, count: inputsPadded)
+            for half in 0..<2 {
+                let q = o &+ half &* 4
+                let sc = UnsafeRawPointer(scale + q).loadUnaligned(as: SIMD4<Float>.self)
+                let b = UnsafeRawPointer(shift + q).loadUnaligned(as: SIMD4<Float>.self)
+                let pr = UnsafeRawPointer(prior + q).loadUnaligned(as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(y + q).storeBytes(of: ((half == 0 ? r.0 : r.1) * sc + b) * pr, as: SIMD4<Float>.self)
+            }
+            o &+= 8
+        }
+    }
+}
