@@ -46,6 +46,31 @@ import HFTPrimitives
 
     /// A fresh journal numbers from its session base; a reopened one continues after its last id
     /// whatever base the new run brings, so wire ids never repeat across runs.
+    /// The order-path warming runs admit's and apply(.sent)'s code on frames in a stack buffer: it
+    /// changes nothing, and its frames are exactly the ones the next admit and sent then write.
+    @Test func touchingTheAdmitPathChangesNothingAndEncodesTheNextFrames() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
+        _ = try Self.admit(&m, Self.intent(.sell, px: 105, qty: 4))
+        let now = Nanos(raw: 1_234_567)
+        let intent = Self.intent(.buy, px: 100, qty: 10)
+        let (next, appended, sequence) = (m.nextClientOrderId, m.journalAppended, m.journalSequence)
+        let touched = m.touchAdmitPath(intent, now: now)
+        #expect(m.touchAdmitPath(intent, now: now) == touched)
+        #expect(m.nextClientOrderId == next && m.journalAppended == appended && m.journalSequence == sequence)
+        #expect(m.checkInvariants() == nil)
+        guard case .admitted(let id) = m.admit(intent, now: now) else { Issue.record("not admitted"); return }
+        #expect(id == next)
+        #expect(m.apply(.sent, to: id, now: now).isApplied)
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try #require(bytes.count >= 3 * JournalRecord.size)
+        let crc = { (k: Int) -> UInt64 in
+            UInt64(bytes[k * JournalRecord.size ..< k * JournalRecord.size + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        }
+        #expect(touched == crc(1) &+ crc(2) &+ 1)
+    }
+
     @Test func freshJournalsStartAtTheSessionBaseAndReopenedOnesContinue() throws {
         let path = temporaryJournalPath()
         defer { unlink(path) }

@@ -172,9 +172,10 @@ public actor ExecutionStage: Agent {
     }
 
     /// The order path without an order: the order manager's risk state, the risk gate's own check
-    /// code on a one-lot probe at the mid (nothing recorded), the order manager's next slot and the
-    /// paper venue's next request slot. Between orders the pipeline's other work evicts all of
-    /// these; an order after a quiet spell then pays the cache misses on its tick→order. Runs after
+    /// code on a one-lot probe at the mid (nothing recorded), the order manager's next slot and its
+    /// admit code (journal records encoded into a stack frame), and the paper venue's next request
+    /// slot. Between orders the pipeline's other work evicts all of these; an order after a quiet
+    /// spell then pays the cache misses on its tick→order. Runs after
     /// a commit, off the order path; changes no state.
     @inline(never)
     func runOrderPathDry() {
@@ -186,7 +187,8 @@ public actor ExecutionStage: Agent {
         let probe = Intent(instrument: traded, strategy: StrategyId(raw: 1), side: .buy, price: Price(raw: mid),
                            quantity: Quantity(raw: spec.lot), createdAt: clock)
         let decision = gate.dryRun(probe, state: state, now: clock)
-        warmSink &+= (decision == .accept ? 1 : 0) &+ oms.touchNextSlot() &+ UInt64(bitPattern: venue.touchNextRequest())
+        warmSink &+= (decision == .accept ? 1 : 0) &+ oms.touchNextSlot() &+ oms.touchAdmitPath(probe, now: clock)
+            &+ UInt64(bitPattern: venue.touchNextRequest())
     }
 
     @inline(__always)

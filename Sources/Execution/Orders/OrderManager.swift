@@ -99,6 +99,32 @@ public struct OrderManager: ~Copyable {
         slots[Int(nextId & mask)].clientOrderId.raw
     }
 
+    /// Runs the code `admit` and `apply(.sent, …)` run for a new order, changing nothing: both
+    /// journal records are built and encoded, checksum included, into a stack frame instead of the
+    /// journal, and the order is built and moved to `.sent` on a copy. Between orders the pipeline's
+    /// other work evicts this code; an order after a quiet spell then fetches it from cold caches on
+    /// its tick→order. Returns the sum of the two frames' checksums (+1 when `.sent` applies): the
+    /// frames are the ones `admit(intent, now:)` and `apply(.sent, …, now:)` would write next.
+    @inline(never)
+    public func touchAdmitPath(_ intent: Intent, now: Nanos) -> UInt64 {
+        var i = intent
+        i.clientOrderId = ClientOrderId(raw: nextId)
+        let before = Order(intent: i, clientOrderId: i.clientOrderId)
+        var after = before
+        let sent: UInt64 = if case .applied = after.apply(.sent) { 1 } else { 0 }
+        return withUnsafeTemporaryAllocation(byteCount: 2 * JournalRecord.size, alignment: 16) { frame -> UInt64 in
+            // SAFETY: the frame holds two records; `encode` writes exactly `JournalRecord.size` bytes.
+            guard let base = frame.baseAddress else { return 0 }
+            var first = JournalRecord(intent: i, time: now)
+            first.sequence = journal.lastSequence &+ 1
+            first.encode(into: base)
+            var second = JournalRecord(event: .sent, order: before, time: now)
+            second.sequence = journal.lastSequence &+ 2
+            second.encode(into: base + JournalRecord.size)
+            return UInt64(base.loadUnaligned(as: UInt32.self)) &+ UInt64((base + JournalRecord.size).loadUnaligned(as: UInt32.self)) &+ sent
+        }
+    }
+
     /// Whether new orders may be admitted (restart reconciliation finished).
     public var isTradingAllowed: Bool { awaitingReconciliation == 0 }
 
