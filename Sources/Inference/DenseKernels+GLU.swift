@@ -43,7 +43,10 @@ extension DenseKernels {
     public static func tanh4(_ v: SIMD4<Float>) -> SIMD4<Float> {
         let hi = SIMD4<Float>(repeating: 7.90531110763549805)
         let lo = SIMD4<Float>(repeating: -7.90531110763549805)
-        let x = v.replacing(with: lo, where: v .< lo).replacing(with: hi, where: v .> hi)
+        // The second select tests the first's result, not `v` (the same lanes: above `hi` only when `v`
+        // is, NaN stays NaN), so it lowers to one `minps`.
+        let t = v.replacing(with: lo, where: v .< lo)
+        let x = t.replacing(with: hi, where: t .> hi)
         let x2 = x * x
         var p = x2 * SIMD4(repeating: -2.76076847742355e-16) + SIMD4(repeating: 2.00018790482477e-13)
         p = x2 * p + SIMD4(repeating: -8.60467152213735e-11)

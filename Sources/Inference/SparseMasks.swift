@@ -28,22 +28,9 @@ public enum SparseMasks {
         for i in 0..<n { z[i] -= m }
         let srt = scratch
         let cum = scratch + n
-        // Branch-free compaction of the candidates (a slot is overwritten until a candidate keeps it).
-        var k = 0
-        for i in 0..<n {
-            let v = z[i]
-            srt[k] = v
-            k &+= v > -1 ? 1 : 0
-        }
+        var k = compact(z, count: n, above: -1, into: srt)
         if k > 8 {
-            let bound = candidateBound(srt, count: k)
-            var kept = 0
-            for j in 0..<k {
-                let v = srt[j]
-                srt[kept] = v
-                kept &+= v > bound ? 1 : 0
-            }
-            k = kept
+            k = compact(srt, count: k, above: candidateBound(srt, count: k), into: srt)
         }
         sortDescendingInPlace(srt, count: k)
         var acc: Double = 0
@@ -55,6 +42,35 @@ public enum SparseMasks {
         }
         let tau = cum[max(support, 1) - 1] / Float(max(support, 1))
         positivePart(z, count: n, minus: tau)
+    }
+
+    /// Copies the values of `x` above `t` to the front of `out` in order and returns their count: a
+    /// branch-free compaction (a slot is overwritten until a kept value stays in it), the comparisons as
+    /// vector compares turned into 0/1 integers so LLVM does not rebuild them as unpredictable branches.
+    /// `out` may be `x` itself.
+    /// - Precondition: `out` has room for `count` floats.
+    @inlinable @inline(__always)
+    static func compact(_ x: UnsafePointer<Float>, count n: Int, above t: Float, into out: UnsafeMutablePointer<Float>) -> Int {
+        // SAFETY: reads x[0 ..< n]; writes out[k] with k <= i < n (never ahead of the reads when out == x).
+        let tv = SIMD4<Float>(repeating: t), one = SIMD4<Int32>(repeating: 1)
+        var k = 0
+        var i = 0
+        while i &+ 4 <= n {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let keep = SIMD4<Int32>().replacing(with: one, where: v .> tv)
+            out[k] = v[0]; k &+= Int(keep[0])
+            out[k] = v[1]; k &+= Int(keep[1])
+            out[k] = v[2]; k &+= Int(keep[2])
+            out[k] = v[3]; k &+= Int(keep[3])
+            i &+= 4
+        }
+        while i < n {
+            let v = SIMD4<Float>(repeating: x[i])
+            out[k] = v[0]
+            k &+= Int(SIMD4<Int32>().replacing(with: one, where: v .> tv)[0])
+            i &+= 1
+        }
+        return k
     }
 
     /// A value `b` such that every candidate `v ≤ b` fails `sparsemax.py`'s support test in float32

@@ -223,7 +223,7 @@ public struct TabNetModel: ~Copyable {
         // SAFETY: row holds inputCount floats; m, prior, xbn are arena buffers padded to whole 4-lane blocks
         // of inputCount; supportIndices/supportValues hold inputCount entries and k <= i at every write.
         let n = inputDim
-        let g = SIMD4<Float>(repeating: gamma)
+        let g = SIMD4<Float>(repeating: gamma), one = SIMD4<Int32>(repeating: 1)
         var k = 0
         var i = 0
         while i &+ 4 <= n {
@@ -233,11 +233,13 @@ public struct TabNetModel: ~Copyable {
             UnsafeMutableRawPointer(row + i).storeBytes(of: mv, as: SIMD4<Float>.self)
             let v = mv * UnsafeRawPointer(xbn + i).loadUnaligned(as: SIMD4<Float>.self)
             // Most blocks are all zeros (the mask's support is a handful of inputs).
-            if any(v .!= 0) {
+            let nonZero = v .!= 0
+            if any(nonZero) {
+                let keep = SIMD4<Int32>().replacing(with: one, where: nonZero)
                 for l in 0..<4 {
                     supportIndices[k] = Int32(truncatingIfNeeded: i &+ l)
                     supportValues[k] = v[l]
-                    k &+= v[l] != 0 ? 1 : 0
+                    k &+= Int(keep[l])
                 }
             }
             i &+= 4
@@ -246,10 +248,10 @@ public struct TabNetModel: ~Copyable {
             let mi = m[i]
             row[i] = mi
             prior[i] = (gamma - mi) * prior[i]
-            let v = mi * xbn[i]
+            let v = SIMD4<Float>(repeating: mi * xbn[i])
             supportIndices[k] = Int32(truncatingIfNeeded: i)
-            supportValues[k] = v
-            k &+= v != 0 ? 1 : 0
+            supportValues[k] = v[0]
+            k &+= Int(SIMD4<Int32>().replacing(with: one, where: v .!= 0)[0])
             i &+= 1
         }
         return k
