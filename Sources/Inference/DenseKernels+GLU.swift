@@ -120,23 +120,93 @@ extension DenseKernels {
         // SAFETY: tile t spans inputsPadded·8 floats at w + t·inputsPadded·8, t < 2·width/8 (gluTiled's
         // precondition); count <= inputsPadded.
         let count = (inputsUsed &+ 3) & ~3
-        let tileFloats = inputsPadded &* 8
-        let gateTiles = width &>> 3
+        var t = pairs.lowerBound
+        // Two pairs at a time, each combination a straight-line body (no branch between the arithmetic
+        // and its stores, see `gluEpilogue`).
         if residual {
-            for t in pairs {
-                let ra = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
-                let rg = dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count)
-                gluEpilogueResidual(ra.0, rg.0, at: t &* 8, width: width, scale: scale, shift: shift, residual: x, residualScale: residualScale, into: h)
-                gluEpilogueResidual(ra.1, rg.1, at: t &* 8 &+ 4, width: width, scale: scale, shift: shift, residual: x, residualScale: residualScale, into: h)
+            while t &+ 2 <= pairs.upperBound {
+                gluTwoPairs(w, t, width: width, inputsPadded: inputsPadded, count: count, x: x, scale: scale, shift: shift,
+                            residual: true, residualScale: residualScale, into: h)
+                t &+= 2
+            }
+            if t < pairs.upperBound {
+                gluOnePair(w, t, width: width, inputsPadded: inputsPadded, count: count, x: x, scale: scale, shift: shift,
+                           residual: true, residualScale: residualScale, into: h)
             }
         } else {
-            for t in pairs {
-                let ra = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
-                let rg = dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count)
-                gluEpilogue(ra.0, rg.0, at: t &* 8, width: width, scale: scale, shift: shift, into: h)
-                gluEpilogue(ra.1, rg.1, at: t &* 8 &+ 4, width: width, scale: scale, shift: shift, into: h)
+            while t &+ 2 <= pairs.upperBound {
+                gluTwoPairs(w, t, width: width, inputsPadded: inputsPadded, count: count, x: x, scale: scale, shift: shift,
+                            residual: false, residualScale: residualScale, into: h)
+                t &+= 2
+            }
+            if t < pairs.upperBound {
+                gluOnePair(w, t, width: width, inputsPadded: inputsPadded, count: count, x: x, scale: scale, shift: shift,
+                           residual: false, residualScale: residualScale, into: h)
             }
         }
+    }
+
+    /// `σ(r · scale + shift)` of a gate tile's two halves (outputs `width + o ..< width + o + 8`).
+    @inlinable @inline(__always)
+    static func gateSigmoids(_ rg: (SIMD4<Float>, SIMD4<Float>), at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
+        // SAFETY: scale/shift hold 2·width floats; o + 8 <= width.
+        let g = width &+ o
+        let s0 = UnsafeRawPointer(scale + g).loadUnaligned(as: SIMD4<Float>.self), b0 = UnsafeRawPointer(shift + g).loadUnaligned(as: SIMD4<Float>.self)
+        let s1 = UnsafeRawPointer(scale + (g &+ 4)).loadUnaligned(as: SIMD4<Float>.self), b1 = UnsafeRawPointer(shift + (g &+ 4)).loadUnaligned(as: SIMD4<Float>.self)
+        return (sigmoid4(rg.0 * s0 + b0), sigmoid4(rg.1 * s1 + b1))
+    }
+
+    /// `h = (r · scale + shift) · σ` for a value tile's two halves at `o`, then the residual when `residual`.
+    @inlinable @inline(__always)
+    static func gluStore(
+        _ ra: (SIMD4<Float>, SIMD4<Float>), _ sg: (SIMD4<Float>, SIMD4<Float>), at o: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        residual: Bool, x: UnsafePointer<Float>, residualScale: Float, into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: scale/shift hold 2·width floats, x (when residual) and h width floats; o + 8 <= width.
+        let s0 = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self), b0 = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
+        let s1 = UnsafeRawPointer(scale + (o &+ 4)).loadUnaligned(as: SIMD4<Float>.self), b1 = UnsafeRawPointer(shift + (o &+ 4)).loadUnaligned(as: SIMD4<Float>.self)
+        let v0 = (ra.0 * s0 + b0) * sg.0, v1 = (ra.1 * s1 + b1) * sg.1
+        let hp = UnsafeMutableRawPointer(h + o)
+        if residual {
+            let rs = SIMD4<Float>(repeating: residualScale)
+            let xr = UnsafeRawPointer(x + o)
+            hp.storeBytes(of: (xr.loadUnaligned(as: SIMD4<Float>.self) + v0) * rs, as: SIMD4<Float>.self)
+            hp.storeBytes(of: (xr.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self) + v1) * rs, toByteOffset: 16, as: SIMD4<Float>.self)
+        } else {
+            hp.storeBytes(of: v0, as: SIMD4<Float>.self)
+            hp.storeBytes(of: v1, toByteOffset: 16, as: SIMD4<Float>.self)
+        }
+    }
+
+    /// Pairs `t` and `t + 1`: both gate tiles' products and sigmoids first (the long dependency chains
+    /// start as early as possible), then the value tiles, then the products and stores.
+    /// `residual` is a literal at every call, so its branch folds away.
+    @inlinable @inline(__always)
+    static func gluTwoPairs(
+        _ w: UnsafePointer<Float>, _ t: Int, width: Int, inputsPadded: Int, count: Int, x: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, residual: Bool, residualScale: Float, into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: tiles t, t + 1 and their gate tiles exist (caller); each spans inputsPadded·8 floats.
+        let tileFloats = inputsPadded &* 8, gateTiles = width &>> 3
+        let s0 = gateSigmoids(dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count), at: t &* 8, width: width, scale: scale, shift: shift)
+        let s1 = gateSigmoids(dotTile(UnsafeRawPointer(w + (t &+ 1 &+ gateTiles) &* tileFloats), x, count: count), at: t &* 8 &+ 8, width: width, scale: scale, shift: shift)
+        let a0 = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
+        let a1 = dotTile(UnsafeRawPointer(w + (t &+ 1) &* tileFloats), x, count: count)
+        gluStore(a0, s0, at: t &* 8, scale: scale, shift: shift, residual: residual, x: x, residualScale: residualScale, into: h)
+        gluStore(a1, s1, at: t &* 8 &+ 8, scale: scale, shift: shift, residual: residual, x: x, residualScale: residualScale, into: h)
+    }
+
+    /// Pair `t` alone, gate first (see `gluTwoPairs`).
+    @inlinable @inline(__always)
+    static func gluOnePair(
+        _ w: UnsafePointer<Float>, _ t: Int, width: Int, inputsPadded: Int, count: Int, x: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, residual: Bool, residualScale: Float, into h: UnsafeMutablePointer<Float>
+    ) {
+        // SAFETY: tile t and its gate tile exist (caller); each spans inputsPadded·8 floats.
+        let tileFloats = inputsPadded &* 8, gateTiles = width &>> 3
+        let s0 = gateSigmoids(dotTile(UnsafeRawPointer(w + (t &+ gateTiles) &* tileFloats), x, count: count), at: t &* 8, width: width, scale: scale, shift: shift)
+        let a0 = dotTile(UnsafeRawPointer(w + t &* tileFloats), x, count: count)
+        gluStore(a0, s0, at: t &* 8, scale: scale, shift: shift, residual: residual, x: x, residualScale: residualScale, into: h)
     }
 
     /// The first GLU layer of a TabNet decision step on its masked input `M · x`, given only the inputs
