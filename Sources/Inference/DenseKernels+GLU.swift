@@ -233,15 +233,26 @@ extension DenseKernels {
         // SAFETY: partials holds 4·tiles tiles of 8 floats, class c's tile t at (c·tiles + t)·8.
         let tiles = width &>> 2, gateTiles = width &>> 3
         let p = UnsafeRawPointer(partials), classBytes = tiles &* 32
-        for t in pairs {
-            for half in 0..<2 {
-                let a = t &* 32 &+ half &* 16, g = (t &+ gateTiles) &* 32 &+ half &* 16
-                let ra = (p.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: a &+ classBytes, as: SIMD4<Float>.self))
+        /// `(a0 + a1) + (a2 + a3)` of tile `t`, both halves.
+        @inline(__always) func reduced(_ t: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+            @inline(__always) func half(_ a: Int) -> SIMD4<Float> {
+                (p.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: a &+ classBytes, as: SIMD4<Float>.self))
                     + (p.loadUnaligned(fromByteOffset: a &+ 2 &* classBytes, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: a &+ 3 &* classBytes, as: SIMD4<Float>.self))
-                let rg = (p.loadUnaligned(fromByteOffset: g, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: g &+ classBytes, as: SIMD4<Float>.self))
-                    + (p.loadUnaligned(fromByteOffset: g &+ 2 &* classBytes, as: SIMD4<Float>.self) + p.loadUnaligned(fromByteOffset: g &+ 3 &* classBytes, as: SIMD4<Float>.self))
-                gluEpilogue(ra, rg, at: t &* 8 &+ half &* 4, width: width, scale: scale, shift: shift, into: h)
             }
+            return (half(t &* 32), half(t &* 32 &+ 16))
+        }
+        // Gates first, as in `gluTwoPairs`.
+        var t = pairs.lowerBound
+        while t &+ 2 <= pairs.upperBound {
+            let s0 = gateSigmoids(reduced(t &+ gateTiles), at: t &* 8, width: width, scale: scale, shift: shift)
+            let s1 = gateSigmoids(reduced(t &+ 1 &+ gateTiles), at: t &* 8 &+ 8, width: width, scale: scale, shift: shift)
+            gluStore(reduced(t), s0, at: t &* 8, scale: scale, shift: shift, residual: false, x: UnsafePointer(h), residualScale: 1, into: h)
+            gluStore(reduced(t &+ 1), s1, at: t &* 8 &+ 8, scale: scale, shift: shift, residual: false, x: UnsafePointer(h), residualScale: 1, into: h)
+            t &+= 2
+        }
+        if t < pairs.upperBound {
+            let s0 = gateSigmoids(reduced(t &+ gateTiles), at: t &* 8, width: width, scale: scale, shift: shift)
+            gluStore(reduced(t), s0, at: t &* 8, scale: scale, shift: shift, residual: false, x: UnsafePointer(h), residualScale: 1, into: h)
         }
     }
 

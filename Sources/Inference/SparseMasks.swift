@@ -83,26 +83,31 @@ public enum SparseMasks {
     /// support alone), while a true float32 test needs it below `1 + 2⁻¹⁷` (|v| < 1, ≤ 57·2 terms of
     /// 2⁻²⁴ relative error for inputs up to a few hundred values); `t` is computed in float with error
     /// below `count² · 2⁻²⁴`, so `b = t − 2⁻⁶` is safe for up to 256 candidates (above that, −1).
-    /// - Precondition: `srt` holds `count` floats and 3 writable floats after them (overwritten).
+    /// - Precondition: `srt` holds `count` floats and 7 writable floats after them (overwritten).
     @inlinable
     static func candidateBound(_ srt: UnsafeMutablePointer<Float>, count k: Int) -> Float {
         // SAFETY: 4-wide loads up to index k + 3 (padding written first, precondition).
         guard k <= 256 else { return -1 }
-        for j in k..<(k &+ 3) { srt[j] = -2 }
+        for j in k..<(k &+ 7) { srt[j] = -2 }
         var t: Float = -1
-        for _ in 0..<3 {
+        for _ in 0..<2 {
             let tv = SIMD4<Float>(repeating: t)
-            var sum = SIMD4<Float>(), count = SIMD4<Int32>()
+            // Two accumulator pairs (even and odd blocks) halve the add chains; k + 3 < 2 · count floats.
+            var sum0 = SIMD4<Float>(), sum1 = SIMD4<Float>(), count0 = SIMD4<Int32>(), count1 = SIMD4<Int32>()
             let one = SIMD4<Int32>(repeating: 1)
             var j = 0
             while j < k {
-                let v = UnsafeRawPointer(srt + j).loadUnaligned(as: SIMD4<Float>.self)
-                let above = v .> tv
-                sum += v.replacing(with: 0, where: .!above)
-                count &+= SIMD4<Int32>().replacing(with: one, where: above)
-                j &+= 4
+                let v0 = UnsafeRawPointer(srt + j).loadUnaligned(as: SIMD4<Float>.self)
+                let v1 = UnsafeRawPointer(srt + (j &+ 4)).loadUnaligned(as: SIMD4<Float>.self)
+                let above0 = v0 .> tv, above1 = v1 .> tv
+                sum0 += v0.replacing(with: 0, where: .!above0)
+                sum1 += v1.replacing(with: 0, where: .!above1)
+                count0 &+= SIMD4<Int32>().replacing(with: one, where: above0)
+                count1 &+= SIMD4<Int32>().replacing(with: one, where: above1)
+                j &+= 8
             }
-            let c = Float(count.wrappedSum())
+            let sum = sum0 + sum1
+            let c = Float((count0 &+ count1).wrappedSum())
             let next = ((sum[0] + sum[1]) + (sum[2] + sum[3]) - 1) / c
             if !(next > t) { break }
             t = next
