@@ -296,6 +296,36 @@ extension DenseKernels {
         // SAFETY: tile t spans inputsPadded·8 floats at w + t·inputsPadded·8; y, scale, shift and prior hold
         // 8·⌈outputs/8⌉ floats (precondition).
         let tileFloats = inputsPadded &* 8
+        if inputsPadded == 8 {
+            // n_a = 8: the 8 broadcast inputs stay in registers across all tiles (one half-tile at a time:
+            // 4 accumulators + 8 broadcasts fit the 16 XMM registers).
+            let x0 = SIMD4<Float>(repeating: x[0]), x1 = SIMD4<Float>(repeating: x[1]), x2 = SIMD4<Float>(repeating: x[2])
+            let x3 = SIMD4<Float>(repeating: x[3]), x4 = SIMD4<Float>(repeating: x[4]), x5 = SIMD4<Float>(repeating: x[5])
+            let x6 = SIMD4<Float>(repeating: x[6]), x7 = SIMD4<Float>(repeating: x[7])
+            let wr = UnsafeRawPointer(w)
+            var q = 0
+            let end = (outputs &+ 7) & ~7
+            while q < end {
+                // Half-tile q/4: tile q/8, byte offset of input i is (q/8)·256 + i·32 + (q%8)·4.
+                let b = (q &>> 3) &* 256 &+ (q & 4) &* 4
+                var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
+                a0 += wr.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self) * x0
+                a1 += wr.loadUnaligned(fromByteOffset: b &+ 32, as: SIMD4<Float>.self) * x1
+                a2 += wr.loadUnaligned(fromByteOffset: b &+ 64, as: SIMD4<Float>.self) * x2
+                a3 += wr.loadUnaligned(fromByteOffset: b &+ 96, as: SIMD4<Float>.self) * x3
+                a0 += wr.loadUnaligned(fromByteOffset: b &+ 128, as: SIMD4<Float>.self) * x4
+                a1 += wr.loadUnaligned(fromByteOffset: b &+ 160, as: SIMD4<Float>.self) * x5
+                a2 += wr.loadUnaligned(fromByteOffset: b &+ 192, as: SIMD4<Float>.self) * x6
+                a3 += wr.loadUnaligned(fromByteOffset: b &+ 224, as: SIMD4<Float>.self) * x7
+                let r = (a0 + a1) + (a2 + a3)
+                let sc = UnsafeRawPointer(scale + q).loadUnaligned(as: SIMD4<Float>.self)
+                let sh = UnsafeRawPointer(shift + q).loadUnaligned(as: SIMD4<Float>.self)
+                let pr = UnsafeRawPointer(prior + q).loadUnaligned(as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(y + q).storeBytes(of: (r * sc + sh) * pr, as: SIMD4<Float>.self)
+                q &+= 4
+            }
+            return
+        }
         var o = 0
         while o < outputs {
             let r = dotTile(UnsafeRawPointer(w + (o &>> 3) &* tileFloats), x, count: inputsPadded)
