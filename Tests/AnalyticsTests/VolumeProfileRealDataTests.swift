@@ -7,16 +7,17 @@ import Testing
 /// every change) on the real trades of the USD-M capture, against the from-scratch profile at every
 /// event that changed it: the POC shortcut over changed slots, the value-area repair with its
 /// bitset search for many changes (bursts of trades leaving the window together) and its prefix
-/// sums carried along the walk, and the node slots re-evaluated lazily.
+/// sums carried along the walk, and the node slots re-evaluated lazily, with and without the
+/// refreshed-on-every-change promise (which skips evaluating marked slots before a change nearby).
 @Suite(.serialized)
 struct VolumeProfileRealDataTests {
-    @Test(arguments: [60_000_000_000, 300_000_000_000] as [Int64])
-    func engineDefaultProfileMatchesTheReferenceOnRealTrades(windowNanos: Int64) throws {
+    @Test(arguments: [(60_000_000_000, true), (300_000_000_000, true), (60_000_000_000, false)] as [(Int64, Bool)])
+    func engineDefaultProfileMatchesTheReferenceOnRealTrades(windowNanos: Int64, refreshedOnEveryChange: Bool) throws {
         let data = try MarketReplay.load(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])
         var config = AnalyticsConfig().rollingProfile
         config.windowNanos = windowNanos
         let tick = data.spec.tick
-        var p = VolumeProfile(config: config, tick: tick)
+        var p = VolumeProfile(config: config, tick: tick, refreshedOnEveryChange: refreshedOnEveryChange)
         var window: [(time: Int64, bin: Int64, quantity: Int64)] = []
         var head = 0
         var volume: [Int64: Int64] = [:]
@@ -66,6 +67,6 @@ struct VolumeProfileRealDataTests {
         #expect(checked > 10_000 && burstEvents > 10)
         let repairs = p.path.repairs, fullWalks = p.path.fullWalks
         #expect(repairs > 10 * fullWalks)
-        print("[analytics] default profile, window \(windowNanos / 1_000_000_000) s: \(checked) events checked, \(burstEvents) with more than \(ValueAreaPath.listedChangesScanned) bins expiring at once, \(repairs) repairs, \(fullWalks) full walks")
+        print("[analytics] default profile, window \(windowNanos / 1_000_000_000) s, refreshed on every change \(refreshedOnEveryChange): \(checked) events checked, \(burstEvents) with more than \(ValueAreaPath.listedChangesScanned) bins expiring at once, \(repairs) repairs, \(fullWalks) full walks")
     }
 }

@@ -199,13 +199,16 @@ public struct FeatureEngine: ~Copyable {
         self.icebergAsk = IcebergDetector(ratioPermille: config.icebergRatioPermille, minimumExecuted: config.icebergMinimumExecuted)
         self.wallBid = WallDetector(levels: config.wallLevels, factorPermille: config.wallFactorPermille, persistNanos: config.wallPersistNanos)
         self.wallAsk = WallDetector(levels: config.wallLevels, factorPermille: config.wallFactorPermille, persistNanos: config.wallPersistNanos)
-        self.rollingProfile = VolumeProfile(config: config.rollingProfile, tick: instrument.tick)
+        // With no refresh interval every event recomputes the profiles before reading them.
+        self.rollingProfile = VolumeProfile(config: config.rollingProfile, tick: instrument.tick,
+                                            refreshedOnEveryChange: config.profileRefreshNanos == 0)
         var session = config.sessionProfile
         session.windowNanos = 0
         // Without the session node features nothing reads the session profile's smoothed copy:
         // skip its kernel per trade and its node scan per recomputation (POC/VA are unaffected).
         if !config.sessionNodes { session.smoothingSigmaBins = 0 }
-        self.sessionProfile = VolumeProfile(config: session, tick: instrument.tick)
+        self.sessionProfile = VolumeProfile(config: session, tick: instrument.tick,
+                                            refreshedOnEveryChange: config.profileRefreshNanos == 0)
         self.rvRank = RollingPercentile(window: config.rvPercentileWindow)
         self.hmm = HMMForwardFilter(parameters: hmmParameters)
         self.hmmEnabled = config.hmm != nil

@@ -2,8 +2,9 @@ extension VolumeProfile {
     /// Brings the HVN/LVN thresholds to the current bins and marks the node slots whose shape can
     /// have changed (part of a recomputation): only slots within the kernel radius + 1 of a changed
     /// bin can change shape or smoothed value. Marked slots are re-evaluated when a query's scan
-    /// reaches them or before a bin within reach of them changes (`flushNodes`), whichever is first,
-    /// so that a burst of expiries far from the price costs a few bit writes here.
+    /// reaches them or before a bin within reach of them changes (`flushNodes`; not needed when
+    /// the profile is refreshed on every change), whichever is first, so that a burst of expiries
+    /// far from the price costs a few bit writes here.
     /// - Complexity: O(changed bins); O(bins / 64) after a reset, a re-centre or an empty profile.
     @inline(__always)
     mutating func refreshNodes() {

@@ -54,6 +54,8 @@ struct VolumeProfile: ~Copyable {
     /// One-sided kernel radius in bins; -1 when node detection is disabled.
     let kernelRadius: Int
     let kernel: UnsafeMutablePointer<Int64>
+    /// See `init(config:tick:refreshedOnEveryChange:)`.
+    let refreshedOnEveryChange: Bool
     /// Σ over the full symmetric kernel.
     let kernelMass: Int64
     var volumes: MaxSegmentTree
@@ -116,8 +118,14 @@ struct VolumeProfile: ~Copyable {
     /// Trades expired early because the trade ring was full.
     private(set) var capacityEvictions: Int
 
+    /// - Parameter refreshedOnEveryChange: the owner calls `refresh()` (interval 0) after every
+    ///   `add`/`expire` before it reads anything derived (the engine with `profileRefreshNanos = 0`).
+    ///   Then no node query can fall between a bin change and its recomputation, and marked node
+    ///   slots need not be evaluated before a change within their reach: they are evaluated by the
+    ///   query scan that reaches them, on the profile of the recomputation that follows.
     /// - Precondition: `config.binCount` is a power of two ≥ 2, `binTicks ≥ 1`, `tick ≥ 1`.
-    init(config: VolumeProfileConfig, tick: Int64) {
+    init(config: VolumeProfileConfig, tick: Int64, refreshedOnEveryChange: Bool = false) {
+        self.refreshedOnEveryChange = refreshedOnEveryChange
         precondition(config.binTicks >= 1 && tick >= 1, "bin width must be positive")
         self.binCount = config.binCount
         self.binWidth = config.binTicks * tick
@@ -290,9 +298,10 @@ struct VolumeProfile: ~Copyable {
         }
         if kernelRadius >= 0 {
             // The node slots that read the smoothed bins about to change are evaluated first, on
-            // the smoothed profile of the last recomputation they describe.
+            // the smoothed profile of the last recomputation they describe (unless a query can
+            // only come after the next recomputation).
             let reach = kernelRadius &+ 1
-            if nodesValid, nodeDirty.intersects(from: s &- reach, through: s &+ reach) {
+            if !refreshedOnEveryChange, nodesValid, nodeDirty.intersects(from: s &- reach, through: s &+ reach) {
                 flushNodes(from: s &- reach, through: s &+ reach)
             }
             if s >= kernelRadius, s &+ kernelRadius < binCount {
