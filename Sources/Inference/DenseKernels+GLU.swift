@@ -22,8 +22,10 @@ extension DenseKernels {
         var i = 0
         while i < count {
             let b = i &* 32
-            let x0 = SIMD4<Float>(repeating: x[i]), x1 = SIMD4<Float>(repeating: x[i &+ 1])
-            let x2 = SIMD4<Float>(repeating: x[i &+ 2]), x3 = SIMD4<Float>(repeating: x[i &+ 3])
+            // One 4-float load, then lane broadcasts (one shuffle each, not a load and a shuffle).
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            let x0 = SIMD4<Float>(repeating: xv[0]), x1 = SIMD4<Float>(repeating: xv[1])
+            let x2 = SIMD4<Float>(repeating: xv[2]), x3 = SIMD4<Float>(repeating: xv[3])
             a0 += wt.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self) * x0
             b0 += wt.loadUnaligned(fromByteOffset: b &+ 16, as: SIMD4<Float>.self) * x0
             a1 += wt.loadUnaligned(fromByteOffset: b &+ 32, as: SIMD4<Float>.self) * x1
