@@ -21,6 +21,14 @@ import MarketData
 /// levels changing per event, 20 levels per side) and the engine's analytics config, which that
 /// file leaves at `AnalyticsConfig()`'s defaults: 1-tick profile bins, POC/VA/nodes recomputed on
 /// every change (`profileRefreshNanos = 0`), no HMM.
+///
+/// Its tail is the rolling profile's expiry: a burst of trades leaving the 5-minute window in one
+/// event (a sweep of 10–30 price levels, one bin each) costs ≈ 90 ns per distinct bin (≈ 64 in
+/// the expiry: segment tree, prefix sums, smoothing kernel; ≈ 27 in the recomputation), and
+/// book events that expire trades are ≈ 70 % of the events at or above p99 (per-event rdtsc,
+/// bucketed by kind and by bins changed). 9fa1ca3 against ab2b683, 3 alternated runs each in one
+/// sitting (load 1–3), medians: this benchmark p50 440 → 401 ns, p99 1332 → 1192 ns;
+/// `FeatureEnginePerEvent` p50 231 → 250, p99 1442 → 1272; 0 mallocs (p99), 0 retains/releases.
 let benchmarks: @Sendable () -> Void = {
     Benchmark("HarnessBaseline",
               configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
