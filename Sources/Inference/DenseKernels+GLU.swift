@@ -69,41 +69,6 @@ extension DenseKernels {
         SIMD4(repeating: 0.5) + SIMD4(repeating: 0.5) * tanh4(v * SIMD4(repeating: 0.5))
     }
 
-    /// The epilogue of one tile pair on one 4-lane half: `z = r · scale + shift` for values and gates,
-    /// `h = z_a · σ(z_g)`; 4 outputs at `o`.
-    ///
-    /// The residual form is a separate function on purpose: an optional residual inside the SIMD
-    /// expression puts a branch between the arithmetic and its store, and LLVM's SLP vectorizer then
-    /// re-vectorizes Swift's per-lane SIMD operations only partly (half the lanes in scalar code).
-    @inlinable @inline(__always)
-    static func gluEpilogue(
-        _ ra: SIMD4<Float>, _ rg: SIMD4<Float>, at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-        into h: UnsafeMutablePointer<Float>
-    ) {
-        // SAFETY: scale/shift hold 2·width floats, h width floats; o + 4 <= width.
-        let sa = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self)
-        let ba = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
-        let sg = UnsafeRawPointer(scale + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
-        let bg = UnsafeRawPointer(shift + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
-        UnsafeMutableRawPointer(h + o).storeBytes(of: (ra * sa + ba) * sigmoid4(rg * sg + bg), as: SIMD4<Float>.self)
-    }
-
-    /// `gluEpilogue` with the block's residual: `h = (res + z_a · σ(z_g)) · residualScale`.
-    @inlinable @inline(__always)
-    static func gluEpilogueResidual(
-        _ ra: SIMD4<Float>, _ rg: SIMD4<Float>, at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-        residual res: UnsafePointer<Float>, residualScale: Float, into h: UnsafeMutablePointer<Float>
-    ) {
-        // SAFETY: scale/shift hold 2·width floats, res and h width floats; o + 4 <= width.
-        let sa = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self)
-        let ba = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
-        let sg = UnsafeRawPointer(scale + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
-        let bg = UnsafeRawPointer(shift + (width &+ o)).loadUnaligned(as: SIMD4<Float>.self)
-        let v = (ra * sa + ba) * sigmoid4(rg * sg + bg)
-        let r = UnsafeRawPointer(res + o).loadUnaligned(as: SIMD4<Float>.self)
-        UnsafeMutableRawPointer(h + o).storeBytes(of: (r + v) * SIMD4(repeating: residualScale), as: SIMD4<Float>.self)
-    }
-
     /// One TabNet GLU layer on a dense input: for each value tile `t` in `pairs`,
     /// `h[8t ..< 8t + 8] = glu(BN(W x))` (plus the √0.5 residual of `x` itself when `residual`).
     ///
@@ -124,7 +89,7 @@ extension DenseKernels {
         let count = (inputsUsed &+ 3) & ~3
         var t = pairs.lowerBound
         // Two pairs at a time, each combination a straight-line body (no branch between the arithmetic
-        // and its stores, see `gluEpilogue`).
+        // and its stores, see `gluStore`).
         if residual {
             while t &+ 2 <= pairs.upperBound {
                 gluTwoPairs(w, t, width: width, inputsPadded: inputsPadded, count: count, x: x, scale: scale, shift: shift,
@@ -159,6 +124,10 @@ extension DenseKernels {
     }
 
     /// `h = (r · scale + shift) · σ` for a value tile's two halves at `o`, then the residual when `residual`.
+    ///
+    /// `residual` must be a literal at the call (it is, through `gluTwoPairs`/`gluOnePair`): a run-time
+    /// branch between the SIMD arithmetic and its stores makes LLVM's SLP vectorizer re-vectorize
+    /// Swift's per-lane SIMD operations only partly (half the lanes in scalar code, measured).
     @inlinable @inline(__always)
     static func gluStore(
         _ ra: (SIMD4<Float>, SIMD4<Float>), _ sg: (SIMD4<Float>, SIMD4<Float>), at o: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
