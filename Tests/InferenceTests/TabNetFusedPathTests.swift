@@ -138,7 +138,7 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// `SparseMasks.sparsemax` (candidates cut by `candidateBound` before the sort) against the previous
 /// implementation, which sorted every value above −1: bit for bit, on vectors with many candidates.
-@Suite struct SparsemaxCandidateBoundTests {
+@Suite struct TabNetSparsemaxBoundTests {
     /// The previous `SparseMasks.sparsemax`, verbatim but for names.
     static func sortingEveryCandidate(_ z: inout [Float]) {
         let n = z.count
