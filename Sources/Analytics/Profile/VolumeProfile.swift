@@ -24,11 +24,12 @@ struct ProfileTrade: BitwiseCopyable {
 /// A bin's price is its lower edge, `bin × binTicks × tick`.
 ///
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
-/// `sums` holds the prefix sums of the bins; `changes` holds every slot whose volume changed
-/// since the last recomputation; `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range
-/// bins; derived fields describe the bins as of the last recomputation whenever `hasVolume`, and
-/// so do `highNodes`/`lowNodes` (every slot's HVN/LVN shape and key, and the thresholds; the
-/// occupied range is applied at lookup) once the slots in `nodeDirty` are re-evaluated.
+/// `changes` holds every slot whose volume changed since the last recomputation, `pendingSums`
+/// each one's change (0 elsewhere), and `sums` the prefix sums of the bins as of then;
+/// `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range bins; derived fields describe
+/// the bins as of the last recomputation whenever `hasVolume`, and so do `highNodes`/`lowNodes`
+/// (every slot's HVN/LVN shape and key, and the thresholds; the occupied range is applied at
+/// lookup) once the slots in `nodeDirty` are re-evaluated.
 ///
 /// Recomputation is incremental and exact: the value area repairs its remembered one-row path
 /// only where changed bins are compared (`ValueAreaPath`), and the node slots within the kernel
@@ -36,12 +37,14 @@ struct ProfileTrade: BitwiseCopyable {
 /// them or before a bin change within reach would alter their inputs, the thresholds applied at
 /// lookup (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
 /// - Complexity: a trade or expiry O(log bins + kernel width) per bin it changes, amortised O(1)
-///   expiry; a recomputation (`refresh`, at most once per event, optionally throttled) O(log bins)
-///   for the POC tree searches (O(changed bins) when the centre stays and the maximum holds or
-///   rises), O(rows re-walked + jumps · log bins) for the value area in the usual case (a new POC
-///   walks it from scratch, O(its width)) and O(changed bins) bit marks for the nodes; a node query O(words of the scan + marked slots in it); a re-centre (price leaves the
-///   ring) O(bins · kernel + remembered trades), rare, and the first queries after a re-centre or
-///   reset re-evaluate their scan. Never allocates after `init`.
+///   expiry (the prefix sums are brought up to date once per changed bin at the next
+///   recomputation); a recomputation (`refresh`, at most once per event, optionally throttled)
+///   O(log bins) for the POC tree searches (O(changed bins) when the centre stays and the maximum
+///   holds or rises), O(rows re-walked + jumps · log bins) for the value area in the usual case (a
+///   new POC walks it from scratch, O(its width)) and O(changed bins) bit marks for the nodes; a
+///   node query O(words of the scan + marked slots in it); a re-centre (price leaves the ring)
+///   O(bins · kernel + remembered trades), rare, and the first queries after a re-centre or reset
+///   re-evaluate their scan. Never allocates after `init`.
 struct VolumeProfile: ~Copyable {
     let binCount: Int
     /// Bin width in raw price units (`binTicks × tick`).
@@ -59,8 +62,11 @@ struct VolumeProfile: ~Copyable {
     /// Σ over the full symmetric kernel.
     let kernelMass: Int64
     var volumes: MaxSegmentTree
-    /// Prefix sums of `volumes` (updated with each bin change): the value-area repair's range sums.
+    /// Prefix sums of `volumes` as of the last recomputation: the value-area repair's range sums.
     var sums: FenwickTree<Int64>
+    /// Per slot, the volume change since the last recomputation, added to `sums` there (one tree
+    /// update per changed bin, not per trade, when refreshes are throttled). Zero elsewhere.
+    let pendingSums: UnsafeMutablePointer<Int64>
     /// Slots whose volume changed since the last recomputation.
     var changes: SlotChangeSet
     var path: ValueAreaPath
@@ -146,6 +152,8 @@ struct VolumeProfile: ~Copyable {
         self.kernelMass = mass
         self.volumes = MaxSegmentTree(leafCount: config.binCount)
         self.sums = FenwickTree(count: config.binCount)
+        self.pendingSums = .allocate(capacity: config.binCount)
+        self.pendingSums.initialize(repeating: 0, count: config.binCount)
         self.changes = SlotChangeSet(slotCount: config.binCount, listCapacity: 64)
         self.path = ValueAreaPath(binCount: config.binCount)
         self.smoothed = .allocate(capacity: config.binCount)
@@ -172,6 +180,7 @@ struct VolumeProfile: ~Copyable {
     deinit {
         kernel.deallocate()
         smoothed.deallocate()
+        pendingSums.deallocate()
     }
 
     @inline(__always) var isRolling: Bool { windowNanos > 0 }
@@ -197,6 +206,7 @@ struct VolumeProfile: ~Copyable {
         }
         volumes.rebuild()
         sums.removeAll()
+        pendingSums.update(repeating: 0, count: binCount)
         changes.removeAll()
         path.invalidate()
         nodesValid = false
@@ -289,7 +299,7 @@ struct VolumeProfile: ~Copyable {
     private mutating func addToSlot(_ s: Int, _ delta: Int64) {
         let old = volumes[s]
         volumes.set(s, old &+ delta)
-        sums.add(s, delta)
+        pendingSums[s] &+= delta
         changes.insert(s)
         total &+= delta
         if delta > 0 {
@@ -355,6 +365,7 @@ struct VolumeProfile: ~Copyable {
         }
         volumes.rebuild()
         sums.rebuild { volumes[$0] }
+        pendingSums.update(repeating: 0, count: binCount)
         changes.removeAll()
         path.invalidate()
         nodesValid = false
@@ -391,6 +402,18 @@ struct VolumeProfile: ~Copyable {
     @inline(__always)
     private mutating func recomputeDerived() {
         nodeQueryValid = false
+        if changes.overflowed {
+            sums.rebuild { volumes[$0] }
+            pendingSums.update(repeating: 0, count: binCount)
+        } else {
+            for i in 0..<changes.listCount {
+                let c = changes[i]
+                // SAFETY: listed slots are < binCount.
+                let d = pendingSums[c]
+                if d != 0 { sums.add(c, d) }
+                pendingSums[c] = 0
+            }
+        }
         guard total > 0 else {
             hasVolume = false
             boundsValid = false
