@@ -26,9 +26,11 @@ import MarketData
 /// event (a sweep of 10–30 price levels, one bin each) costs ≈ 90 ns per distinct bin (≈ 64 in
 /// the expiry: segment tree, prefix sums, smoothing kernel; ≈ 27 in the recomputation), and
 /// book events that expire trades are ≈ 70 % of the events at or above p99 (per-event rdtsc,
-/// bucketed by kind and by bins changed). 9fa1ca3 against ab2b683, 3 alternated runs each in one
-/// sitting (load 1–3), medians: this benchmark p50 440 → 401 ns, p99 1332 → 1192 ns;
-/// `FeatureEnginePerEvent` p50 231 → 250, p99 1442 → 1272; 0 mallocs (p99), 0 retains/releases.
+/// bucketed by kind and by bins changed). Against ab2b683, 3 alternated runs each per sitting
+/// (load 1–3), medians: 9fa1ca3 this benchmark p50 440 → 401 ns, p99 1332 → 1192 ns,
+/// `FeatureEnginePerEvent` p50 231 → 250, p99 1442 → 1272; with the pending prefix sums after it,
+/// p50 470 → 411, p99 1392 → 1222 and `FeatureEnginePerEvent` p50 310 → 241, p99 1582 → 1382.
+/// 0 mallocs (p99; the harness's 1 at p100), 0 retains/releases.
 let benchmarks: @Sendable () -> Void = {
     Benchmark("HarnessBaseline",
               configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
