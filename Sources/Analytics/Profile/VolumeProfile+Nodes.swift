@@ -45,12 +45,8 @@ extension VolumeProfile {
         let lo = max(from, 0), hi = min(through, binCount &- 1)
         guard lo <= hi else { return }
         var w = lo >> 6
-        let last = hi >> 6
-        while w <= last {
-            var mask = UInt64.max
-            if w == lo >> 6 { mask &= UInt64.max &<< UInt64(lo & 63) }
-            if w == last { mask &= UInt64.max >> UInt64(63 &- (hi & 63)) }
-            let taken = nodeDirty.take(word: w, mask: mask)
+        while w <= hi >> 6 {
+            let taken = nodeDirty.take(word: w, mask: SlotBitSet.mask(word: w, lo: lo, hi: hi))
             if taken != 0 { rewriteNodeWord(w, taken) }
             w &+= 1
         }

@@ -21,19 +21,24 @@ struct SlotBitSet: ~Copyable {
 
     deinit { words.deallocate() }
 
+    /// The bits of word `w` that stand for slots in `lo...hi` (`lo >> 6 <= w <= hi >> 6`).
+    @inline(__always)
+    static func mask(word w: Int, lo: Int, hi: Int) -> UInt64 {
+        var mask = UInt64.max
+        if w == lo >> 6 { mask &= UInt64.max &<< UInt64(lo & 63) }
+        if w == hi >> 6 { mask &= UInt64.max >> UInt64(63 &- (hi & 63)) }
+        return mask
+    }
+
     /// Adds the slots `from...through`, clamped into `0..<slotCount`.
     @inline(__always)
     mutating func insert(from: Int, through: Int) {
         let lo = max(from, 0), hi = min(through, slotCount &- 1)
         guard lo <= hi else { return }
         var w = lo >> 6
-        let last = hi >> 6
-        while w <= last {
-            var mask = UInt64.max
-            if w == lo >> 6 { mask &= UInt64.max &<< UInt64(lo & 63) }
-            if w == last { mask &= UInt64.max >> UInt64(63 &- (hi & 63)) }
+        while w <= hi >> 6 {
             // SAFETY: w <= hi >> 6 < wordCount.
-            words[w] |= mask
+            words[w] |= Self.mask(word: w, lo: lo, hi: hi)
             w &+= 1
         }
     }
