@@ -46,7 +46,7 @@ extension VolumeProfile {
         guard lo <= hi else { return }
         var w = lo >> 6
         while w <= hi >> 6 {
-            let taken = nodeDirty.take(word: w, mask: SlotBitSet.mask(word: w, lo: lo, hi: hi))
+            let taken = nodeDirty.take(word: w, mask: BitWords.mask(word: w, lo: lo, hi: hi))
             if taken != 0 { rewriteNodeWord(w, taken) }
             w &+= 1
         }

@@ -21,15 +21,6 @@ struct SlotBitSet: ~Copyable {
 
     deinit { words.deallocate() }
 
-    /// The bits of word `w` that stand for slots in `lo...hi` (`lo >> 6 <= w <= hi >> 6`).
-    @inline(__always)
-    static func mask(word w: Int, lo: Int, hi: Int) -> UInt64 {
-        var mask = UInt64.max
-        if w == lo >> 6 { mask &= UInt64.max &<< UInt64(lo & 63) }
-        if w == hi >> 6 { mask &= UInt64.max >> UInt64(63 &- (hi & 63)) }
-        return mask
-    }
-
     /// Adds the slots `from...through`, clamped into `0..<slotCount`.
     @inline(__always)
     mutating func insert(from: Int, through: Int) {
@@ -38,7 +29,7 @@ struct SlotBitSet: ~Copyable {
         var w = lo >> 6
         while w <= hi >> 6 {
             // SAFETY: w <= hi >> 6 < wordCount.
-            words[w] |= Self.mask(word: w, lo: lo, hi: hi)
+            words[w] |= BitWords.mask(word: w, lo: lo, hi: hi)
             w &+= 1
         }
     }
@@ -51,8 +42,8 @@ struct SlotBitSet: ~Copyable {
         guard lo <= hi else { return false }
         let wl = lo >> 6, wh = hi >> 6
         // SAFETY: wl <= wh < wordCount.
-        if wl == wh { return words[wl] & (UInt64.max &<< UInt64(lo & 63)) & (UInt64.max >> UInt64(63 &- (hi & 63))) != 0 }
-        if words[wl] & (UInt64.max &<< UInt64(lo & 63)) != 0 || words[wh] & (UInt64.max >> UInt64(63 &- (hi & 63))) != 0 { return true }
+        if wl == wh { return words[wl] & BitWords.mask(word: wl, lo: lo, hi: hi) != 0 }
+        if words[wl] & BitWords.mask(word: wl, lo: lo, hi: hi) != 0 || words[wh] & BitWords.mask(word: wh, lo: lo, hi: hi) != 0 { return true }
         var w = wl &+ 1
         while w < wh {
             if words[w] != 0 { return true }

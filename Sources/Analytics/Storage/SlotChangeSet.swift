@@ -70,38 +70,14 @@ struct SlotChangeSet: ~Copyable {
     /// - Complexity: O(words spanned until the first member), from the bitset (exact after an overflow too).
     @inline(__always)
     func firstMember(from: Int, through: Int) -> Int {
-        let lo = max(from, 0), hi = min(through, slotCount &- 1)
-        guard lo <= hi else { return -1 }
-        var w = lo >> 6
-        let last = hi >> 6
-        // SAFETY: lo >> 6 <= w <= last < wordCount.
-        var bits = words[w] & (UInt64.max &<< UInt64(lo & 63))
-        while true {
-            if w == last { bits &= UInt64.max >> UInt64(63 &- (hi & 63)) }
-            if bits != 0 { return (w << 6) &+ bits.trailingZeroBitCount }
-            if w == last { return -1 }
-            w &+= 1
-            bits = words[w]
-        }
+        BitWords.first(words, in: max(from, 0), min(through, slotCount &- 1))
     }
 
     /// The largest member in `downTo...from`, or -1 (the range is clamped into the slots).
     /// - Complexity: O(words spanned until the first member), from the bitset.
     @inline(__always)
     func lastMember(from: Int, downTo: Int) -> Int {
-        let lo = max(downTo, 0), hi = min(from, slotCount &- 1)
-        guard lo <= hi else { return -1 }
-        var w = hi >> 6
-        let first = lo >> 6
-        // SAFETY: first <= w <= hi >> 6 < wordCount.
-        var bits = words[w] & (UInt64.max >> UInt64(63 &- (hi & 63)))
-        while true {
-            if w == first { bits &= UInt64.max &<< UInt64(lo & 63) }
-            if bits != 0 { return (w << 6) &+ 63 &- bits.leadingZeroBitCount }
-            if w == first { return -1 }
-            w &-= 1
-            bits = words[w]
-        }
+        BitWords.last(words, in: max(downTo, 0), min(from, slotCount &- 1))
     }
 
     /// The `i`-th listed member. - Precondition: `0 <= i < listCount` (debug-checked).
