@@ -175,8 +175,8 @@ public actor ExecutionStage: Agent {
     /// code on a one-lot probe at the mid (nothing recorded), the order manager's next slot and its
     /// admit code (journal records encoded into a stack frame), and the paper venue's next request
     /// slot. Between orders the pipeline's other work evicts all of these; an order after a quiet
-    /// spell then pays the cache misses on its tick→order. Runs after
-    /// a commit, off the order path; changes no state.
+    /// spell then pays the cache misses on its tick→order. Runs after a commit, off the order path;
+    /// changes no state.
     @inline(never)
     func runOrderPathDry() {
         guard mid > 0 else { return }

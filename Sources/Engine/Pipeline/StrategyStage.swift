@@ -49,6 +49,8 @@ public actor StrategyStage: Agent {
     /// Idle polls in a row after which the on-demand models run once on their last input, result
     /// discarded (0: never), and the polls counted since the last work (`engine.warmModels`).
     let warmModelsAfterIdlePolls: Int
+    /// The idle polls `engine.warmModels` waits for (tens of µs with `busySpin`).
+    public static let warmModelsIdlePolls = 256
     var idlePolls = 0
     /// Idle spells in which the models were warmed.
     public private(set) var modelWarmups: UInt64 = 0

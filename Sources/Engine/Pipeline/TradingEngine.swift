@@ -215,7 +215,7 @@ public final class TradingEngine: @unchecked Sendable {
                                  timerInterval: .milliseconds(Int64(config.strategy.timerMillis)),
                                  recorder: telemetry.makeRecorder(name: "strategy"), hops: hops, queueSignalsToStrategy: qSignalsToStrategy,
                                  orderTickToSignal: orderTickToSignal, orderTickToDecision: orderTickToDecision,
-                                 counters: counters, warmModelsAfterIdlePolls: config.warmModels ? 256 : 0)
+                                 counters: counters, warmModelsAfterIdlePolls: config.warmModels ? StrategyStage.warmModelsIdlePolls : 0)
         if config.journalPath.contains("/") {
             try FileManager.default.createDirectory(atPath: (config.journalPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }

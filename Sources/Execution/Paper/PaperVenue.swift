@@ -84,13 +84,13 @@ public struct PaperVenue: ~Copyable {
 
     // MARK: Requests
 
-    /// Sends a new order at venue time `now`; it arrives after the entry latency.
     /// Reads the request slot the next `submit` fills (nothing changes): keeps it warm between orders.
     @inlinable
     public func touchNextRequest() -> Int64 {
         requests[(requestHead &+ requestCount) % requests.count].arrivesAt.raw
     }
 
+    /// Sends a new order at venue time `now`; it arrives after the entry latency.
     public mutating func submit(_ order: Order, now: Nanos) -> PaperSubmitResult {
         let p = PaperOrder(clientOrderId: order.clientOrderId, side: order.side, kind: order.kind, timeInForce: order.timeInForce,
                            price: order.price, quantity: order.quantity)
