@@ -165,4 +165,55 @@ import HFTPrimitives
         #expect(m.exposure(InstrumentId(raw: 1)).position.raw == -2)
         #expect(m.checkInvariants() == nil)
     }
+
+    /// Own best prices come from the working-order list, not a table scan: thousands of orders on
+    /// both sides, two instruments, filled (fully or in part) and cancelled (directly or after a
+    /// request) in a seeded random order, with `checkInvariants` (exposures and the list against a
+    /// scan of the table; the table is large enough not to wrap, as that check needs) after every
+    /// event, and again after a restart rebuilds the list from the journal.
+    @Test func ownBestPricesFollowTheWorkingOrdersThroughFillsCancelsAndRestart() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        let config = OrderManagerConfiguration(journalPath: path, capacity: 4_096)
+        var m = try OrderManager.open(config)
+        var rng = SplitMix64(seed: 0x5eed)
+        var live: [ClientOrderId] = []
+        for step in 0..<3_000 {
+            if live.count < 40 && (live.isEmpty || rng.next() % 3 != 0) {
+                let side: Side = rng.next() & 1 == 0 ? .buy : .sell
+                let px = (side == .buy ? 990 : 1_010) + Int64(rng.next() % 21) - 10
+                var i = Self.intent(side, px: px, qty: 1 + Int64(rng.next() % 5))
+                if rng.next() % 4 == 0 { i.instrument = InstrumentId(raw: 2) }
+                let admitted = m.admit(i, now: .zero)
+                if admitted == .tableFull { continue }     // the id's slot still holds a working order
+                guard case .admitted(let id) = admitted else { Issue.record("not admitted at step \(step)"); return }
+                #expect(m.apply(.sent, to: id, now: .zero).isApplied)
+                #expect(m.apply(.acked(VenueOrderId(raw: id.raw)), to: id, now: .zero).isApplied)
+                live.append(id)
+            } else {
+                let k = Int(rng.next() % UInt64(live.count))
+                let id = live[k]
+                let found = m.order(id)
+                guard let o = found else { Issue.record("order \(id) lost at step \(step)"); return }
+                let event: OrderEvent
+                switch rng.next() % 4 {
+                case 0: event = .canceled
+                case 1:
+                    #expect(m.apply(.cancelRequested, to: id, now: .zero).isApplied)
+                    event = .canceled
+                case 2: event = .fill(price: o.price, quantity: o.remaining, fee: 0, isMaker: true)
+                default: event = .fill(price: o.price, quantity: Quantity(raw: max(1, o.remaining.raw / 2)), fee: 0, isMaker: true)
+                }
+                #expect(m.apply(event, to: id, now: .zero).isApplied)
+                if let after = m.order(id), !after.status.isWorking { live.remove(at: k) }
+            }
+            if let v = m.checkInvariants() { Issue.record("step \(step): \(v)"); return }
+        }
+        #expect(m.nextClientOrderId.raw > 1_000)
+        let (bid, ask) = (m.exposure(Self.btc).ownBestBid, m.exposure(Self.btc).ownBestAsk)
+        #expect(bid.raw != 0 || ask.raw != 0)
+        m = try OrderManager.open(config)
+        #expect(m.checkInvariants() == nil)
+        #expect(m.exposure(Self.btc).ownBestBid == bid && m.exposure(Self.btc).ownBestAsk == ask)
+    }
 }

@@ -16,13 +16,15 @@ import HFTPrimitives
 /// Invariant: each `InstrumentExposure` equals a scan of the table (working quantity, open orders,
 /// own best prices) and the sum of journaled fills (position); see `checkInvariants`.
 /// - Complexity: `admit` and `apply` are O(1) plus one journal `write`, no allocation; an order
-///   leaving the book at our own best price rescans the table (O(capacity)).
+///   leaving the book at our own best price rescans the working orders (O(open orders)).
 public struct OrderManager: ~Copyable {
     public let configuration: OrderManagerConfiguration
     @usableFromInline var journal: OrderJournal
     @usableFromInline let slots: UnsafeMutableBufferPointer<Order>
     /// Per slot: the order was working when the journal was replayed and the venue has not confirmed it yet.
     @usableFromInline let pending: UnsafeMutableBufferPointer<Bool>
+    /// The slots of working orders (what `rescanBest` reads).
+    @usableFromInline var working: WorkingSlotList
     @usableFromInline let mask: UInt64
     @usableFromInline var nextId: UInt64
     @usableFromInline let exposures: UnsafeMutableBufferPointer<InstrumentExposure>
@@ -56,6 +58,7 @@ public struct OrderManager: ~Copyable {
         journal = opened
         slots = .allocate(capacity: configuration.capacity)
         pending = .allocate(capacity: configuration.capacity)
+        working = WorkingSlotList(capacity: configuration.capacity)
         exposures = .allocate(capacity: configuration.maxInstruments)
         let empty = Order(intent: Intent(instrument: InstrumentId(raw: 0), strategy: StrategyId(raw: 0), side: .buy, price: .zero, quantity: .zero),
                           clientOrderId: ClientOrderId(raw: 0))
@@ -269,6 +272,9 @@ public struct OrderManager: ~Copyable {
     @usableFromInline
     mutating func commit(slot: Int, before: Order, after: Order, event: OrderEvent) {
         slots[slot] = after
+        if after.status.isWorking != before.status.isWorking {
+            if after.status.isWorking { working.insert(slot) } else { working.remove(slot) }
+        }
         if pending[slot] {
             var settled = after.status.isTerminal
             if case .reconciled = event { settled = true }
@@ -300,10 +306,13 @@ public struct OrderManager: ~Copyable {
         exposures[x] = e
     }
 
+    /// The best price of `e`'s working limit orders on `side` (0 when none). O(working orders).
     @usableFromInline
     func rescanBest(_ e: inout InstrumentExposure, side: Side) {
         var best: Int64 = 0
-        for o in slots where o.clientOrderId.raw != 0 && o.status.isWorking && o.instrument == e.instrument && o.side == side && o.kind == .limit {
+        working.forEach { s in
+            let o = slots[s]
+            guard o.instrument == e.instrument && o.side == side && o.kind == .limit else { return }
             if best == 0 || (side == .buy ? o.price.raw > best : o.price.raw < best) { best = o.price.raw }
         }
         if side == .buy { e.ownBestBid = Price(raw: best) } else { e.ownBestAsk = Price(raw: best) }
@@ -319,6 +328,7 @@ public struct OrderManager: ~Copyable {
                     throw .tableTooSmall(clientOrderId: r.clientOrderId.raw)
                 }
                 guard exposureIndex(r.instrument) >= 0 else { throw .tooManyInstruments }
+                working.remove(slot)
                 slots[slot] = Order(intent: r.intent, clientOrderId: r.clientOrderId)
                 if r.clientOrderId.raw >= nextId { nextId = r.clientOrderId.raw &+ 1 }
                 continue
@@ -344,6 +354,12 @@ public struct OrderManager: ~Copyable {
     /// Positions are checked against the table's fills, so call it only while no ended order has
     /// been overwritten (tests).
     public func checkInvariants() -> String? {
+        var workingSlots = 0
+        for s in 0..<slots.count where slots[s].clientOrderId.raw != 0 && slots[s].status.isWorking {
+            guard working.contains(s) else { return "working order \(slots[s].clientOrderId) missing from the working list" }
+            workingSlots += 1
+        }
+        if working.size != workingSlots { return "working list holds \(working.size) slots, the table \(workingSlots) working orders" }
         for x in 0..<exposureCount {
             var e = InstrumentExposure(instrument: exposures[x].instrument)
             var bestBid: Int64 = 0
