@@ -30,6 +30,9 @@ public final class PinnedThread: @unchecked Sendable {
         public var work: UInt64
         /// Control-plane jobs run.
         public var jobs: UInt64
+        /// Durations of the idle cycles (spinning idle strategies only; empty for `backoff`,
+        /// whose idle cycles park on purpose).
+        public var jitter = ThreadJitter()
     }
 
     /// Where the thread is in its lifecycle.
@@ -254,6 +257,11 @@ public final class PinnedThread: @unchecked Sendable {
         var cycles: UInt64 = 0
         var totalWork: UInt64 = 0
         var totalJobs: UInt64 = 0
+        let jitter = ThreadJitter.Recorder()
+        let measuresJitter = idleStrategy.spins
+        let startNanos = hft_monotonic_ns()
+        let startTicks = hft_rdtsc()
+        var cycleStart = startTicks
         while true {
             var work = 0
             for slot in agents {
@@ -273,7 +281,15 @@ public final class PinnedThread: @unchecked Sendable {
             cycles &+= 1
             totalWork &+= UInt64(work)
             idle.idle(workCount: work)
+            if measuresJitter {
+                // An idle cycle's length (the spin step included); a cycle that did work is not a gap.
+                let now = hft_rdtsc()
+                if work == 0 { jitter.record(now &- cycleStart) }
+                cycleStart = now
+            }
         }
-        return RunStatistics(cycles: cycles, work: totalWork, jobs: totalJobs)
+        var result = RunStatistics(cycles: cycles, work: totalWork, jobs: totalJobs)
+        if measuresJitter { result.jitter = ThreadJitter(jitter, startTicks: startTicks, startNanos: startNanos) }
+        return result
     }
 }

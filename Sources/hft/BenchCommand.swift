@@ -70,6 +70,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         var lastText = ""
         var offered = 0
         var late = 0
+        var jitter = ThreadJitterSummary()
         for run in 1...runs {
             // A fresh engine per run (its journal is recreated), so every run starts cold and alike.
             let engine = try TradingEngine(config: cfg, captures: captures, pacedRate: rate)
@@ -80,14 +81,17 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             late += await engine.replaySource?.lateFrames ?? 0
             offered += engine.replaySource?.frameCount ?? 0
             let r = await engine.shutdown()
+            jitter.add(engine)
             let report = engine.latencyReport(title: title)
             accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
-        guard let report = merged else { return }
+        guard var report = merged else { return }
+        report.counters += jitter.counters()
         print(report.text())
         print(runs > 1 ? "last run:\n" + lastText : lastText)
         print("offered \(offered) frames; \(late) were offered more than one period late (the source could not keep the rate)")
+        print(jitter.text())
         try EngineOutput.write(report, json: json, svg: svg)
     }
 
@@ -109,6 +113,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         var lastText = ""
         var paced = 0, late = 0
         var wire = HistogramSnapshot()
+        var jitter = ThreadJitterSummary()
         for run in 1...runs {
             let sim = try MarketSimulator(configuration: SimulatorConfiguration(
                 recordingPaths: captures, pacing: .fixedRate(framesPerSecond: rate), waitForSubscribers: 1, log: { _ in }))
@@ -144,15 +149,18 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             paced += stats.framesPaced
             late += stats.framesLate
             for l in schedule.lateness() { wire.record(UInt64(max(0, l))) }
+            jitter.add(engine)
             let report = engine.latencyReport(title: title)
             accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
         guard var report = merged else { return }
         report.hops.insert(TelemetryReport.Hop(name: "sim→feed", histogram: wire), at: 0)
+        report.counters += jitter.counters()
         print(report.text())
         print(runs > 1 ? "last run:\n" + lastText : lastText)
         print("hft sim paced \(paced) market frames; \(late) went out more than one period late (the simulator could not keep the rate)")
+        print(jitter.text())
         try EngineOutput.write(report, json: json, svg: svg)
     }
 

@@ -413,6 +413,13 @@ public final class TradingEngine: @unchecked Sendable {
                             parseErrors: parseErrors, gaps: gaps, priceDecimals: spec.priceScale.places, quantityDecimals: spec.quantityScale.places)
     }
 
+    /// Each pipeline thread's name, core, idle strategy and run statistics, the idle-cycle
+    /// jitter of spinning threads included (`ThreadJitter`). Final once the threads stopped
+    /// (`shutdown()`); zeros before.
+    public var threadStatistics: [(name: String, core: Int, idle: IdleStrategyConfig, statistics: PinnedThread.RunStatistics)] {
+        threads.map { ($0.name, $0.core, $0.idleStrategy, $0.runStatistics) }
+    }
+
     /// The per-hop latency report, with the machine, topology, idle strategy and clock stated.
     public func latencyReport(title: String) -> TelemetryReport {
         telemetry.report(title: title)

@@ -1,0 +1,126 @@
+import CSystemShims
+
+/// How long a spinning thread's idle duty cycles took: a cycle that found no work costs the
+/// thread ≈ 0.1 µs, so one that took 10 µs or more is time the thread did not run (an
+/// interrupt, a preemption, the hypervisor), during which a frame that arrived waited. This is
+/// what `sysjitter` and jHiccup measure, taken inside the loop that serves the frames.
+///
+/// Gaps are counted in TSC ticks into power-of-two buckets (bucket `b` holds gaps in
+/// `[2^b, 2^(b+1))` ticks) and converted to ns with the TSC rate measured over the same run
+/// (`CLOCK_MONOTONIC` and the TSC read at its start and end).
+///
+/// Recording is one `rdtsc` per idle cycle (≈ 10 ns) plus a bucket increment; no allocation.
+public struct ThreadJitter: Sendable, Hashable {
+    /// Buckets of idle-cycle durations, by power of two of TSC ticks.
+    public static let bucketCount = 48
+    /// Idle cycles per bucket (`bucketCount` entries).
+    public private(set) var buckets: [UInt64]
+    /// Sum of the gaps of each bucket, in TSC ticks.
+    public private(set) var bucketTicks: [UInt64]
+    /// TSC ticks per ns over the measured run (0 when unknown).
+    public private(set) var ticksPerNanosecond: Double
+    /// Wall time the measurement covered (`CLOCK_MONOTONIC`), in ns.
+    public private(set) var observedNanos: Int64
+
+    /// No measurement.
+    public init() {
+        buckets = Array(repeating: 0, count: Self.bucketCount)
+        bucketTicks = Array(repeating: 0, count: Self.bucketCount)
+        ticksPerNanosecond = 0
+        observedNanos = 0
+    }
+
+    /// A measurement from `recorder` over the run that started at (`startTicks`, `startNanos`).
+    init(_ recorder: borrowing Recorder, startTicks: UInt64, startNanos: Int64) {
+        self.init()
+        let endTicks = hft_rdtsc()
+        let endNanos = hft_monotonic_ns()
+        observedNanos = max(0, endNanos &- startNanos)
+        if observedNanos > 0 && endTicks > startTicks {
+            ticksPerNanosecond = Double(endTicks &- startTicks) / Double(observedNanos)
+        }
+        for b in 0..<Self.bucketCount {
+            buckets[b] = recorder.counts[b]
+            bucketTicks[b] = recorder.ticks[b]
+        }
+    }
+
+    /// The bucket a gap of `ticks` TSC ticks falls in.
+    @inlinable
+    public static func bucket(ofTicks ticks: UInt64) -> Int {
+        min(bucketCount - 1, ticks == 0 ? 0 : 63 - ticks.leadingZeroBitCount)
+    }
+
+    /// Idle cycles measured.
+    public var idleCycles: UInt64 { buckets.reduce(0, &+) }
+
+    /// The lower edge of bucket `b` in ns (every gap in it is at least that long); 0 when the TSC
+    /// rate is unknown.
+    public func lowerEdgeNanos(_ b: Int) -> Double {
+        ticksPerNanosecond > 0 ? Double(UInt64(1) << UInt64(b)) / ticksPerNanosecond : 0
+    }
+
+    /// The first bucket whose every gap is at least `nanos` long (`bucketCount` when none).
+    public func firstBucket(atLeast nanos: Int64) -> Int {
+        guard ticksPerNanosecond > 0 else { return Self.bucketCount }
+        return (0..<Self.bucketCount).first { lowerEdgeNanos($0) >= Double(nanos) } ?? Self.bucketCount
+    }
+
+    /// The idle cycles in buckets `first...`: their count and total time in ns.
+    public func gaps(fromBucket first: Int) -> (count: UInt64, nanos: Int64) {
+        guard ticksPerNanosecond > 0, first < Self.bucketCount else { return (0, 0) }
+        var count: UInt64 = 0
+        var ticks: UInt64 = 0
+        for b in max(0, first)..<Self.bucketCount {
+            count &+= buckets[b]
+            ticks &+= bucketTicks[b]
+        }
+        return (count, Int64(Double(ticks) / ticksPerNanosecond))
+    }
+
+    /// The upper edge, in ns, of the highest non-empty bucket (the longest gap is shorter); 0 when none.
+    public var longestBelowNanos: Int64 {
+        guard ticksPerNanosecond > 0, let b = buckets.lastIndex(where: { $0 > 0 }) else { return 0 }
+        return Int64(lowerEdgeNanos(b + 1))
+    }
+
+    /// Adds another run's measurement (same kind of thread).
+    public mutating func merge(_ other: ThreadJitter) {
+        let total = observedNanos &+ other.observedNanos
+        if total > 0 {
+            ticksPerNanosecond = (ticksPerNanosecond * Double(observedNanos) + other.ticksPerNanosecond * Double(other.observedNanos)) / Double(total)
+        }
+        observedNanos = total
+        for b in 0..<Self.bucketCount {
+            buckets[b] &+= other.buckets[b]
+            bucketTicks[b] &+= other.bucketTicks[b]
+        }
+    }
+
+    /// The duty cycle's recording side: fixed memory allocated before the loop.
+    struct Recorder: ~Copyable {
+        let counts: UnsafeMutablePointer<UInt64>
+        let ticks: UnsafeMutablePointer<UInt64>
+
+        init() {
+            counts = .allocate(capacity: ThreadJitter.bucketCount)
+            counts.initialize(repeating: 0, count: ThreadJitter.bucketCount)
+            ticks = .allocate(capacity: ThreadJitter.bucketCount)
+            ticks.initialize(repeating: 0, count: ThreadJitter.bucketCount)
+        }
+
+        deinit {
+            counts.deallocate()
+            ticks.deallocate()
+        }
+
+        /// Counts one idle cycle of `gap` TSC ticks.
+        @inline(__always)
+        func record(_ gap: UInt64) {
+            // SAFETY: bucket(ofTicks:) < bucketCount, the capacity of both buffers.
+            let b = ThreadJitter.bucket(ofTicks: gap)
+            counts[b] &+= 1
+            ticks[b] &+= gap
+        }
+    }
+}
