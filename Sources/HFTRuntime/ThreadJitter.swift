@@ -30,6 +30,16 @@ public struct ThreadJitter: Sendable, Hashable {
         observedNanos = 0
     }
 
+    /// A measurement given bucket by bucket (a saved or synthetic one).
+    /// - Precondition: both arrays hold `bucketCount` entries.
+    public init(buckets: [UInt64], bucketTicks: [UInt64], ticksPerNanosecond: Double, observedNanos: Int64) {
+        precondition(buckets.count == Self.bucketCount && bucketTicks.count == Self.bucketCount, "one entry per bucket")
+        self.buckets = buckets
+        self.bucketTicks = bucketTicks
+        self.ticksPerNanosecond = ticksPerNanosecond
+        self.observedNanos = observedNanos
+    }
+
     /// A measurement from `recorder` over the run that started at (`startTicks`, `startNanos`).
     init(_ recorder: borrowing Recorder, startTicks: UInt64, startNanos: Int64) {
         self.init()

@@ -34,9 +34,12 @@ struct TuneCommand: ParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
         @Option(help: "Filesystem root to audit (a directory laid out like /; for tests and offline checks).")
         var root: String = "/"
+        @Option(help: "Also measure each topology core's jitter for this many seconds (spins those cores meanwhile): idle cycles of a busy-spinning thread that took ≥ 10 µs.")
+        var jitter: Double?
 
         func validate() throws {
             if let cores, cores < 1 { throw ValidationError("--cores must be at least 1") }
+            if let jitter, !(jitter > 0 && jitter <= 600) { throw ValidationError("--jitter must be in (0, 600] seconds") }
             if ringMiB < 0 { throw ValidationError("--ring-mib must not be negative") }
         }
 
@@ -49,8 +52,17 @@ struct TuneCommand: ParsableCommand {
             case .colo: .colo()
             }
             let ringBytes = ringMiB << 20
-            let report = HostAuditReport(topology: chosen, snapshot: snapshot, ringBytes: ringBytes,
+            var report = HostAuditReport(topology: chosen, snapshot: snapshot, ringBytes: ringBytes,
                                          findings: HostAudit.findings(for: snapshot, topology: chosen, ringBytes: ringBytes))
+            if let jitter {
+                guard root == "/" else { throw ValidationError("--jitter measures this host: it cannot be combined with --root") }
+                let cores = Array(Set(chosen.threads.map(\.core))).sorted()
+                do {
+                    report.findings += try JitterProbe.measure(cores: cores, seconds: jitter).map { JitterProbe.finding(core: $0.core, jitter: $0.jitter) }
+                } catch {
+                    throw ValidationError("jitter probe: \(error)")
+                }
+            }
             print(json ? report.json() : report.text())
             if report.hasFailures { throw ExitCode.failure }
         }
