@@ -58,6 +58,7 @@ public final class PinnedThread: @unchecked Sendable {
     private var pollList: UnsafeMutableBufferPointer<Unmanaged<AgentSlot>> = .init(start: nil, count: 0)
     private var handle: pthread_t = 0
     private var statistics = RunStatistics(cycles: 0, work: 0, jobs: 0)
+    private let jitterCells = ThreadJitterCells()
 
     /// Creates a thread (not yet started) for `core` with the given idle strategy.
     /// - Throws: `.coreDoesNotExist`, `.coreNotAllowed`, `.invalidIdleStrategy`.
@@ -111,6 +112,10 @@ public final class PinnedThread: @unchecked Sendable {
         defer { pthread_mutex_unlock(lifecycle) }
         return slots.count
     }
+
+    /// The idle-cycle jitter measured so far (spinning idle strategies; empty for `backoff`):
+    /// readable from any thread while the thread runs (`/metrics`), final after `stop()`.
+    public var jitter: ThreadJitter { jitterCells.snapshot() }
 
     /// Statistics of the finished run; zero until `stop()` returned.
     public var runStatistics: RunStatistics {
@@ -257,11 +262,9 @@ public final class PinnedThread: @unchecked Sendable {
         var cycles: UInt64 = 0
         var totalWork: UInt64 = 0
         var totalJobs: UInt64 = 0
-        let jitter = ThreadJitter.Recorder()
         let measuresJitter = idleStrategy.spins
-        let startNanos = hft_monotonic_ns()
-        let startTicks = hft_rdtsc()
-        var cycleStart = startTicks
+        var cycleStart = hft_rdtsc()
+        if measuresJitter { jitterCells.begin(ticks: cycleStart, nanos: hft_monotonic_ns()) }
         while true {
             var work = 0
             for slot in agents {
@@ -284,12 +287,15 @@ public final class PinnedThread: @unchecked Sendable {
             if measuresJitter {
                 // An idle cycle's length (the spin step included); a cycle that did work is not a gap.
                 let now = hft_rdtsc()
-                if work == 0 { jitter.record(now &- cycleStart) }
+                if work == 0 { jitterCells.record(now &- cycleStart) }
                 cycleStart = now
             }
         }
         var result = RunStatistics(cycles: cycles, work: totalWork, jobs: totalJobs)
-        if measuresJitter { result.jitter = ThreadJitter(jitter, startTicks: startTicks, startNanos: startNanos) }
+        if measuresJitter {
+            jitterCells.end(ticks: hft_rdtsc(), nanos: hft_monotonic_ns())
+            result.jitter = jitterCells.snapshot()
+        }
         return result
     }
 }

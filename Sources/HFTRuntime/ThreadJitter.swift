@@ -1,3 +1,4 @@
+import Atomics
 import CSystemShims
 
 /// How long a spinning thread's idle duty cycles took: a cycle that found no work costs the
@@ -38,21 +39,6 @@ public struct ThreadJitter: Sendable, Hashable {
         self.bucketTicks = bucketTicks
         self.ticksPerNanosecond = ticksPerNanosecond
         self.observedNanos = observedNanos
-    }
-
-    /// A measurement from `recorder` over the run that started at (`startTicks`, `startNanos`).
-    init(_ recorder: borrowing Recorder, startTicks: UInt64, startNanos: Int64) {
-        self.init()
-        let endTicks = hft_rdtsc()
-        let endNanos = hft_monotonic_ns()
-        observedNanos = max(0, endNanos &- startNanos)
-        if observedNanos > 0 && endTicks > startTicks {
-            ticksPerNanosecond = Double(endTicks &- startTicks) / Double(observedNanos)
-        }
-        for b in 0..<Self.bucketCount {
-            buckets[b] = recorder.counts[b]
-            bucketTicks[b] = recorder.ticks[b]
-        }
     }
 
     /// The bucket a gap of `ticks` TSC ticks falls in.
@@ -106,31 +92,81 @@ public struct ThreadJitter: Sendable, Hashable {
             bucketTicks[b] &+= other.bucketTicks[b]
         }
     }
+}
 
-    /// The duty cycle's recording side: fixed memory allocated before the loop.
-    struct Recorder: ~Copyable {
-        let counts: UnsafeMutablePointer<UInt64>
-        let ticks: UnsafeMutablePointer<UInt64>
+/// The cells a `PinnedThread` records its idle-cycle jitter into: written by that thread only
+/// (relaxed load + store, no locked instruction), readable from any thread at any time (relaxed
+/// loads: each cell is some recent value; a snapshot may be a few cycles inconsistent across
+/// cells), so that `/metrics` can show a running thread's stalls. Allocated once; recording
+/// allocates nothing.
+final class ThreadJitterCells: @unchecked Sendable {
+    // SAFETY (@unchecked Sendable): every cell is an atomic; the owning thread is the only writer.
+    private let cells: UnsafeMutablePointer<UnsafeAtomic<UInt64>.Storage>
+    private static let count = 2 * ThreadJitter.bucketCount + 4
+    private static let startTicks = 2 * ThreadJitter.bucketCount
+    private static let startNanos = startTicks + 1
+    private static let endTicks = startTicks + 2
+    private static let endNanos = startTicks + 3
 
-        init() {
-            counts = .allocate(capacity: ThreadJitter.bucketCount)
-            counts.initialize(repeating: 0, count: ThreadJitter.bucketCount)
-            ticks = .allocate(capacity: ThreadJitter.bucketCount)
-            ticks.initialize(repeating: 0, count: ThreadJitter.bucketCount)
+    init() {
+        cells = .allocate(capacity: Self.count)
+        for i in 0..<Self.count { (cells + i).initialize(to: .init(0)) }
+    }
+
+    deinit {
+        for i in 0..<Self.count { _ = (cells + i).move().dispose() }
+        cells.deallocate()
+    }
+
+    @inline(__always)
+    private func cell(_ i: Int) -> UnsafeAtomic<UInt64> { UnsafeAtomic(at: cells + i) }
+
+    @inline(__always)
+    private func add(_ i: Int, _ delta: UInt64) {
+        // ORDERING: relaxed load + store: single writer; readers take any recent value.
+        let c = cell(i)
+        c.store(c.load(ordering: .relaxed) &+ delta, ordering: .relaxed)
+    }
+
+    /// The run starts now (owning thread).
+    func begin(ticks: UInt64, nanos: Int64) {
+        // ORDERING: relaxed; see the class comment.
+        cell(Self.startTicks).store(ticks, ordering: .relaxed)
+        cell(Self.startNanos).store(UInt64(bitPattern: nanos), ordering: .relaxed)
+    }
+
+    /// The run ended now (owning thread).
+    func end(ticks: UInt64, nanos: Int64) {
+        // ORDERING: relaxed; see the class comment.
+        cell(Self.endTicks).store(ticks, ordering: .relaxed)
+        cell(Self.endNanos).store(UInt64(bitPattern: nanos), ordering: .relaxed)
+    }
+
+    /// Counts one idle cycle of `gap` TSC ticks (owning thread).
+    @inline(__always)
+    func record(_ gap: UInt64) {
+        let b = ThreadJitter.bucket(ofTicks: gap)
+        add(b, 1)
+        add(ThreadJitter.bucketCount &+ b, gap)
+    }
+
+    /// The measurement so far (any thread): up to the end of the run, or up to now while it runs.
+    func snapshot() -> ThreadJitter {
+        // ORDERING: relaxed; see the class comment.
+        let startTicks = cell(Self.startTicks).load(ordering: .relaxed)
+        guard startTicks != 0 else { return ThreadJitter() }
+        let startNanos = Int64(bitPattern: cell(Self.startNanos).load(ordering: .relaxed))
+        var endTicks = cell(Self.endTicks).load(ordering: .relaxed)
+        var endNanos = Int64(bitPattern: cell(Self.endNanos).load(ordering: .relaxed))
+        if endTicks == 0 {
+            endNanos = hft_monotonic_ns()
+            endTicks = hft_rdtsc()
         }
-
-        deinit {
-            counts.deallocate()
-            ticks.deallocate()
-        }
-
-        /// Counts one idle cycle of `gap` TSC ticks.
-        @inline(__always)
-        func record(_ gap: UInt64) {
-            // SAFETY: bucket(ofTicks:) < bucketCount, the capacity of both buffers.
-            let b = ThreadJitter.bucket(ofTicks: gap)
-            counts[b] &+= 1
-            ticks[b] &+= gap
-        }
+        let observed = max(0, endNanos &- startNanos)
+        let rate = observed > 0 && endTicks > startTicks ? Double(endTicks &- startTicks) / Double(observed) : 0
+        let n = ThreadJitter.bucketCount
+        return ThreadJitter(buckets: (0..<n).map { cell($0).load(ordering: .relaxed) },
+                            bucketTicks: (0..<n).map { cell(n &+ $0).load(ordering: .relaxed) },
+                            ticksPerNanosecond: rate, observedNanos: observed)
     }
 }

@@ -60,7 +60,7 @@ import Transport
         let (metricsStatus, metrics) = try await send(.get, "/metrics")
         #expect(metricsStatus == 200)
         #expect(PrometheusText.validate(metrics) == [])
-        for family in ["hft_position", "hft_pnl_realized", "hft_orders_total", "hft_book_stale", "hft_mode"] {
+        for family in ["hft_position", "hft_pnl_realized", "hft_orders_total", "hft_book_stale", "hft_mode", "hft_thread_stalls_total"] {
             #expect(metrics.contains("# TYPE \(family) "), "missing \(family)")
         }
         #expect(metrics.contains("hft_mode{mode=\"paper\"} 1"))

@@ -164,7 +164,7 @@ import Glibc
         for (name, type) in real where name.hasPrefix("hft_hop_") {
             #expect(contract[name]?.type == type, "hop \(name) missing from README.md")
         }
-        #expect(contract.count == 52)
+        #expect(contract.count == 55)
     }
 
     @Test func metricNameExtractionSkipsLabelValuesAndFunctions() {

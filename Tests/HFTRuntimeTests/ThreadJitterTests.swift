@@ -44,14 +44,19 @@ actor StallingStage: Agent {
     }
 
     @Test func recordedGapsAreCountedConvertedAndMerged() {
-        let recorder = ThreadJitter.Recorder()
-        for _ in 0..<1_000 { recorder.record(300) }        // bucket 8
-        for _ in 0..<3 { recorder.record(100_000) }        // bucket 16
-        recorder.record(5_000_000)                           // bucket 22
-        let start = hft_rdtsc(), startNanos = hft_monotonic_ns()
+        let cells = ThreadJitterCells()
+        #expect(cells.snapshot().idleCycles == 0 && cells.snapshot().observedNanos == 0)
+        let startNanos = hft_monotonic_ns()
+        cells.begin(ticks: hft_rdtsc(), nanos: startNanos)
+        for _ in 0..<1_000 { cells.record(300) }        // bucket 8
+        for _ in 0..<3 { cells.record(100_000) }        // bucket 16
+        cells.record(5_000_000)                           // bucket 22
         var spin: UInt64 = 0
         while hft_monotonic_ns() - startNanos < 2_000_000 { spin &+= 1 }
-        var j = ThreadJitter(recorder, startTicks: start, startNanos: startNanos)
+        #expect(cells.snapshot().observedNanos >= 2_000_000)    // running: measured up to now
+        cells.end(ticks: hft_rdtsc(), nanos: hft_monotonic_ns())
+        var j = cells.snapshot()
+        #expect(cells.snapshot() == j)                            // ended: frozen
         #expect(j.idleCycles == 1_004)
         #expect(j.buckets[8] == 1_000 && j.buckets[16] == 3 && j.buckets[22] == 1)
         #expect(j.bucketTicks[16] == 300_000)
@@ -80,10 +85,13 @@ actor StallingStage: Agent {
         try thread.attach(stage)
         try thread.start()
         for _ in 0..<500 where stage.stalls.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(2)) }
+        let live = thread.jitter                                  // read while it spins
+        #expect(live.idleCycles > 0 && live.observedNanos > 0)
         thread.stop()
         let stalls = stage.stalls.load(ordering: .relaxed)
         #expect(stalls >= 20)
         let jitter = thread.runStatistics.jitter
+        #expect(thread.jitter == jitter)
         #expect(jitter.idleCycles > 20_000)
         let first = jitter.firstBucket(atLeast: 100_000)
         let long = jitter.gaps(fromBucket: first)

@@ -200,6 +200,17 @@ def build():
     panels.append(timeseries("Error log overflow", [
         (rate("hft_error_log_overflow_total"), "dropped observations/s"),
     ], 16, y, unit="ops", description="Observations dropped because a distinct-error table was full."))
+    y += 8
+
+    panels.append(row("Threads", y)); y += 1
+    panels.append(timeseries("Stalls of the spinning threads per second", [
+        ('sum by (thread, core) (rate(hft_thread_stalls_total{job=~"$job"}[$__rate_interval]))', "{{thread}} (core {{core}})"),
+    ], 0, y, w=12, unit="ops",
+        description="Idle duty cycles of a busy-spinning thread that took at least ~10 us: time the core did not give the "
+                    "thread (interrupts, the tick, other tasks, the hypervisor); a frame arriving then waited. hft tune check --jitter S measures a core before a run."))
+    panels.append(timeseries("Share of time the spinning threads were stalled", [
+        ('sum by (thread, core) (rate(hft_thread_stall_seconds_total{job=~"$job"}[$__rate_interval]))', "{{thread}} (core {{core}})"),
+    ], 12, y, w=12, unit="percentunit", description="Seconds stalled per second."))
     return panels
 
 

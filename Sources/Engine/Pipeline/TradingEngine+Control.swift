@@ -33,6 +33,19 @@ extension TradingEngine {
         family("hft_halted", "gauge", "1 after a kill (no new orders).", ["hft_halted \(e.halted ? 1 : 0)"])
         let current = mode.rawValue
         family("hft_mode", "gauge", "1 for the current trading mode.", ["paper", "live", "replay"].map { "hft_mode{mode=\"\($0)\"} \($0 == current ? 1 : 0)" })
+        // Spinning threads' stalls (ThreadJitter): idle duty cycles of at least ~10 µs.
+        var idle: [String] = [], stalls: [String] = [], stallSeconds: [String] = []
+        for t in threads where t.idleStrategy.spins {
+            let j = t.jitter
+            let (count, nanos) = j.gaps(fromBucket: j.firstBucket(atLeast: 10_000))
+            let labels = "{thread=\"\(t.name)\",core=\"\(t.core)\"}"
+            idle.append("hft_thread_idle_cycles_total\(labels) \(j.idleCycles)")
+            stalls.append("hft_thread_stalls_total\(labels) \(count)")
+            stallSeconds.append("hft_thread_stall_seconds_total\(labels) \(Double(nanos) / 1e9)")
+        }
+        family("hft_thread_idle_cycles_total", "counter", "Idle duty cycles of a busy-spinning thread.", idle)
+        family("hft_thread_stalls_total", "counter", "Idle duty cycles of a busy-spinning thread that took at least ~10 us: time the thread did not run.", stalls)
+        family("hft_thread_stall_seconds_total", "counter", "Time spent in those stalls.", stallSeconds)
         return out
     }
 
