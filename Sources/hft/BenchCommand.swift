@@ -36,6 +36,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     @Option(help: "Engine config (JSON).") var config: String
     @Option(help: "Capture files to offer (default: the bundled demo excerpt).") var capture: [String] = []
     @Option(help: "Offered frames per second.") var rate: Int = 20_000
+    @Option(help: "A sweep instead of one rate: comma-separated rates (e.g. 2000,5000,20000,50000), each run --runs times; prints tick→order by rate, and --json/--svg then write the sweep (ring source only).")
+    var rates: String?
     @Option(help: "Where frames come from: ring (straight into the Feed → Book ring) or sim (hft sim over a loopback websocket).")
     var source: String = "ring"
     @Option(help: "Idle strategy of the pipeline threads (busySpin, spinYield, backoff; default: the topology's).") var idle: String?
@@ -65,6 +67,21 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             try await runThroughSimulator(cfg, captures: captures)
             return
         }
+        if let rates {
+            try await sweep(cfg, captures: captures, rates: rates)
+            return
+        }
+        let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: true)
+        print(result.report.text())
+        print(runs > 1 ? "last run:\n" + result.lastText : result.lastText)
+        print("offered \(result.offered) frames; \(result.late) were offered more than one period late (the source could not keep the rate)")
+        print(result.jitter.text())
+        try EngineOutput.write(result.report, json: json, svg: svg)
+    }
+
+    /// `--runs` runs at one rate from the ring source, merged; the thread jitter is in the report's counters too.
+    func runRing(_ cfg: EngineConfig, captures: [String], rate: Int, printHeader: Bool)
+        async throws -> (report: TelemetryReport, lastText: String, offered: Int, late: Int, jitter: ThreadJitterSummary) {
         let title = "hft bench pipeline, \(rate) frames/s offered, \(cfg.topologyProfile) topology" + (runs > 1 ? ", \(runs) runs merged" : "")
         var merged: TelemetryReport?
         var lastText = ""
@@ -74,7 +91,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         for run in 1...runs {
             // A fresh engine per run (its journal is recreated), so every run starts cold and alike.
             let engine = try TradingEngine(config: cfg, captures: captures, pacedRate: rate)
-            if run == 1 { print(EngineOutput.header(engine, what: "hft bench pipeline: \(captures.joined(separator: " ")) at \(rate) frames/s offered")) }
+            if run == 1 && printHeader { print(EngineOutput.header(engine, what: "hft bench pipeline: \(captures.joined(separator: " ")) at \(rate) frames/s offered")) }
             fflush(nil)
             try engine.start()
             try await engine.waitForReplay()
@@ -86,13 +103,32 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
-        guard var report = merged else { return }
+        guard var report = merged else { throw ValidationError("no run") }
         report.counters += jitter.counters()
-        print(report.text())
-        print(runs > 1 ? "last run:\n" + lastText : lastText)
-        print("offered \(offered) frames; \(late) were offered more than one period late (the source could not keep the rate)")
-        print(jitter.text())
-        try EngineOutput.write(report, json: json, svg: svg)
+        return (report, lastText, offered, late, jitter)
+    }
+
+    /// `--rates`: the ring-source bench at each rate in turn; tick→order by rate as a table, and
+    /// as JSON and an SVG plot (latency against rate) when asked.
+    func sweep(_ cfg: EngineConfig, captures: [String], rates list: String) async throws {
+        let parsed = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--rates needs positive integers separated by commas") }
+        guard source == "ring" else { throw ValidationError("--rates runs the ring source only") }
+        var sweep = RateSweepReport(title: "hft bench pipeline, \(cfg.topologyProfile) topology, \(runs) run\(runs == 1 ? "" : "s") per rate", hop: "tick→order")
+        for (k, rate) in parsed.compactMap({ $0 }).enumerated() {
+            let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: k == 0)
+            let t2o = result.report.hops.first { $0.name == "tick→order" }?.histogram ?? HistogramSnapshot()
+            sweep.add(RateSweepReport.Row(rate: rate, histogram: t2o, offered: result.offered, late: result.late))
+            let signal = result.report.hops.first { $0.name == "order.tick→signal" }?.histogram ?? HistogramSnapshot()
+            let p = t2o.valuesAtPercentiles([50, 99])
+            print("rate \(rate)/s: \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1])), "
+                + "tick→signal p50 \(LatencyFormat.string(nanoseconds: signal.valueAtPercentile(50))); "
+                + (result.jitter.text().split(separator: "\n").dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "no spinning thread"))
+            fflush(nil)
+        }
+        print(sweep.text())
+        if let json { try Data(sweep.json().utf8).write(to: URL(fileURLWithPath: json)) }
+        if let svg { try Data(sweep.svg().utf8).write(to: URL(fileURLWithPath: svg)) }
     }
 
     /// `--source sim`: per run a fresh simulator (fixed-rate pacing) and a fresh engine whose feed
