@@ -202,7 +202,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "InferenceBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference", "Analytics", "MarketData", "HFTPrimitives"],
             path: "Benchmarks/InferenceBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -69,6 +69,22 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(logits[0])
     }
 
+    // The same bundle on 4 096 feature rows the engine computes from the real USD-M capture
+    // (`RealFeatureRows`): masks, sparsemax supports and branches vary as they do in `hft bench`,
+    // where the three reference rows above repeat (friendlier to the branch predictor).
+    Benchmark("TabNetPredictDefaultBundleRealFeatures", configuration: hot) { benchmark in
+        guard let (x, rows, width) = Models.realFeatureRows else { return }
+        precondition(width == Models.defaultTabNetWidth, "the capture's feature rows must match the bundle's schema")
+        let m = Models.defaultTabNet, logits = Models.output
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            m.pointee.predict(x + (i % rows) * width, logits: logits, masks: nil)
+            i &+= 1
+        }
+        blackHole(logits[0])
+    }
+
     Benchmark("TabNetPredictWithMasks", configuration: hot) { benchmark in
         let m = Models.tabnet, x = Models.inputs
         let logits = Models.output, masks = Models.masks
@@ -156,6 +172,13 @@ enum Models {
         p.initialize(repeating: 0, count: values.count + 8)
         for (k, v) in values.enumerated() { p[k] = v }
         return p
+    }()
+
+    /// Real feature rows for the default bundle (nil without the capture).
+    nonisolated(unsafe) static let realFeatureRows: (UnsafeMutablePointer<Float>, Int, Int)? = {
+        guard let r = RealFeatureRows.load() else { return nil }
+        print("InferenceBenchmarks: \(r.count) real feature rows of \(r.width) from the USD-M capture")
+        return (r.rows, r.count, r.width)
     }()
 
     nonisolated(unsafe) static let ppo: UnsafeMutablePointer<PPOPolicy> = {
