@@ -70,3 +70,75 @@ struct VolumeProfileRealDataTests {
         print("[analytics] default profile, window \(windowNanos / 1_000_000_000) s, refreshed on every change \(refreshedOnEveryChange): \(checked) events checked, \(burstEvents) with more than \(ValueAreaPath.listedChangesScanned) bins expiring at once, \(repairs) repairs, \(fullWalks) full walks")
     }
 }
+
+/// Batched expiry (the bins of a sweep leaving the window applied together: one tree repair, one
+/// node flush) against the same profile applying each bin on its own, on the USD-M capture: the
+/// whole state must agree after every event, bin for bin, not only the derived features.
+@Suite(.serialized)
+struct VolumeProfileBatchedExpiryTests {
+    /// (window, refreshed on every change, events between refreshes, bins).
+    @Test(arguments: [(300_000_000_000, true, 1, 1024), (60_000_000_000, false, 1, 1024), (60_000_000_000, false, 7, 1024),
+                      (30_000_000_000, false, 3, 128)] as [(Int64, Bool, Int, Int)])
+    func batchedExpiryMatchesOneBinAtATime(windowNanos: Int64, refreshedOnEveryChange: Bool, refreshEvery: Int, bins: Int) throws {
+        let data = try MarketReplay.load(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])
+        var config = AnalyticsConfig().rollingProfile
+        config.windowNanos = windowNanos
+        config.binCount = bins
+        let tick = data.spec.tick
+        var batched = VolumeProfile(config: config, tick: tick, refreshedOnEveryChange: refreshedOnEveryChange)
+        var single = VolumeProfile(config: config, tick: tick, refreshedOnEveryChange: refreshedOnEveryChange)
+        var mid: Int64 = 0
+        var index = 0, mismatches = 0, sweeps = 0
+        // The remembered trades' times and bins, to count the expiries that reach several bins.
+        var window: [(time: Int64, bin: Int64)] = []
+        var head = 0
+        for event in data.events {
+            let now: Int64
+            switch event {
+            case .book(let bids, let asks, let time):
+                if let b = bids.first, let a = asks.first { mid = (b.price.raw + a.price.raw) / 2 }
+                now = time.raw
+                batched.expire(now: now)
+                single.expire(now: now, batchedExpiry: false)
+            case .trade(let t):
+                now = t.receiveTime.raw
+                batched.add(price: t.price.raw, quantity: t.quantity.raw, time: now)
+                single.add(price: t.price.raw, quantity: t.quantity.raw, time: now, batchedExpiry: false)
+                if t.quantity.raw > 0 { window.append((now, batched.bin(ofPrice: t.price.raw))) }
+            }
+            var expiring = Set<Int64>()
+            while head < window.count, window[head].time <= now - windowNanos {
+                expiring.insert(window[head].bin)
+                head += 1
+            }
+            if expiring.count > 1 { sweeps += 1 }
+            index += 1
+            batched.volumes.checkInvariants()
+            if !Self.sameBins(batched, single) { mismatches += 1 }
+            guard index % refreshEvery == 0 else { continue }
+            batched.refresh()
+            single.refresh()
+            #expect(batched.hasVolume == single.hasVolume && batched.total == single.total, "event \(index)")
+            guard batched.hasVolume else { continue }
+            #expect(batched.pocSlot == single.pocSlot && batched.valSlot == single.valSlot && batched.vahSlot == single.vahSlot
+                    && batched.minSlot == single.minSlot && batched.maxSlot == single.maxSlot, "event \(index)")
+            for q in [batched.bin(ofPrice: mid), batched.absoluteBin(batched.pocSlot)] {
+                let x = batched.nearestNodes(toBin: q), y = single.nearestNodes(toBin: q)
+                #expect(x.hvn == y.hvn && x.lvn == y.lvn, "event \(index), bin \(q)")
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(sweeps > 50)
+        if bins == 128 { #expect(batched.recentres > 0 && batched.droppedVolume > 0) }
+        print("[analytics] batched expiry, window \(windowNanos / 1_000_000_000) s, \(bins) bins, refresh every \(refreshEvery): \(index) events, \(sweeps) expiring several bins, \(batched.recentres) re-centres")
+    }
+
+    /// Bins, smoothed bins, pending prefix sums, total and ring position agree.
+    static func sameBins(_ x: borrowing VolumeProfile, _ y: borrowing VolumeProfile) -> Bool {
+        guard x.total == y.total, x.baseBin == y.baseBin, x.droppedVolume == y.droppedVolume else { return false }
+        for s in 0..<x.binCount where x.volumes[s] != y.volumes[s] || x.smoothed[s] != y.smoothed[s] || x.pendingSums[s] != y.pendingSums[s] {
+            return false
+        }
+        return x.volumes.maximum == y.volumes.maximum
+    }
+}
