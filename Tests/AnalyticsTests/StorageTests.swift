@@ -39,34 +39,6 @@ struct StorageTests {
         #expect(f.prefix(100) == 0)
     }
 
-    @Test func segmentTreeBatchRepairEqualsOneSetPerLeaf() {
-        var rng = SplitMix(seed: 17)
-        var batched = MaxSegmentTree(leafCount: 256)
-        var single = MaxSegmentTree(leafCount: 256)
-        for _ in 0..<2000 {
-            let lo = Int(rng.next() % 256)
-            let hi = min(255, lo + Int(rng.next() % 24))
-            let dense = rng.next() % 2 == 0
-            var written: [Int] = []
-            for i in lo...hi where rng.next() % 3 != 0 {
-                let v = Int64(rng.next() % 1000)
-                batched.setLeafOnly(i, v)
-                single.set(i, v)
-                written.append(i)
-            }
-            if dense {
-                batched.repair(from: lo, through: hi)
-            } else {
-                for i in written { batched.repairAncestors(ofLeaf: i) }
-            }
-            batched.checkInvariants()
-            #expect(batched.maximum == single.maximum)
-            let th = Int64(rng.next() % 1000), from = Int(rng.next() % 256)
-            #expect(batched.first(atLeast: th, from: from) == single.first(atLeast: th, from: from))
-        }
-        #expect((0..<256).allSatisfy { batched[$0] == single[$0] })
-    }
-
     @Test func segmentTreeLeafSumsMatchPlainSums() {
         var rng = SplitMix(seed: 13)
         var t = MaxSegmentTree(leafCount: 128)
