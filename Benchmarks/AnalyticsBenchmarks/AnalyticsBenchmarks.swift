@@ -30,17 +30,6 @@ import MarketData
 /// (load 1–3), medians: 9fa1ca3 this benchmark p50 440 → 401 ns, p99 1332 → 1192 ns,
 /// `FeatureEnginePerEvent` p50 231 → 250, p99 1442 → 1272; with the pending prefix sums after it,
 /// p50 470 → 411, p99 1392 → 1222 and `FeatureEnginePerEvent` p50 310 → 241, p99 1582 → 1382.
-/// Batched expiry (a sweep's bins summed per slot, the segment tree repaired once over their
-/// range, one node flush; bit-identical, `VolumeProfileBatchedExpiryTests`) against 575759f, 3
-/// alternated runs each through this plugin (load 2.6–3.1), medians: `…USDMEngineConfigWallClockOnly`
-/// p50 370 → 370 ns, p99 1211 → 1171; `…USDMEngineConfig` p50 421 → 421, p99 1262 → 1262;
-/// `FeatureEnginePerEventWallClockOnly` p50 240 → 201, p99 1392 → 1262; `FeatureEnginePerEvent`
-/// p50 241 → 270, p99 1392 → 1492: within the noise. 4 alternated direct runs of the two
-/// executables: USD-M WallClockOnly p50 345 → 366 (the base alone moves as much with 40 unused
-/// bytes added to `VolumeProfile`), p99 1192 → 1177, p99.9 3165 → 2900. Per-event rdtsc split
-/// (throwaway probe): the expiry of a 9–32-bin sweep ≈ 600 → 480 ns; where the tail is now, for an
-/// event expiring 4–8 bins (≈ 14 trades): ≈ 250 ns expiry, ≈ 400 ns recomputation (≈ 220 of it the
-/// value-area path repair, ≈ 75 the prefix sums), ≈ 90 ns node query; a 1-bin recomputation ≈ 100 ns.
 /// 0 mallocs (p99; the harness's 1 at p100), 0 retains/releases.
 let benchmarks: @Sendable () -> Void = {
     Benchmark("HarnessBaseline",

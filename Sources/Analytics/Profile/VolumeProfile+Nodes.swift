@@ -26,9 +26,7 @@ extension VolumeProfile {
             return
         }
         let reach = kernelRadius &+ 1
-        // A dense set of changes (an expired sweep) is marked as one range: a slot in a gap it
-        // marks needlessly is re-evaluated to the key it already has.
-        if changes.overflowed || (changes.listCount > 1 && changes.high &- changes.low <= changes.listCount &+ 2 &* reach) {
+        if changes.overflowed {
             nodeDirty.insert(from: changes.low &- reach, through: changes.high &+ reach)
         } else {
             for i in 0..<changes.listCount {

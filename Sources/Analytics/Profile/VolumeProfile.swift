@@ -24,9 +24,8 @@ struct ProfileTrade: BitwiseCopyable {
 /// A bin's price is its lower edge, `bin × binTicks × tick`.
 ///
 /// Invariant: `total` = sum of the bin volumes = sum of the remembered trades' quantities (rolling);
-/// `expiryDeltas` is 0 outside an expiry; `changes` holds every slot whose volume changed since the
-/// last recomputation, `pendingSums` each one's change (0 elsewhere), and `sums` the prefix sums of
-/// the bins as of then;
+/// `changes` holds every slot whose volume changed since the last recomputation, `pendingSums`
+/// each one's change (0 elsewhere), and `sums` the prefix sums of the bins as of then;
 /// `smoothed[s] = Σ_d kernel[|d|] · volume[s + d]` over in-range bins; derived fields describe
 /// the bins as of the last recomputation whenever `hasVolume`, and so do `highNodes`/`lowNodes`
 /// (every slot's HVN/LVN shape and key, and the thresholds; the occupied range is applied at
@@ -39,10 +38,8 @@ struct ProfileTrade: BitwiseCopyable {
 /// lookup (`ProfileNodeSet`); the results are those of a from-scratch recomputation, bit for bit.
 /// - Complexity: a trade or expiry O(log bins + kernel width) per bin it changes, amortised O(1)
 ///   expiry (the prefix sums are brought up to date once per changed bin at the next
-///   recomputation), an expiry reaching several bins (a sweep leaving the window) applied as one
-///   batch whose segment-tree repair is O(span + log bins) when the bins are close together; a
-///   recomputation (`refresh`, at most once per event, optionally throttled) O(log bins) for the
-///   POC tree searches (O(changed bins) when the centre stays and the maximum
+///   recomputation); a recomputation (`refresh`, at most once per event, optionally throttled)
+///   O(log bins) for the POC tree searches (O(changed bins) when the centre stays and the maximum
 ///   holds or rises), O(rows re-walked + jumps · log bins) for the value area in the usual case (a
 ///   new POC walks it from scratch, O(its width)) and O(changed bins) bit marks for the nodes; a
 ///   node query O(words of the scan + marked slots in it); a re-centre (price leaves the ring)
@@ -81,11 +78,6 @@ struct VolumeProfile: ~Copyable {
     /// recomputation near changed bins, re-evaluated lazily by `flushNodes`).
     var nodeDirty: SlotBitSet
     var trades: UnsafeRing<ProfileTrade>
-    /// Per slot, the volume the expiry in progress removes (negative); 0 elsewhere and between
-    /// expiries.
-    let expiryDeltas: UnsafeMutablePointer<Int64>
-    /// The slots with a non-zero `expiryDeltas` entry, in the order the expiry reached them.
-    let expirySlots: UnsafeMutablePointer<Int32>
 
     /// Absolute bin index of slot 0.
     private(set) var baseBin: Int64
@@ -171,11 +163,6 @@ struct VolumeProfile: ~Copyable {
         self.lowNodes = ProfileNodeSet(slotCount: nodeLeaves)
         self.nodeDirty = SlotBitSet(slotCount: nodeLeaves)
         self.trades = UnsafeRing(capacity: self.windowNanos > 0 ? max(config.tradeCapacity, 1) : 1)
-        let expiryCapacity = self.windowNanos > 0 ? config.binCount : 1
-        self.expiryDeltas = .allocate(capacity: expiryCapacity)
-        self.expiryDeltas.initialize(repeating: 0, count: expiryCapacity)
-        self.expirySlots = .allocate(capacity: expiryCapacity)
-        self.expirySlots.initialize(repeating: 0, count: expiryCapacity)
         self.baseBin = 0
         self.anchored = false
         self.total = 0
@@ -194,8 +181,6 @@ struct VolumeProfile: ~Copyable {
         kernel.deallocate()
         smoothed.deallocate()
         pendingSums.deallocate()
-        expiryDeltas.deallocate()
-        expirySlots.deallocate()
     }
 
     @inline(__always) var isRolling: Bool { windowNanos > 0 }
@@ -237,12 +222,11 @@ struct VolumeProfile: ~Copyable {
     }
 
     /// Adds a trade of `quantity` raw units at raw price `price`, at exchange time `time` (ns).
-    /// Rolling profiles first expire trades at or before `time − window`; `batchedExpiry` false
-    /// applies each expiring bin on its own (the tests compare the two; the results are equal).
-    mutating func add(price: Int64, quantity: Int64, time: Int64, batchedExpiry: Bool = true) {
+    /// Rolling profiles first expire trades at or before `time − window`.
+    mutating func add(price: Int64, quantity: Int64, time: Int64) {
         guard quantity > 0 else { return }
         if isRolling {
-            expireTrades(now: time, batched: batchedExpiry)
+            expireTrades(now: time)
             if trades.isFull {
                 removeTrade(trades.removeFirst())
                 capacityEvictions &+= 1
@@ -262,11 +246,10 @@ struct VolumeProfile: ~Copyable {
         dirty = true
     }
 
-    /// Expires trades at or before `now − window` (rolling profiles only); true when anything
-    /// changed. `batchedExpiry`: as in `add`.
+    /// Expires trades at or before `now − window` (rolling profiles only); true when anything changed.
     @discardableResult
-    mutating func expire(now: Int64, batchedExpiry: Bool = true) -> Bool {
-        guard isRolling, expireTrades(now: now, batched: batchedExpiry) else { return false }
+    mutating func expire(now: Int64) -> Bool {
+        guard isRolling, expireTrades(now: now) else { return false }
         dirty = true
         return true
     }
@@ -284,22 +267,17 @@ struct VolumeProfile: ~Copyable {
     }
 
     @inline(__always) @discardableResult
-    private mutating func expireTrades(now: Int64, batched: Bool) -> Bool {
+    private mutating func expireTrades(now: Int64) -> Bool {
         let cutoff = now &- windowNanos
         guard !trades.isEmpty, trades.first.time <= cutoff else { return false }
         // A burst of trades leaves the window together, mostly in one bin: consecutive expiries in
         // the same bin are summed and removed once (one tree update and one kernel pass instead of
-        // one per trade; the integer bins and smoothed copy end up identical). A sweep (runs in
-        // several bins) continues out of line, as one batch.
+        // one per trade; the integer bins and smoothed copy end up identical).
         var run = ProfileTrade(time: 0, bin: 0, quantity: 0)
         while !trades.isEmpty, trades.first.time <= cutoff {
             let t = trades.removeFirst()
             guard t.quantity > 0 else { continue }
             if run.quantity > 0, t.bin != run.bin {
-                if batched {
-                    expireSweep(cutoff: cutoff, first: run, next: t)
-                    return true
-                }
                 removeTrade(run)
                 run.quantity = 0
             }
@@ -308,103 +286,6 @@ struct VolumeProfile: ~Copyable {
         }
         removeTrade(run)
         return true
-    }
-
-    /// The rest of an expiry that reached a second bin: the runs are summed per slot and applied
-    /// as one batch (`applyExpiryBatch`), `first` being the run already summed and `next` the
-    /// trade (already removed) that started the second run. Out of line: the single-bin expiry
-    /// above stays as small as it was.
-    @inline(never)
-    private mutating func expireSweep(cutoff: Int64, first: ProfileTrade, next: ProfileTrade) {
-        var batch = ExpiryBatch()
-        stageExpiry(first, &batch)
-        var run = next
-        while !trades.isEmpty, trades.first.time <= cutoff {
-            let t = trades.removeFirst()
-            guard t.quantity > 0 else { continue }
-            if run.quantity > 0, t.bin != run.bin {
-                stageExpiry(run, &batch)
-                run.quantity = 0
-            }
-            run.bin = t.bin
-            run.quantity &+= t.quantity
-        }
-        stageExpiry(run, &batch)
-        if batch.count > 0 { applyExpiryBatch(batch) }
-    }
-
-    /// The slots staged by an expiry in progress: how many, and the lowest and highest.
-    struct ExpiryBatch {
-        var count = 0
-        var low = Int.max
-        var high = Int.min
-    }
-
-    /// Adds a run of expired volume to the batch (its slot listed when first reached); nothing
-    /// for an empty run or a bin outside the ring (dropped by a re-centre).
-    @inline(__always)
-    private mutating func stageExpiry(_ t: ProfileTrade, _ batch: inout ExpiryBatch) {
-        guard t.quantity > 0 else { return }
-        let b = t.bin &- baseBin
-        guard b >= 0, b < Int64(binCount) else { return }
-        let s = Int(b)
-        // SAFETY: 0 <= s < binCount, the capacity of both expiry buffers (only rolling profiles expire).
-        if expiryDeltas[s] == 0 {
-            // A listed slot whose sum wrapped back to 0 could be listed twice: apply what is
-            // staged rather than overrun the list (never reached with real volumes).
-            if batch.count == binCount {
-                applyExpiryBatch(batch)
-                batch = ExpiryBatch()
-            }
-            expirySlots[batch.count] = Int32(truncatingIfNeeded: s)
-            batch.count &+= 1
-            batch.low = min(batch.low, s)
-            batch.high = max(batch.high, s)
-        }
-        expiryDeltas[s] &-= t.quantity
-    }
-
-    /// Applies the staged expiry: each slot's bin, pending prefix sum, change mark, total and
-    /// smoothed neighbourhood, then the segment tree once for all of them (a dense range level by
-    /// level, shared ancestors once; a sparse set leaf by leaf). The node slots within reach are
-    /// flushed first, as before each single change. The result is that of applying the slots one
-    /// by one (integer sums in any order; the tree holds the same maxima).
-    /// - Complexity: O(slots · kernel width + span + log bins) for a dense batch.
-    private mutating func applyExpiryBatch(_ batch: ExpiryBatch) {
-        let n = batch.count
-        let dense = batch.high &- batch.low < 2 &* n &+ 8
-        let reach = kernelRadius &+ 1
-        if kernelRadius >= 0, dense, !refreshedOnEveryChange, nodesValid,
-           nodeDirty.intersects(from: batch.low &- reach, through: batch.high &+ reach) {
-            // Every marked slot is evaluated on the smoothed profile it describes: none of the
-            // batch's changes has been applied yet.
-            flushNodes(from: batch.low &- reach, through: batch.high &+ reach)
-        }
-        var i = 0
-        while i < n {
-            // SAFETY: i < n <= binCount; listed slots are < binCount.
-            let s = Int(expirySlots[i])
-            let d = expiryDeltas[s]
-            expiryDeltas[s] = 0
-            volumes.setLeafOnly(s, volumes[s] &+ d)
-            pendingSums[s] &+= d
-            changes.insert(s)
-            total &+= d
-            if kernelRadius >= 0 {
-                if !dense { flushNodesNear(s) }
-                smooth(s, d)
-            }
-            i &+= 1
-        }
-        if dense {
-            volumes.repair(from: batch.low, through: batch.high)
-        } else {
-            i = 0
-            while i < n {
-                volumes.repairAncestors(ofLeaf: Int(expirySlots[i]))
-                i &+= 1
-            }
-        }
     }
 
     @inline(__always)
@@ -426,46 +307,34 @@ struct VolumeProfile: ~Copyable {
             addedHigh = max(addedHigh, s)
         }
         if kernelRadius >= 0 {
-            flushNodesNear(s)
-            smooth(s, delta)
-        }
-    }
-
-    /// Evaluates the node slots that read the smoothed bins a change of slot `s` is about to
-    /// alter, on the smoothed profile of the last recomputation they describe (unless a query can
-    /// only come after the next recomputation).
-    @inline(__always)
-    private mutating func flushNodesNear(_ s: Int) {
-        let reach = kernelRadius &+ 1
-        if !refreshedOnEveryChange, nodesValid, nodeDirty.intersects(from: s &- reach, through: s &+ reach) {
-            flushNodes(from: s &- reach, through: s &+ reach)
-        }
-    }
-
-    /// Adds slot `s`'s volume change `delta` to the smoothed bins within the kernel radius.
-    /// - Precondition: `kernelRadius >= 0`, `0 <= s < binCount`.
-    @inline(__always)
-    private mutating func smooth(_ s: Int, _ delta: Int64) {
-        if s >= kernelRadius, s &+ kernelRadius < binCount {
-            // SAFETY: s ± d for d <= kernelRadius is inside the ring; kernel holds kernelRadius + 1 weights.
-            let c = smoothed + s
-            c[0] &+= kernel[0] &* delta
-            var d = 1
-            while d <= kernelRadius {
-                let k = kernel[d] &* delta
-                c[d] &+= k
-                c[-d] &+= k
-                d &+= 1
+            // The node slots that read the smoothed bins about to change are evaluated first, on
+            // the smoothed profile of the last recomputation they describe (unless a query can
+            // only come after the next recomputation).
+            let reach = kernelRadius &+ 1
+            if !refreshedOnEveryChange, nodesValid, nodeDirty.intersects(from: s &- reach, through: s &+ reach) {
+                flushNodes(from: s &- reach, through: s &+ reach)
             }
-        } else {
-            var d = -kernelRadius
-            while d <= kernelRadius {
-                let j = s &+ d
-                if j >= 0, j < binCount {
-                    // SAFETY: 0 <= j < binCount; |d| <= kernelRadius < kernel allocation.
-                    smoothed[j] &+= kernel[d < 0 ? -d : d] &* delta
+            if s >= kernelRadius, s &+ kernelRadius < binCount {
+                // SAFETY: s ± d for d <= kernelRadius is inside the ring; kernel holds kernelRadius + 1 weights.
+                let c = smoothed + s
+                c[0] &+= kernel[0] &* delta
+                var d = 1
+                while d <= kernelRadius {
+                    let k = kernel[d] &* delta
+                    c[d] &+= k
+                    c[-d] &+= k
+                    d &+= 1
                 }
-                d &+= 1
+            } else {
+                var d = -kernelRadius
+                while d <= kernelRadius {
+                    let j = s &+ d
+                    if j >= 0, j < binCount {
+                        // SAFETY: 0 <= j < binCount; |d| <= kernelRadius < kernel allocation.
+                        smoothed[j] &+= kernel[d < 0 ? -d : d] &* delta
+                    }
+                    d &+= 1
+                }
             }
         }
     }

@@ -70,56 +70,6 @@ struct MaxSegmentTree: ~Copyable {
         nodes[leafCount &+ i] = value
     }
 
-    /// Repairs the ancestors of leaf `i` after `setLeafOnly` (as `set` does after its write),
-    /// stopping at the first one whose max does not change. Correct after several leaves were
-    /// written when each of them is repaired afterwards (a node whose child changed is always
-    /// recomputed after that change).
-    /// - Complexity: O(log n), usually a few levels.
-    @inline(__always)
-    mutating func repairAncestors(ofLeaf i: Int) {
-        var n = (leafCount &+ i) >> 1
-        while n >= 1 {
-            // SAFETY: n and every ancestor index are in 1..<2*leafCount.
-            let m = max(nodes[2 &* n], nodes[2 &* n &+ 1])
-            if nodes[n] == m { break }
-            nodes[n] = m
-            n >>= 1
-        }
-    }
-
-    /// Repairs the ancestors of the leaves `lo...hi` after `setLeafOnly` wrote some of them (none
-    /// outside): level by level, every node over the range is recomputed, and the climb stops at
-    /// the first level where none changed (the nodes above it then already held their maxima).
-    /// - Precondition: `0 <= lo <= hi < leafCount` (debug-checked).
-    /// - Complexity: O(hi − lo + log n), branch-free per node; shared ancestors once.
-    @inline(__always)
-    mutating func repair(from lo: Int, through hi: Int) {
-        assert(lo >= 0 && lo <= hi && hi < leafCount, "leaf range out of range")
-        var a = (leafCount &+ lo) >> 1, b = (leafCount &+ hi) >> 1
-        while a >= 1 {
-            var difference: Int64 = 0
-            var n = a
-            while n <= b {
-                // SAFETY: 1 <= a <= n <= b < leafCount, so 2n + 1 < 2 * leafCount.
-                let m = max(nodes[2 &* n], nodes[2 &* n &+ 1])
-                difference |= nodes[n] ^ m
-                nodes[n] = m
-                n &+= 1
-            }
-            if difference == 0 { break }
-            a >>= 1
-            b >>= 1
-        }
-    }
-
-    /// Traps unless every internal node holds the max of its two children (tests).
-    func checkInvariants() {
-        for n in 1..<leafCount {
-            // SAFETY: 2n + 1 < 2 * leafCount.
-            precondition(nodes[n] == max(nodes[2 &* n], nodes[2 &* n &+ 1]), "segment tree node \(n) is not the max of its children")
-        }
-    }
-
     /// Recomputes every internal node from the leaves.
     mutating func rebuild() {
         var n = leafCount &- 1
