@@ -63,19 +63,19 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         }
         guard runs >= 1 && runs <= 1_000 else { throw ValidationError("--runs must be in 1...1000") }
         guard source == "ring" || source == "sim" else { throw ValidationError("--source must be ring or sim") }
-        if source == "sim" {
-            try await runThroughSimulator(cfg, captures: captures)
-            return
-        }
         if let rates {
             try await sweep(cfg, captures: captures, rates: rates)
+            return
+        }
+        if source == "sim" {
+            try await runThroughSimulator(cfg, captures: captures)
             return
         }
         let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: true)
         print(result.report.text())
         print(runs > 1 ? "last run:\n" + result.lastText : result.lastText)
         print("offered \(result.offered) frames; \(result.late) were offered more than one period late (the source could not keep the rate)")
-        print(result.jitter.text())
+        if !result.jitter.threads.isEmpty { print(result.jitter.text()) }
         try EngineOutput.write(result.report, json: json, svg: svg)
     }
 
@@ -196,7 +196,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         print(report.text())
         print(runs > 1 ? "last run:\n" + lastText : lastText)
         print("hft sim paced \(paced) market frames; \(late) went out more than one period late (the simulator could not keep the rate)")
-        print(jitter.text())
+        if !jitter.threads.isEmpty { print(jitter.text()) }
         try EngineOutput.write(report, json: json, svg: svg)
     }
 
