@@ -57,16 +57,7 @@ let benchmarks: @Sendable () -> Void = {
     // The engine's default bundle (57 features, the RegimeScalper's regime model) on its own
     // reference rows (recorded features, normalized inside the model as in the pipeline).
     Benchmark("TabNetPredictDefaultBundle", configuration: hot) { benchmark in
-        let m = Models.defaultTabNet, x = Models.defaultTabNetRows
-        let logits = Models.output
-        let rows = Models.defaultTabNetRowCount, width = Models.defaultTabNetWidth
-        var i = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            m.pointee.predict(x + (i % rows) * width, logits: logits, masks: nil)
-            i &+= 1
-        }
-        blackHole(logits[0])
+        predictDefaultTabNet(benchmark, rows: Models.defaultTabNetRows, count: Models.defaultTabNetRowCount, width: Models.defaultTabNetWidth)
     }
 
     // The same bundle on 4 096 feature rows the engine computes from the real USD-M capture
@@ -75,14 +66,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("TabNetPredictDefaultBundleRealFeatures", configuration: hot) { benchmark in
         guard let (x, rows, width) = Models.realFeatureRows else { return }
         precondition(width == Models.defaultTabNetWidth, "the capture's feature rows must match the bundle's schema")
-        let m = Models.defaultTabNet, logits = Models.output
-        var i = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            m.pointee.predict(x + (i % rows) * width, logits: logits, masks: nil)
-            i &+= 1
-        }
-        blackHole(logits[0])
+        predictDefaultTabNet(benchmark, rows: x, count: rows, width: width)
     }
 
     Benchmark("TabNetPredictWithMasks", configuration: hot) { benchmark in
@@ -203,4 +187,16 @@ enum Models {
 
     nonisolated(unsafe) static let output = UnsafeMutablePointer<Float>.allocate(capacity: 64)
     nonisolated(unsafe) static let masks = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 32)
+}
+
+/// The default TabNet bundle on `count` rows of `width` floats at `rows`, one row per iteration in turn.
+func predictDefaultTabNet(_ benchmark: Benchmark, rows x: UnsafeMutablePointer<Float>, count rows: Int, width: Int) {
+    let m = Models.defaultTabNet, logits = Models.output
+    var i = 0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        m.pointee.predict(x + (i % rows) * width, logits: logits, masks: nil)
+        i &+= 1
+    }
+    blackHole(logits[0])
 }

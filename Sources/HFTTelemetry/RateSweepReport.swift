@@ -59,22 +59,34 @@ public struct RateSweepReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// `{"title", "hop", "rows": [{"rate", "count", "p50_ns", "p90_ns", "p99_ns", "p99_9_ns", "max_ns", "offered", "late"}]}`;
-    /// an empty row's percentiles are `null`.
+    /// `{"title", "hop", "rows": [{"rate", "count", "p50_ns", "p90_ns", "p99_ns", "p99_9_ns", "max_ns", "offered", "late"}]}`
+    /// (sorted keys); an empty row's percentiles and max are `null`.
     public func json() -> String {
-        var out = "{\"title\":\(Self.quote(title)),\"hop\":\(Self.quote(hop)),\"rows\":["
-        out += rows.map { r in
-            var fields = ["\"rate\":\(r.rate)", "\"count\":\(r.histogram.totalCount)"]
-            for (p, label) in Self.percentiles {
-                let key = label.replacingOccurrences(of: ".", with: "_") + "_ns"
-                fields.append("\"\(key)\":" + (r.histogram.totalCount > 0 ? String(r.histogram.valueAtPercentile(p)) : "null"))
+        struct Row: Encodable {
+            var rate: Int, count: UInt64, p50: UInt64?, p90: UInt64?, p99: UInt64?, p999: UInt64?, max: UInt64?, offered: Int, late: Int
+            enum CodingKeys: String, CodingKey {
+                case rate, count, offered, late, p50 = "p50_ns", p90 = "p90_ns", p99 = "p99_ns", p999 = "p99_9_ns", max = "max_ns"
             }
-            fields.append("\"max_ns\":" + (r.histogram.totalCount > 0 ? String(r.histogram.max) : "null"))
-            fields.append("\"offered\":\(r.offered)")
-            fields.append("\"late\":\(r.late)")
-            return "{" + fields.joined(separator: ",") + "}"
-        }.joined(separator: ",")
-        return out + "]}\n"
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(rate, forKey: .rate)
+                try c.encode(count, forKey: .count)
+                for (key, v) in [(CodingKeys.p50, p50), (.p90, p90), (.p99, p99), (.p999, p999), (.max, max)] { try c.encode(v, forKey: key) }
+                try c.encode(offered, forKey: .offered)
+                try c.encode(late, forKey: .late)
+            }
+        }
+        struct Sweep: Encodable { var title: String, hop: String, rows: [Row] }
+        let rows = self.rows.map { r -> Row in
+            let h = r.histogram, some = h.totalCount > 0
+            func at(_ p: Double) -> UInt64? { some ? h.valueAtPercentile(p) : nil }
+            return Row(rate: r.rate, count: h.totalCount, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: some ? h.max : nil,
+                       offered: r.offered, late: r.late)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Sweep(title: title, hop: hop, rows: rows))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// The plot: one `<polyline>` per percentile through the rows that have samples
@@ -96,16 +108,7 @@ public struct RateSweepReport: Sendable {
         func y(_ ns: UInt64) -> Double { top + plotH * (1 - (log10(Double(max(ns, 1))) - yLow) / (yHigh - yLow)) }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-        var out = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-
-        """
-        out += "<title>\(TelemetryReport.escapeXML(title))</title>\n"
-        out += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>\n"
-        out += "<text x=\"\(f(left + plotW / 2))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">"
-            + "\(TelemetryReport.escapeXML(title))</text>\n"
+        var out = TelemetryReport.svgPreamble(width: width, height: height, title: title, titleX: left + plotW / 2)
         out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for d in Int(xLow)...Int(xHigh) {
             let v = pow(10, Double(d))
@@ -161,19 +164,5 @@ public struct RateSweepReport: Sendable {
     private func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
         let fill = String(repeating: " ", count: max(0, n - s.count))
         return left ? s + fill : fill + s
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 }

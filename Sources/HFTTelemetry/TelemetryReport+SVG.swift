@@ -49,16 +49,7 @@ extension TelemetryReport {
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-        var out = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(style.width))" height="\(Int(style.height))" \
-        viewBox="0 0 \(Int(style.width)) \(Int(style.height))" font-family="sans-serif" font-size="12">
-
-        """
-        out += "<title>\(Self.escapeXML(title))</title>\n"
-        out += "<rect x=\"0\" y=\"0\" width=\"\(Int(style.width))\" height=\"\(Int(style.height))\" fill=\"white\"/>\n"
-        out += "<text x=\"\(f(left + plotW / 2))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" "
-            + "font-weight=\"bold\">\(Self.escapeXML(title))</text>\n"
+        var out = Self.svgPreamble(width: style.width, height: style.height, title: title, titleX: left + plotW / 2)
 
         out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for d in 0...style.decades {
@@ -109,6 +100,20 @@ extension TelemetryReport {
         }
         out += "</svg>\n"
         return out
+    }
+
+    /// The opening of a plot: XML declaration, `<svg>` of `width` × `height`, a `<title>`, a white
+    /// background and the title centred at `titleX`. The caller closes the `<svg>`.
+    static func svgPreamble(width: Double, height: Double, title: String, titleX: Double) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+        <title>\(escapeXML(title))</title>
+        <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="white"/>
+        <text x="\(String(format: "%.2f", titleX))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escapeXML(title))</text>
+
+        """
     }
 
     /// `1ns`, `10ns`, `100ns`, `1µs`, ... `100s` for a power of ten of nanoseconds.
