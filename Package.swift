@@ -127,11 +127,12 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .target(name: "HFTTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
-        .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTRuntime", "CSystemShims", "CNuma", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTTestSupport", "HFTRuntime", "CSystemShims", "CNuma", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(
             name: "HFTTelemetryTests",
-            dependencies: ["HFTTelemetry", "HFTPrimitives", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["HFTTelemetry", "HFTPrimitives", "HFTTestSupport", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims", "Simulator", "Venues", "MarketData", "Execution", "Transport", "HFTPrimitives", "Analytics", "Inference"], swiftSettings: strict),
@@ -140,13 +141,13 @@ let package = Package(
             dependencies: ["Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "Execution", "MarketData", "HFTTelemetry", "HFTPrimitives"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "ExecutionTests", dependencies: ["HFTTestSupport", "Execution", "HFTPrimitives"], swiftSettings: strict),
         // Test-only paper-trading process that ExecutionTests/PaperCrashTests kills with SIGKILL.
         .executableTarget(name: "PaperCrashChild", dependencies: ["Execution", "MarketData", "HFTPrimitives"],
                           path: "Tests/PaperCrashChild", swiftSettings: strict),
-        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HFTPrimitives"], swiftSettings: strict),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Analytics"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "MarketDataTests", dependencies: ["HFTTestSupport", "MarketData", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "AnalyticsTests", dependencies: ["HFTTestSupport", "Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "InferenceTests", dependencies: ["HFTTestSupport", "Inference", "Analytics"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(
             name: "VenuesTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analytics
+import HFTTestSupport
 
 /// The online forward filter against hmmlearn's forward pass (Python oracle
 /// `Tuning/analytics/hmm_oracle.py`, run at test time; needs python3 with numpy and hmmlearn from
@@ -36,7 +37,7 @@ struct HMMForwardFilterTests {
 
     @Test(arguments: [(2, 1, UInt64(1)), (3, 2, UInt64(2)), (4, 3, UInt64(3))])
     func filteredProbabilitiesEqualHmmlearnForward(states k: Int, dims d: Int, seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func u() -> Double { Double(rng.next() % 1_000_000) / 1_000_000 }
         func row(_ n: Int) -> [Double] {
             let r = (0..<n).map { _ in 0.05 + u() }

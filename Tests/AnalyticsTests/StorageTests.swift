@@ -1,9 +1,10 @@
 import Testing
 @testable import Analytics
+import HFTTestSupport
 
 struct StorageTests {
     @Test func segmentTreeSearchesMatchALinearScan() {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var t = MaxSegmentTree(leafCount: 64)
         var v = [Int64](repeating: 0, count: 64)
         for _ in 0..<2000 {
@@ -22,7 +23,7 @@ struct StorageTests {
     }
 
     @Test func fenwickSumsMatchPlainPrefixSumsAcrossUpdatesAndRebuilds() {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var f = FenwickTree<Int64>(count: 100)
         var v = [Int64](repeating: 0, count: 100)
         for step in 0..<3000 {
@@ -40,7 +41,7 @@ struct StorageTests {
     }
 
     @Test func segmentTreeLeafSumsMatchPlainSums() {
-        var rng = SplitMix(seed: 13)
+        var rng = SplitMix64(seed: 13)
         var t = MaxSegmentTree(leafCount: 128)
         var v = [Int64](repeating: 0, count: 128)
         for _ in 0..<2000 {
@@ -54,7 +55,7 @@ struct StorageTests {
     }
 
     @Test func slotBitSetInsertsRangesAndTakesWords() {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var b = SlotBitSet(slotCount: 300)
         var members = Set<Int>()
         for _ in 0..<500 {
@@ -99,7 +100,7 @@ struct StorageTests {
     }
 
     @Test func slotChangeSetOrderedSearchesMatchALinearScan() {
-        var rng = SplitMix(seed: 21)
+        var rng = SplitMix64(seed: 21)
         var c = SlotChangeSet(slotCount: 300, listCapacity: 8)
         var members = Set<Int>()
         for step in 0..<3000 {
@@ -119,7 +120,7 @@ struct StorageTests {
     }
 
     @Test func profileNodeSetFindsTheNearestMemberAboveTheThreshold() {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var n = ProfileNodeSet(slotCount: 256)
         var keys = [Int64](repeating: .min, count: 256)
         for _ in 0..<3000 {
@@ -143,7 +144,7 @@ struct StorageTests {
     }
 
     @Test func fenwickSelectAndRankMatchSortedCounts() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var f = FenwickTree<Int32>(count: 100)
         var samples: [Int] = []
         for _ in 0..<500 {

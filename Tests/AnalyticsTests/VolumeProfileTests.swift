@@ -1,5 +1,6 @@
 import Testing
 @testable import Analytics
+import HFTTestSupport
 
 struct VolumeProfileTests {
     func profile(_ c: VolumeProfileConfig = VolumeProfileConfig(binTicks: 1, binCount: 256, windowNanos: 0, tradeCapacity: 1)) -> VolumeProfile {
@@ -34,7 +35,7 @@ struct VolumeProfileTests {
 
     @Test(arguments: [1, 2, 3, 4, 5])
     func randomProfilesMatchTheReference(seed: UInt64) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let config = VolumeProfileConfig(binTicks: 3, binCount: 512, windowNanos: 50_000, tradeCapacity: 4096, valueAreaBasisPoints: 6820,
                                          smoothingSigmaBins: 1.5, hvnFactorPermille: 1200, lvnFactorPermille: 600, maxNodeScanBins: 40)
         var p = VolumeProfile(config: config, tick: 7)
@@ -69,7 +70,7 @@ struct VolumeProfileTests {
     /// values stay those of the last one.
     @Test(arguments: [11, 12, 13, 14, 15, 16])
     func incrementalRecomputationMatchesAFromScratchOneAtEveryRefresh(seed: UInt64) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let binCount = seed % 2 == 0 ? 128 : 512
         let config = VolumeProfileConfig(binTicks: 2, binCount: binCount, windowNanos: 20_000, tradeCapacity: 4096,
                                          valueAreaBasisPoints: Int64(5000 + rng.next() % 4500), smoothingSigmaBins: seed % 3 == 0 ? 1 : 2,
@@ -153,19 +154,6 @@ struct VolumeProfileTests {
         #expect(p.total == 0 && !p.hasVolume)
         for i in 0..<20 { p.addRefreshing(price: 100, quantity: 1, time: 2000 + Int64(i)) }
         #expect(p.total == 8 && p.capacityEvictions == 12)
-    }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

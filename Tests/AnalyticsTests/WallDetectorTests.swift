@@ -2,12 +2,13 @@ import HFTPrimitives
 import MarketData
 import Testing
 @testable import Analytics
+import HFTTestSupport
 
 /// The wall median (rank counting) and candidate against a sort-based recomputation.
 struct WallDetectorTests {
     /// Random sizes with many ties, n = 1...32: the rank-counted lower median is the sorted one.
     @Test func lowerMedianMatchesSorting() {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let v = UnsafeMutablePointer<Int64>.allocate(capacity: 32)
         defer { v.deallocate() }
         for _ in 0..<20_000 {
@@ -29,7 +30,7 @@ struct WallDetectorTests {
     /// changes.
     @Test(arguments: [(1, true), (4, false), (10, true), (10, false), (32, true)])
     func candidateMatchesSortingEveryEvent(_ levels: Int, _ descending: Bool) {
-        var rng = SplitMix(seed: UInt64(levels * 2 + (descending ? 1 : 0)))
+        var rng = SplitMix64(seed: UInt64(levels * 2 + (descending ? 1 : 0)))
         let factor: Int64 = 3000
         var wall = WallDetector(levels: levels, factorPermille: factor, persistNanos: 0)
         var book: [Int64: Int64] = [:]

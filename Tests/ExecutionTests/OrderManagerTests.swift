@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import HFTPrimitives
 @testable import Execution
+import HFTTestSupport
 
 @Suite struct OrderManagerTests {
     static let btc = InstrumentId(raw: 1)

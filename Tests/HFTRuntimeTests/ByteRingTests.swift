@@ -1,25 +1,11 @@
 import CSystemShims
 import HFTPrimitives
 import HFTRuntime
+import HFTTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Deterministic pseudo-random numbers (SplitMix64) so a failing run can be replayed.
-struct ByteRingTestRandom {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 /// A random byte pattern; record `n` carries `pattern[n % 4096 ..< n % 4096 + length]`, so payloads
 /// are verified with one memcmp (fast in debug builds) and a shifted or stale record shows.
@@ -29,7 +15,7 @@ final class ByteRingTestPattern: @unchecked Sendable {
 
     init(maxRecordLength: Int) {
         bytes = .allocate(byteCount: 4096 + maxRecordLength, alignment: 64)
-        var random = ByteRingTestRandom(state: 42)
+        var random = SplitMix64(seed: 42)
         for index in 0..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: random.next()) }
     }
 
@@ -197,7 +183,7 @@ struct ByteRingTests {
         let pattern = ByteRingTestPattern(maxRecordLength: max)
         let writer = ring.writer
         let reader = ring.reader
-        var random = ByteRingTestRandom(state: 7)
+        var random = SplitMix64(seed: 7)
         var written: UInt64 = 0
         var read: UInt64 = 0
         var bytesWritten = 0

@@ -2,6 +2,7 @@ import CSystemShims
 import HFTPrimitives
 import HFTRuntime
 import Testing
+import HFTTestSupport
 
 /// The two-thread stress tests of `Ring` and `ByteRing`, in one serialized suite so they never
 /// spin against each other (this machine has two cores).
@@ -85,7 +86,7 @@ struct RingStressTests {
         let result = Result()
         let started = hft_monotonic_ns()
         let readerThread = RingTestThread(cpu: RingTestThread.cpus.1) {
-            var random = ByteRingTestRandom(state: 99)
+            var random = SplitMix64(seed: 99)
             var expected: UInt64 = 0
             var errors: UInt64 = 0
             var spins = 0
@@ -105,7 +106,7 @@ struct RingStressTests {
             result.errors = errors
         }
         let writerThread = RingTestThread(cpu: RingTestThread.cpus.0) {
-            var random = ByteRingTestRandom(state: 99)
+            var random = SplitMix64(seed: 99)
             var spins = 0
             for sequence in 0..<count {
                 let roll = random.next(below: 64)

@@ -1,6 +1,7 @@
 import Histogram
 import Testing
 @testable import HFTTelemetry
+import HFTTestSupport
 
 @Suite struct HistogramLayoutTests {
     @Test func latencyLayoutMatchesHdrHistogramGeometry() {
@@ -10,7 +11,7 @@ import Testing
         #expect(layout.countsLength == 27 * 1024)
         let peer = Histogram<UInt64>(
             lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             let v = rng.next() % 60_000_000_001
             #expect(layout.lowestEquivalent(of: v) == peer.lowestEquivalentForValue(v))
@@ -21,7 +22,7 @@ import Testing
 
     @Test func everyValueLandsInASlotThatContainsIt() {
         let layout = HistogramLayout.latency
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         var values: [UInt64] = [0, 1, 2047, 2048, 2049, 4095, 4096, 60_000_000_000]
         for _ in 0..<50_000 { values.append(rng.next() % 60_000_000_001) }
         for v in values {

@@ -1,18 +1,4 @@
-/// Deterministic random latencies for the tests (SplitMix64, so failures reproduce).
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
-}
+import HFTTestSupport
 
 /// The distributions the precision tests run over.
 enum TestDistribution: String, CaseIterable, Sendable {
@@ -28,7 +14,7 @@ enum TestDistribution: String, CaseIterable, Sendable {
     case bimodal
 
     func samples(_ n: Int, seed: UInt64) -> [UInt64] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         var out: [UInt64] = []
         out.reserveCapacity(n)
         for _ in 0..<n {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Inference
+import HFTTestSupport
 
 /// The fused TabNet path (`predict`: fused GLU kernels, sparse first layers, half last layers) against the
 /// layer-by-layer dense computation (`predictUnfused`), bit for bit: outputs and masks, on the default
@@ -120,19 +121,6 @@ import Testing
                                         count: support.count, partials: &partials, scale: scale, shift: shift, pairs: pairs, into: &sparse)
             #expect(sparse[covered].map(\.bitPattern) == expected[covered].map(\.bitPattern), "sparse trial \(trial), \(support.count) of \(inputs) inputs")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so the random rows are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

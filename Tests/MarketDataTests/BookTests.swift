@@ -1,6 +1,7 @@
 import Testing
 import HFTPrimitives
 @testable import MarketData
+import HFTTestSupport
 
 /// `OrderBook` against a plain Dictionary model, including far levels (overflow), off-grid prices,
 /// re-centring and overflow truncation.
@@ -32,7 +33,7 @@ import HFTPrimitives
 
     @Test(arguments: [UInt64(1), 2, 3, 4, 5])
     func randomOperationsMatchADictionary(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         // A small ladder so that far levels, off-grid prices, re-centring and truncation all happen.
         let tick: Int64 = 10
         var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 128, overflowCapacity: 4096, tick: tick, checksInvariants: true))
@@ -68,7 +69,7 @@ import HFTPrimitives
     /// `BookSide.slot(of:)` divides by multiplying with ⌈2^64/tick⌉: it must give exactly the slot
     /// `quotientAndRemainder` gives, and -1 off the grid or outside the window, for any tick.
     @Test func slotByReciprocalEqualsDivision() {
-        var rng = SeededGenerator(seed: 0x5107)
+        var rng = SplitMix64(seed: 0x5107)
         let ticks: [Int64] = [1, 2, 3, 5, 7, 10, 64, 100, 1_000, 4_096, 99_991, 1_000_000, 1 << 31, 3_000_000_007, (1 << 48) + 1]
         for tick in ticks {
             var side = BookSide(slotCount: 4096, overflowCapacity: 16, tick: tick)

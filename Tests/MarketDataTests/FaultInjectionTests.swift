@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import HFTPrimitives
 @testable import MarketData
+import HFTTestSupport
 
 /// Faults made from the real captures: gaps, reordering, duplicates, injected snapshots, malformed frames.
 @Suite(.serialized) struct FaultInjectionTests {
@@ -142,7 +143,7 @@ import HFTPrimitives
         let level = Array("[\"2683.80000000\",\"3.02920000\"],".utf8)
         while huge.count < 10 << 20 { huge.append(contentsOf: level) }
         huge.append(contentsOf: Array("[\"1.0\",\"1.0\"]],\"a\":[]}}".utf8))
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let bad: [[UInt8]] = [Array(next.prefix(next.count / 2)), badNumber, huge, garbage, [], Array("{\"stream\":\"ethusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"U\":1e99}}".utf8)]
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import HFTPrimitives
 @testable import MarketData
+import HFTTestSupport
 
 /// The fast parsers against the Foundation reference decoder on every real message of every capture.
 @Suite struct ParserDifferentialTests {
@@ -80,7 +81,7 @@ import HFTPrimitives
         let frames = try file.frames()
         let specs = ReferenceDecoder.inferSpecs(try ParserDifferentialTests.framesForSpecs(file, frames), venue: file.venue)
         var h = ParserHarness(venue: file.venue, specs: specs)
-        var writer = ShuffledJSONWriter(rng: SeededGenerator(seed: 0x5EED_0000 &+ UInt64(file.name.utf8.count)), addUnknownFields: true)
+        var writer = ShuffledJSONWriter(rng: SplitMix64(seed: 0x5EED_0000 &+ UInt64(file.name.utf8.count)), addUnknownFields: true)
         // Every frame of the small captures, every 7th of the large ones (the debug-build test stays quick).
         let stride = frames.count > 5_000 ? 7 : 1
         var checked = 0

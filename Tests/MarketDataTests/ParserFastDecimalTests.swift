@@ -1,6 +1,7 @@
 import Testing
 import HFTPrimitives
 @testable import MarketData
+import HFTTestSupport
 
 /// The eight-bytes-at-a-time decimal path agrees with `DecimalParser` wherever it answers, and
 /// answers on the shapes the venues send.
@@ -20,7 +21,7 @@ import HFTPrimitives
     }
 
     @Test func agreesWithDecimalParserOnGeneratedStrings() {
-        var rng = SeededGenerator(seed: 77)
+        var rng = SplitMix64(seed: 77)
         let pieces = Array("0123456789".utf8)
         var answered = 0
         var total = 0

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import HFTPrimitives
 @testable import MarketData
+import HFTTestSupport
 
 /// Bad input never crashes a parser, never yields market data that differs from the reference, and
 /// the named failures come out where they should.
@@ -147,7 +148,7 @@ import HFTPrimitives
     }
 
     @Test func binaryGarbageFails() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for venue in [VenueId.binanceSpot, .bybitSpot] {
             var h = ParserHarness(venue: venue, specs: ["ETHUSDT": ParserMalformedInputTests.eth])
             for _ in 0..<20_000 {
@@ -165,7 +166,7 @@ import HFTPrimitives
     /// Seeded random edits of real frames: whatever the fast parser accepts as market data, the
     /// reference decoder decodes identically (never a depth with wrong levels).
     @Test func randomMutationsNeverYieldWrongMarketData() throws {
-        var rng = SeededGenerator(seed: 0xF0220)
+        var rng = SplitMix64(seed: 0xF0220)
         let alphabet = Array(#"0123456789.-+eE"{}[],: tfnul\abcxyzABSUX"#.utf8)
         var outcomes: [String: Int] = [:]
         for (venue, specs, original) in try ParserMalformedInputTests.samples() {

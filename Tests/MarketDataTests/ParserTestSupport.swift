@@ -1,5 +1,6 @@
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 @testable import MarketData
 
 /// Both venue parsers with their buffers over one instrument set: decodes a recorded frame with
@@ -59,22 +60,9 @@ struct ParserHarness: ~Copyable {
     }
 }
 
-/// Deterministic PRNG for fuzz loops (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Re-encodes a Foundation JSON tree with shuffled key order, random whitespace and extra unknown fields.
 struct ShuffledJSONWriter {
-    var rng: SeededGenerator
+    var rng: SplitMix64
     var addUnknownFields: Bool
 
     mutating func write(_ v: Any) -> String {
