@@ -230,17 +230,11 @@ struct BenchState {
         let id = InstrumentId(raw: 0)
         guard let venue = seq.venue else { throw BenchError.noSnapshot }
         // Scales from the snapshot text (Binance spot pads to 8 decimals); ETHUSDT's tick is 0.01 on both venues.
-        let scaled: InstrumentSpec? = seq.withFrames { frames, bytes in
-            for f in frames where f.channel.kind == .restDepthSnapshot {
-                return ScaleInference.infer(fromSnapshot: UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + f.length)]),
-                                            id: id, venue: venue)
-            }
-            return nil
-        }
-        guard let s = scaled else { throw BenchError.noSnapshot }
+        guard let s = BookReplay.firstSnapshotSpec(seq, id: id, venue: venue) else { throw BenchError.noSnapshot }
         let spec = InstrumentSpec(id: id, venue: venue, priceScale: s.priceScale, quantityScale: s.quantityScale,
                                   tick: DecimalScale.pow10(s.priceScale.places - 2))
-        var feed = BookFeed(venue: venue, instruments: [(seq.symbols.first ?? "ETHUSDT", spec)])
+        let instruments = [(symbol: seq.symbols.first ?? "ETHUSDT", spec: spec)]
+        var feed = BookFeed(venue: venue, instruments: instruments)
         let depth = 20
         let top = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: depth)
         defer { top.deallocate() }
@@ -248,31 +242,25 @@ struct BenchState {
         var lv: [DepthLevel] = []
         let dummy = TradeEvent(instrument: id, venue: venue, aggressor: .buy, flags: [], price: .zero, quantity: .zero,
                                tradeId: 0, exchangeTime: .zero, receiveTime: .zero)
-        seq.withFrames { frames, bytes in
-            for f in frames {
-                let body = UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + f.length)])
-                let r = f.channel.kind == .restDepthSnapshot
-                    ? feed.ingestSnapshot(body, instrument: id, receiveTime: f.receiveTime)
-                    : feed.ingest(body, receiveTime: f.receiveTime)
-                switch r {
-                case .depth(_, let o) where (o == .applied || o == .snapshotApplied) && !feed.isStale(id):
-                    let nb = feed.topLevels(id, .buy, into: top)
-                    let bs = lv.count
-                    lv.append(contentsOf: top[0..<nb])
-                    let na = feed.topLevels(id, .sell, into: top)
-                    let as_ = lv.count
-                    lv.append(contentsOf: top[0..<na])
-                    evs.append(Event(isTrade: false, time: f.receiveTime.raw, bidStart: bs, bidCount: nb, askStart: as_, askCount: na,
-                                     trade: dummy))
-                case .trades(let n):
-                    for i in 0..<n {
-                        var t = feed.trades[i]
-                        t.exchangeTime = .zero
-                        evs.append(Event(isTrade: true, time: f.receiveTime.raw, bidStart: 0, bidCount: 0, askStart: 0, askCount: 0, trade: t))
-                    }
-                default:
-                    continue
+        _ = BookReplay.run(seq, routes: BookReplay.symbolRoutes(seq, instruments: instruments), feed: &feed) { r, f, feed in
+            switch r {
+            case .depth(_, let o) where (o == .applied || o == .snapshotApplied) && !feed.isStale(id):
+                let nb = feed.topLevels(id, .buy, into: top)
+                let bs = lv.count
+                lv.append(contentsOf: top[0..<nb])
+                let na = feed.topLevels(id, .sell, into: top)
+                let as_ = lv.count
+                lv.append(contentsOf: top[0..<na])
+                evs.append(Event(isTrade: false, time: f.receiveTime.raw, bidStart: bs, bidCount: nb, askStart: as_, askCount: na,
+                                 trade: dummy))
+            case .trades(let n):
+                for i in 0..<n {
+                    var t = feed.trades[i]
+                    t.exchangeTime = .zero
+                    evs.append(Event(isTrade: true, time: f.receiveTime.raw, bidStart: 0, bidCount: 0, askStart: 0, askCount: 0, trade: t))
                 }
+            default:
+                return
             }
         }
         let engine = UnsafeMutablePointer<FeatureEngine>.allocate(capacity: 1)

@@ -24,45 +24,34 @@ enum RealFeatureRows {
         guard FileManager.default.fileExists(atPath: path), let seq = try? RecordingImporter.load(paths: [path]),
               let venue = seq.venue else { return nil }
         let id = InstrumentId(raw: 0)
-        let scaled: InstrumentSpec? = seq.withFrames { frames, bytes in
-            for f in frames where f.channel.kind == .restDepthSnapshot {
-                return ScaleInference.infer(fromSnapshot: UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + f.length)]),
-                                            id: id, venue: venue)
-            }
-            return nil
-        }
-        guard let s = scaled else { return nil }
+        guard let s = BookReplay.firstSnapshotSpec(seq, id: id, venue: venue) else { return nil }
         let spec = InstrumentSpec(id: id, venue: venue, priceScale: s.priceScale, quantityScale: s.quantityScale,
                                   tick: DecimalScale.pow10(s.priceScale.places - 2))
         guard var engine = try? FeatureEngine(config: AnalyticsConfig(), instrument: spec, microPrice: nil) else { return nil }
-        var feed = BookFeed(venue: venue, instruments: [(seq.symbols.first ?? "ETHUSDT", spec)])
+        let instruments = [(symbol: seq.symbols.first ?? "ETHUSDT", spec: spec)]
+        var feed = BookFeed(venue: venue, instruments: instruments)
         let bids = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 20)
         let asks = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 20)
         defer { bids.deallocate(); asks.deallocate() }
         var values: [Float] = []
         var updates = 0
         let width = engine.features.count
-        seq.withFrames { frames, bytes in
-            for f in frames where values.count < limit * width {
-                let body = UnsafeRawBufferPointer(rebasing: bytes[f.offset..<(f.offset + f.length)])
-                let r = f.channel.kind == .restDepthSnapshot
-                    ? feed.ingestSnapshot(body, instrument: id, receiveTime: f.receiveTime)
-                    : feed.ingest(body, receiveTime: f.receiveTime)
-                switch r {
-                case .depth(_, let o) where (o == .applied || o == .snapshotApplied) && !feed.isStale(id):
-                    let nb = feed.topLevels(id, .buy, into: bids)
-                    let na = feed.topLevels(id, .sell, into: asks)
-                    guard engine.onBook(bids: UnsafeBufferPointer(rebasing: bids[0..<nb]), asks: UnsafeBufferPointer(rebasing: asks[0..<na]),
-                                        exchangeTime: .zero, receiveTime: f.receiveTime) == .updated else { continue }
-                    updates += 1
-                    guard updates > 2_000, updates % 3 == 0 else { continue }
-                    let row = (0..<width).map { Float(engine.features[$0]) }
-                    if row.allSatisfy(\.isFinite) { values += row }
-                case .trades(let n):
-                    for i in 0..<n { _ = engine.onTrade(feed.trades[i]) }
-                default:
-                    continue
-                }
+        _ = BookReplay.run(seq, routes: BookReplay.symbolRoutes(seq, instruments: instruments), feed: &feed) { result, frame, feed in
+            guard values.count < limit * width else { return }
+            switch result {
+            case .depth(_, let o) where (o == .applied || o == .snapshotApplied) && !feed.isStale(id):
+                let nb = feed.topLevels(id, .buy, into: bids)
+                let na = feed.topLevels(id, .sell, into: asks)
+                guard engine.onBook(bids: UnsafeBufferPointer(rebasing: bids[0..<nb]), asks: UnsafeBufferPointer(rebasing: asks[0..<na]),
+                                    exchangeTime: .zero, receiveTime: frame.receiveTime) == .updated else { return }
+                updates += 1
+                guard updates > 2_000, updates % 3 == 0 else { return }
+                let row = (0..<width).map { Float(engine.features[$0]) }
+                if row.allSatisfy(\.isFinite) { values += row }
+            case .trades(let n):
+                for i in 0..<n { _ = engine.onTrade(feed.trades[i]) }
+            default:
+                return
             }
         }
         guard !values.isEmpty else { return nil }

@@ -50,9 +50,29 @@ public enum BookReplay {
         frames.symbols.map { s in instruments.firstIndex(where: { $0.symbol == s }) ?? -1 }
     }
 
+    /// The price and quantity scales of the first REST depth snapshot in `frames` (`ScaleInference`),
+    /// as a spec for instrument `id` (tick 1), or nil when there is none. Cold path.
+    public static func firstSnapshotSpec(_ frames: FrameSequence, id: InstrumentId, venue: VenueId) -> InstrumentSpec? {
+        frames.withFrames { table, base in
+            for f in table where f.channel.kind == .restDepthSnapshot {
+                return ScaleInference.infer(fromSnapshot: UnsafeRawBufferPointer(rebasing: base[f.offset..<(f.offset + f.length)]),
+                                            id: id, venue: venue)
+            }
+            return nil
+        }
+    }
+
     /// Feeds every frame of `frames` to `feed` in order. `routes` maps a REST snapshot channel's
     /// symbol index to an instrument id (`symbolRoutes`). Hot loop: no allocation.
     public static func run(_ frames: FrameSequence, routes: [Int], feed: inout BookFeed) -> BookReplayCounters {
+        run(frames, routes: routes, feed: &feed) { _, _, _ in }
+    }
+
+    /// `run` that hands every frame the feed took to `body` with its result, right after the feed
+    /// applied it (the feed's levels and trades describe that frame until the next one).
+    @inlinable
+    public static func run(_ frames: FrameSequence, routes: [Int], feed: inout BookFeed,
+                           _ body: (BookFeedResult, FrameRecord, inout BookFeed) -> Void) -> BookReplayCounters {
         var counters = BookReplayCounters()
         routes.withUnsafeBufferPointer { r in
             frames.withFrames { table, base in
@@ -72,6 +92,7 @@ public enum BookReplay {
                         continue
                     }
                     if case .depth(_, let outcome) = result, outcome.needsSnapshot { counters.snapshotRequests &+= 1 }
+                    body(result, f, &feed)
                 }
             }
         }
