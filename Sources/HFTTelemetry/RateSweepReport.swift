@@ -109,26 +109,21 @@ public struct RateSweepReport: Sendable {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
         var out = TelemetryReport.svgPreamble(width: width, height: height, title: title, titleX: left + plotW / 2)
-        out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
+        // One pass per axis: its decade grid lines and their labels.
+        var grid = "", xLabels = "", yLabels = ""
         for d in Int(xLow)...Int(xHigh) {
-            let v = pow(10, Double(d))
-            out += "<line x1=\"\(f(x(v)))\" y1=\"\(f(top))\" x2=\"\(f(x(v)))\" y2=\"\(f(top + plotH))\"/>\n"
+            let px = f(x(pow(10, Double(d))))
+            grid += "<line x1=\"\(px)\" y1=\"\(f(top))\" x2=\"\(px)\" y2=\"\(f(top + plotH))\"/>\n"
+            xLabels += "<text x=\"\(px)\" y=\"\(f(top + plotH + 18))\">\(Self.rateLabel(d))</text>\n"
         }
         for d in Int(yLow)...Int(yHigh) {
             let v = UInt64(pow(10, Double(d)))
-            out += "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(v)))\"/>\n"
+            grid += "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(v)))\"/>\n"
+            yLabels += "<text x=\"\(f(left - 8))\" y=\"\(f(y(v) + 4))\">\(TelemetryReport.decadeLabel(v))</text>\n"
         }
-        out += "</g>\n<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
-        out += "<g text-anchor=\"middle\">\n"
-        for d in Int(xLow)...Int(xHigh) {
-            out += "<text x=\"\(f(x(pow(10, Double(d)))))\" y=\"\(f(top + plotH + 18))\">\(Self.rateLabel(d))</text>\n"
-        }
-        out += "</g>\n<g text-anchor=\"end\">\n"
-        for d in Int(yLow)...Int(yHigh) {
-            let v = UInt64(pow(10, Double(d)))
-            out += "<text x=\"\(f(left - 8))\" y=\"\(f(y(v) + 4))\">\(TelemetryReport.decadeLabel(v))</text>\n"
-        }
-        out += "</g>\n"
+        out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n" + grid + "</g>\n"
+        out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
+        out += "<g text-anchor=\"middle\">\n" + xLabels + "</g>\n<g text-anchor=\"end\">\n" + yLabels + "</g>\n"
         out += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">Offered rate (frames/s)</text>\n"
         out += "<text x=\"20\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 20 \(f(top + plotH / 2)))\">"
             + "\(TelemetryReport.escapeXML(hop)) latency</text>\n"
