@@ -4,6 +4,13 @@ RELEASE_FLAGS := -c release
 # Serial: loopback feed tests are timing-sensitive and must not compete with the ring stress tests for 2 cores.
 TEST_FLAGS ?= --no-parallel
 
+## The CPU the release build targets (see Package.swift): this host's class (`.ci/target-cpu`: `haswell`
+## when it has AVX2, FMA and BMI2) unless set. `make demo HFT_TARGET_CPU=` builds for baseline x86-64.
+ifeq ($(origin HFT_TARGET_CPU),undefined)
+HFT_TARGET_CPU := $(shell bash .ci/target-cpu)
+endif
+export HFT_TARGET_CPU
+
 .PHONY: deps build release test demo bench bench-inference clean
 
 ## Installs the Debian and Python packages the build, tests and demo need (only when missing).

@@ -2,20 +2,32 @@
 // HFT Core: the module map of DESIGN.md. Lower layers never import higher ones.
 import PackageDescription
 
+/// The CPU release builds of our targets are compiled for: an LLVM CPU name (`haswell`: AVX2, FMA,
+/// BMI2) from the environment variable `HFT_TARGET_CPU`, which the Makefile sets from the build host's
+/// `/proc/cpuinfo` (`.ci/target-cpu`). Unset or empty: baseline x86-64 (SSE2), runs on any x86-64.
+/// With AVX2 a `SIMD8<Float>` operation is one 256-bit instruction instead of two 128-bit ones (the
+/// TCN and TabNet kernels, the feature engine's vector code). Floating-point results do not change:
+/// Swift never contracts `a * b + c` into an FMA by itself. A binary started on a CPU without the
+/// target's instruction sets exits with a message (CSystemShims.c) instead of dying of SIGILL.
+let targetCPU: String? = Context.environment["HFT_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+
 /// Settings every Swift target of ours shares: Swift 6 language mode (strict concurrency) and zero warnings.
 /// Release builds drop the run-time exclusivity checks (`swift_beginAccess` on every access to a
 /// class or global `var`: ~15 ns and a TLS lookup each, dozens per frame on the hot path); debug
-/// builds, which run the tests, keep them.
+/// builds, which run the tests, keep them. Release builds target `targetCPU` when it is set.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .treatAllWarnings(as: .error),
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
+] + (targetCPU.map { [.unsafeFlags(["-target-cpu", $0], .when(configuration: .release))] } ?? [])
 
-/// C targets of ours compile warning-free too.
+/// C targets of ours compile warning-free too, and for `targetCPU` in release builds (which also
+/// defines `HFT_TARGET_CPU` for the start-up check).
 let strictC: [CSetting] = [
     .unsafeFlags(["-Wall", "-Wextra", "-Werror"]),
-]
+] + (targetCPU.map {
+    [.unsafeFlags(["-march=\($0)"], .when(configuration: .release)), .define("HFT_TARGET_CPU", to: "\"\($0)\"", .when(configuration: .release))]
+} ?? [])
 
 let package = Package(
     name: "hft",

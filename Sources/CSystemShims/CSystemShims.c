@@ -1,2 +1,65 @@
-// All shims are static inline in include/CSystemShims.h; this file gives the C target a translation unit.
+// The shims are static inline in include/CSystemShims.h. This translation unit holds what must be
+// compiled once: the build's target CPU and the start-up check that the host has it.
 #include "CSystemShims.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#if defined(HFT_TARGET_CPU)
+
+const char *hft_build_target_cpu(void) { return HFT_TARGET_CPU; }
+
+#if defined(__x86_64__)
+
+/// Runs before `main` in every image that links this target (the `hft` executable, plugins, tests).
+/// A release build made with `HFT_TARGET_CPU` uses that CPU's instructions (AVX2, FMA, ...) anywhere in
+/// our code; on a host without them the first such instruction would kill the process with SIGILL at an
+/// arbitrary point. This stops it first, naming the missing feature. The macros tested are the ones the
+/// compiler defines for `-march=HFT_TARGET_CPU`, so the list follows the CPU named; this function itself
+/// is compiled for baseline x86-64.
+__attribute__((constructor, target("arch=x86-64")))
+static void hft_check_target_cpu(void) {
+    __builtin_cpu_init();
+    const char *missing = NULL;
+#if defined(__POPCNT__)
+    if (!__builtin_cpu_supports("popcnt")) { missing = "popcnt"; }
+#endif
+#if defined(__AVX__)
+    if (!__builtin_cpu_supports("avx")) { missing = "avx"; }
+#endif
+#if defined(__AVX2__)
+    if (!__builtin_cpu_supports("avx2")) { missing = "avx2"; }
+#endif
+#if defined(__FMA__)
+    if (!__builtin_cpu_supports("fma")) { missing = "fma"; }
+#endif
+#if defined(__BMI__)
+    if (!__builtin_cpu_supports("bmi")) { missing = "bmi"; }
+#endif
+#if defined(__BMI2__)
+    if (!__builtin_cpu_supports("bmi2")) { missing = "bmi2"; }
+#endif
+#if defined(__AVX512F__)
+    if (!__builtin_cpu_supports("avx512f")) { missing = "avx512f"; }
+#endif
+#if defined(__AVX512BW__)
+    if (!__builtin_cpu_supports("avx512bw")) { missing = "avx512bw"; }
+#endif
+#if defined(__AVX512VL__)
+    if (!__builtin_cpu_supports("avx512vl")) { missing = "avx512vl"; }
+#endif
+    if (missing != NULL) {
+        fprintf(stderr,
+                "hft: this build targets the CPU '%s' (HFT_TARGET_CPU) but this machine's CPU lacks %s; "
+                "rebuild with HFT_TARGET_CPU unset (baseline x86-64) or set to a CPU this machine has\n",
+                HFT_TARGET_CPU, missing);
+        _exit(70);
+    }
+}
+#endif
+
+#else
+
+const char *hft_build_target_cpu(void) { return NULL; }
+
+#endif

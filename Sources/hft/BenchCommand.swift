@@ -82,7 +82,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     /// `--runs` runs at one rate from the ring source, merged; the thread jitter is in the report's counters too.
     func runRing(_ cfg: EngineConfig, captures: [String], rate: Int, printHeader: Bool)
         async throws -> (report: TelemetryReport, lastText: String, offered: Int, late: Int, jitter: ThreadJitterSummary) {
-        let title = "hft bench pipeline, \(rate) frames/s offered, \(cfg.topologyProfile) topology" + (runs > 1 ? ", \(runs) runs merged" : "")
+        let title = "hft bench pipeline, \(rate) frames/s offered, \(cfg.topologyProfile) topology, \(BuildTarget.current.description)" + (runs > 1 ? ", \(runs) runs merged" : "")
         var merged: TelemetryReport?
         var lastText = ""
         var offered = 0
@@ -114,7 +114,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         let parsed = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--rates needs positive integers separated by commas") }
         guard source == "ring" else { throw ValidationError("--rates runs the ring source only") }
-        var sweep = RateSweepReport(title: "hft bench pipeline, \(cfg.topologyProfile) topology, \(runs) run\(runs == 1 ? "" : "s") per rate", hop: "tick→order")
+        var sweep = RateSweepReport(title: "hft bench pipeline, \(cfg.topologyProfile) topology, \(BuildTarget.current.description), \(runs) run\(runs == 1 ? "" : "s") per rate", hop: "tick→order")
         for (k, rate) in parsed.compactMap({ $0 }).enumerated() {
             let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: k == 0)
             let t2o = result.report.hops.first { $0.name == "tick→order" }?.histogram ?? HistogramSnapshot()
@@ -144,7 +144,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             return t
         }.filter { !$0.stages.isEmpty }
         cfg.topology.threads.insert(Topology.Thread(name: "feed", core: feedCore, idle: .backoff(), stages: ["feed"]), at: 0)
-        let title = "hft bench pipeline through hft sim, \(rate) frames/s offered, \(cfg.topologyProfile) topology" + (runs > 1 ? ", \(runs) runs merged" : "")
+        let title = "hft bench pipeline through hft sim, \(rate) frames/s offered, \(cfg.topologyProfile) topology, \(BuildTarget.current.description)" + (runs > 1 ? ", \(runs) runs merged" : "")
         var merged: TelemetryReport?
         var lastText = ""
         var paced = 0, late = 0

@@ -46,7 +46,7 @@ struct RuntimeBenchCommand: AsyncParsableCommand {
         let config = LatencyDemo.Configuration(rate: rate, duration: Nanos(raw: Int64(seconds * 1e9)), sourceCore: sourceCore,
                                                pipelineCore: pipelineCore, idle: idleStrategy)
         print("HFT Core runtime latency demo")
-        print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; threads: source on core \(config.sourceCore), transform+sink on core \(config.pipelineCore)")
+        print("  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; threads: source on core \(config.sourceCore), transform+sink on core \(config.pipelineCore); build: \(BuildTarget.current.description)")
         print("  idle strategy: \(idleStrategy.name)\(idleStrategy.spins ? "" : " (cores are shared: threads park when idle)")")
         print("  offered: \(rate) events/s for \(seconds) s (64-byte ring slots, capacity \(config.ringCapacity))")
         let result = try await LatencyDemo.run(config)

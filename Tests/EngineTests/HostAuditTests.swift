@@ -8,8 +8,12 @@ import Testing
     /// Colo on a 6-CPU host: five busySpin threads on cores 1-5, core 0 for the OS.
     static let colo = Topology.colo()
 
-    private func audit(_ host: borrowing FakeHostTree, _ topology: Topology = colo, ringBytes: Int = HostAudit.defaultRingBytes) throws -> HostAuditReport {
-        try HostAudit(root: host.root).run(topology: topology, ringBytes: ringBytes)
+    /// A release build for baseline x86-64: right for the fake host, whose CPU has no AVX2.
+    static let baselineRelease = BuildTarget(debug: false, cpu: nil)
+
+    private func audit(_ host: borrowing FakeHostTree, _ topology: Topology = colo, ringBytes: Int = HostAudit.defaultRingBytes,
+                       build: BuildTarget = baselineRelease) throws -> HostAuditReport {
+        try HostAudit(root: host.root, build: build).run(topology: topology, ringBytes: ringBytes)
     }
 
     @Test func wellTunedHostPassesEveryCheck() throws {
@@ -18,7 +22,7 @@ import Testing
         let notOK = report.findings.filter { $0.severity != .ok }
         #expect(notOK.isEmpty, "\(report.text())")
         #expect(!report.hasFailures)
-        #expect(report.findings.count == 14)
+        #expect(report.findings.count == 15)
         #expect(report.snapshot.cpuidInvariantTSC == nil, "a fake root must not report this machine's CPUID")
         #expect(report.snapshot.irqs.map(\.number) == [24, 25, 30])
         #expect(report.snapshot.irqs.first?.actions == ["eth0-rx-0"])
@@ -183,6 +187,23 @@ import Testing
         #expect(finding.fix == "Tuning/host/apply.sh --only swappiness --yes")
     }
 
+    @Test func buildCheckWantsAReleaseBuildForTheHostsCPU() throws {
+        let host = try FakeHostTree()
+        let baseline = try #require(try audit(host).finding("build"))
+        #expect(baseline.severity == .ok && baseline.observed == "release for baseline x86-64 (this CPU lacks avx avx2 fma bmi1 bmi2 f16c movbe abm popcnt)")
+        let debug = try #require(try audit(host, build: BuildTarget(debug: true, cpu: nil)).finding("build"))
+        #expect(debug.severity == .warn && debug.fix?.hasPrefix("make release") == true)
+        let wrongCPU = try #require(try audit(host, build: BuildTarget(debug: false, cpu: "haswell")).finding("build"))
+        #expect(wrongCPU.severity == .fail && wrongCPU.observed.hasSuffix("this CPU lacks avx avx2 fma bmi1 bmi2 f16c movbe abm popcnt"))
+
+        try host.write("/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu tsc constant_tsc nonstop_tsc avx avx2 fma bmi1 bmi2 f16c movbe abm popcnt\n")
+        let portable = try #require(try audit(host).finding("build"))
+        #expect(portable.severity == .warn && portable.expected.hasPrefix("release for haswell"))
+        #expect(portable.fix?.contains("HFT_TARGET_CPU=haswell") == true)
+        let tuned = try #require(try audit(host, build: BuildTarget(debug: false, cpu: "haswell")).finding("build"))
+        #expect(tuned.severity == .ok && tuned.observed == "release for haswell")
+    }
+
     @Test func missingRootThrows() {
         #expect(throws: HostAuditError.rootNotFound("/nonexistent/hft-host")) {
             try HostAudit(root: "/nonexistent/hft-host").run(topology: .default(forCPUCount: 2))
@@ -201,14 +222,14 @@ import Testing
         #expect(thp["fix"] as? String == "Tuning/host/apply.sh --only thp --yes")
         #expect(findings.first { $0["check"] as? String == "tsc" }?["fix"] is NSNull)
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(summary == ["ok": 13, "warn": 1, "fail": 0])
+        #expect(summary == ["ok": 14, "warn": 1, "fail": 0])
         #expect((object["topology"] as? [[String: Any]])?.count == 5)
     }
 
     @Test func thisHostAuditsWithoutThrowing() throws {
         let cpus = max(1, Int(hft_cpu_count()))
         let report = try HostAudit().run(topology: .default(forCPUCount: cpus))
-        #expect(report.findings.count == 14)
+        #expect(report.findings.count == 15)
         #expect(report.snapshot.onlineCPUs.count == cpus)
         #expect(report.snapshot.cpuidInvariantTSC != nil)
         #expect(report.finding("cores")?.severity == .ok, "the default topology fits this host: \(report.text())")

@@ -27,6 +27,13 @@
 #include <cpuid.h>
 #endif
 
+// MARK: Build
+
+/// The CPU the release build was compiled for (`HFT_TARGET_CPU`, an LLVM CPU name such as `haswell`),
+/// or NULL for a baseline x86-64 build. When set, a start-up check in CSystemShims.c has already made
+/// sure this machine has that CPU's instruction sets.
+const char *hft_build_target_cpu(void);
+
 // MARK: CPU affinity
 
 /// Number of CPUs the system has online.

@@ -261,4 +261,30 @@ extension HostAudit {
         return HostFinding(severity: .warn, check: "swap", observed: observed, expected: expected,
                            fix: plan.apply("swappiness"))
     }
+
+    /// `build`: a release build, compiled for this CPU when it has AVX2 and FMA (`haswell`): a baseline
+    /// x86-64 build runs the TCN and TabNet kernels at half the vector width (`HFT_TARGET_CPU`,
+    /// Package.swift). A build for `haswell` on a CPU without its instruction sets cannot run here.
+    static func buildCheck(_ plan: HostAuditPlan, build: BuildTarget) -> HostFinding {
+        let flags = plan.snapshot.cpuFlags
+        let missing = BuildTarget.haswellFlags.filter { !flags.contains($0) }
+        let expected = missing.isEmpty ? "release for haswell (this CPU has AVX2, FMA and BMI2)" : "release"
+        let rebuild = "make release (sets HFT_TARGET_CPU from .ci/target-cpu)"
+        if build.debug {
+            return HostFinding(severity: .warn, check: "build", observed: build.description, expected: expected, fix: rebuild)
+        }
+        guard let cpu = build.cpu else {
+            if missing.isEmpty {
+                return HostFinding(severity: .warn, check: "build", observed: build.description, expected: expected,
+                                   fix: rebuild + ", or HFT_TARGET_CPU=haswell swift build -c release")
+            }
+            return HostFinding(severity: .ok, check: "build", observed: build.description + " (this CPU lacks \(missing.joined(separator: " ")))",
+                               expected: expected)
+        }
+        if cpu == "haswell" && !missing.isEmpty {
+            return HostFinding(severity: .fail, check: "build", observed: "\(build.description); this CPU lacks \(missing.joined(separator: " "))",
+                               expected: expected, fix: "HFT_TARGET_CPU= make release (baseline x86-64)")
+        }
+        return HostFinding(severity: .ok, check: "build", observed: build.description, expected: expected)
+    }
 }
