@@ -34,6 +34,34 @@ import Testing
         }
     }
 
+    /// `.ci/target-cpu` (the Makefile's `HFT_TARGET_CPU`) names `haswell` exactly when every flag of
+    /// `BuildTarget.haswellFlags` (what `hft tune check` expects of a host it wants a haswell build on) is there.
+    @Test func targetCPUNeedsEveryHaswellFlag() throws {
+        let script = URL(fileURLWithPath: Self.scripts).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".ci/target-cpu").path
+        let cpuinfo = FileManager.default.temporaryDirectory.appendingPathComponent("hft-cpuinfo-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: cpuinfo) }
+        func targetCPU(_ flags: [String]) throws -> String {
+            try "processor\t: 0\nflags\t\t: fpu tsc \(flags.joined(separator: " ")) sse4_2\n\nprocessor\t: 1\n"
+                .write(toFile: cpuinfo, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["HFT_CPUINFO=\(cpuinfo)", "bash", script]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try targetCPU(BuildTarget.haswellFlags) == "haswell")
+        for missing in BuildTarget.haswellFlags {
+            #expect(try targetCPU(BuildTarget.haswellFlags.filter { $0 != missing }) == "", "without \(missing)")
+        }
+        #expect(try targetCPU(["avx2x", "fmax"]) == "", "flags match whole words only")
+    }
+
     @Test func checkRunsOnThisHost() throws {
         let (status, output) = try run("check.sh", [])
         #expect(status == 0, "\(output)")
