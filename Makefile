@@ -24,10 +24,14 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product hft
 	$(SWIFT) build $(RELEASE_FLAGS) --product RegimeScalper
 
-## Runs every test (zero warnings is enforced by the package's settings).
+## Runs every test (zero warnings is enforced by the package's settings), then builds the release
+## binaries and checks that they compute what the tested debug build computes, bit for bit
+## (features, model outputs, replay report and journal on the bundled excerpt: .ci/release-check).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
+	$(MAKE) release
+	bash .ci/release-check
 
 ## The demo on the embedded default: hft sim on the bundled capture, hft in paper mode with RegimeScalper
 ## and the default models; prints the per-hop report, trades and PnL; writes JSON and SVG to out/.
