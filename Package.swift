@@ -14,12 +14,17 @@ let targetCPU: String? = Context.environment["HFT_TARGET_CPU"].flatMap { $0.isEm
 /// Settings every Swift target of ours shares: Swift 6 language mode (strict concurrency) and zero warnings.
 /// Release builds drop the run-time exclusivity checks (`swift_beginAccess` on every access to a
 /// class or global `var`: ~15 ns and a TLS lookup each, dozens per frame on the hot path); debug
-/// builds, which run the tests, keep them. Release builds target `targetCPU` when it is set.
+/// builds, which run the tests, keep them. Release builds target `targetCPU` when it is set, and
+/// define `HFT_WIDE_VECTORS`: kernels written for SSE's 128-bit registers (TabNet's) then use 256-bit
+/// `SIMD8` (the same lane operations; `targetCPU` is meant to name an AVX2 CPU, on an older one this is
+/// only slower). `.ci/release-check` compares those kernels with the debug build's, bit for bit.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .treatAllWarnings(as: .error),
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-] + (targetCPU.map { [.unsafeFlags(["-target-cpu", $0], .when(configuration: .release))] } ?? [])
+] + (targetCPU.map {
+    [.unsafeFlags(["-target-cpu", $0], .when(configuration: .release)), .define("HFT_WIDE_VECTORS", .when(configuration: .release))]
+} ?? [])
 
 /// C targets of ours compile warning-free too, and for `targetCPU` in release builds (which also
 /// defines `HFT_TARGET_CPU` for the start-up check).

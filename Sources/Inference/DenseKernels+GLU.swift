@@ -12,10 +12,28 @@ extension DenseKernels {
     /// `(a0 + a1) + (a2 + a3)` over inputs `0 ..< count` of one packed tile (`count` a multiple of 4), the
     /// dot products `gemvTiled` accumulates for one tile and one tap, as the tile's two 4-lane halves.
     /// (Written on `SIMD4`, the SSE register width: the same lane operations, without the partial
-    /// scalarisation LLVM applies to some `SIMD8` expressions on this target.)
+    /// scalarisation LLVM applies to some `SIMD8` expressions on that target. A build for a CPU with
+    /// 256-bit vectors, `HFT_WIDE_VECTORS` (Package.swift), runs each pair of halves as one `SIMD8`:
+    /// the same operations on the same lanes, so the same floats, in half the instructions.)
     /// - Precondition: `wt` is a tile of `count` or more inputs × 8 outputs; `x` holds `count` floats.
     @inlinable @inline(__always)
     static func dotTile(_ wt: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        #if HFT_WIDE_VECTORS
+        // SAFETY: the caller's contract above; 32-byte loads at byte offsets < count · 32.
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var i = 0
+        while i < count {
+            let b = i &* 32
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
+            a0 += wt.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self) * SIMD8(repeating: xv[0])
+            a1 += wt.loadUnaligned(fromByteOffset: b &+ 32, as: SIMD8<Float>.self) * SIMD8(repeating: xv[1])
+            a2 += wt.loadUnaligned(fromByteOffset: b &+ 64, as: SIMD8<Float>.self) * SIMD8(repeating: xv[2])
+            a3 += wt.loadUnaligned(fromByteOffset: b &+ 96, as: SIMD8<Float>.self) * SIMD8(repeating: xv[3])
+            i &+= 4
+        }
+        let r = (a0 + a1) + (a2 + a3)
+        return (r.lowHalf, r.highHalf)
+        #else
         // SAFETY: the caller's contract above; 16-byte loads at byte offsets < count · 32.
         var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
         var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
@@ -37,6 +55,7 @@ extension DenseKernels {
             i &+= 4
         }
         return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3))
+        #endif
     }
 
     /// `tanh` of `DenseKernels.tanh(_: SIMD8<Float>)` on 4 lanes: the same operations lane by lane, so the
@@ -118,9 +137,16 @@ extension DenseKernels {
     static func gateSigmoids(_ rg: (SIMD4<Float>, SIMD4<Float>), at o: Int, width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>) -> (SIMD4<Float>, SIMD4<Float>) {
         // SAFETY: scale/shift hold 2·width floats; o + 8 <= width.
         let g = width &+ o
+        #if HFT_WIDE_VECTORS
+        // One SIMD8 `sigmoid`: the same floats as two `sigmoid4` (see `tanh4`).
+        let sc = UnsafeRawPointer(scale + g).loadUnaligned(as: SIMD8<Float>.self), sh = UnsafeRawPointer(shift + g).loadUnaligned(as: SIMD8<Float>.self)
+        let s = sigmoid(SIMD8(lowHalf: rg.0, highHalf: rg.1) * sc + sh)
+        return (s.lowHalf, s.highHalf)
+        #else
         let s0 = UnsafeRawPointer(scale + g).loadUnaligned(as: SIMD4<Float>.self), b0 = UnsafeRawPointer(shift + g).loadUnaligned(as: SIMD4<Float>.self)
         let s1 = UnsafeRawPointer(scale + (g &+ 4)).loadUnaligned(as: SIMD4<Float>.self), b1 = UnsafeRawPointer(shift + (g &+ 4)).loadUnaligned(as: SIMD4<Float>.self)
         return (sigmoid4(rg.0 * s0 + b0), sigmoid4(rg.1 * s1 + b1))
+        #endif
     }
 
     /// `h = (r · scale + shift) · σ` for a value tile's two halves at `o`, then the residual when `residual`.
@@ -134,6 +160,17 @@ extension DenseKernels {
         residual: Bool, x: UnsafePointer<Float>, residualScale: Float, into h: UnsafeMutablePointer<Float>
     ) {
         // SAFETY: scale/shift hold 2·width floats, x (when residual) and h width floats; o + 8 <= width.
+        #if HFT_WIDE_VECTORS
+        // Both halves as one SIMD8: the same lane operations.
+        let sc = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD8<Float>.self), sh = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD8<Float>.self)
+        let v = (SIMD8(lowHalf: ra.0, highHalf: ra.1) * sc + sh) * SIMD8(lowHalf: sg.0, highHalf: sg.1)
+        if residual {
+            let xr = UnsafeRawPointer(x + o).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(h + o).storeBytes(of: (xr + v) * SIMD8(repeating: residualScale), as: SIMD8<Float>.self)
+        } else {
+            UnsafeMutableRawPointer(h + o).storeBytes(of: v, as: SIMD8<Float>.self)
+        }
+        #else
         let s0 = UnsafeRawPointer(scale + o).loadUnaligned(as: SIMD4<Float>.self), b0 = UnsafeRawPointer(shift + o).loadUnaligned(as: SIMD4<Float>.self)
         let s1 = UnsafeRawPointer(scale + (o &+ 4)).loadUnaligned(as: SIMD4<Float>.self), b1 = UnsafeRawPointer(shift + (o &+ 4)).loadUnaligned(as: SIMD4<Float>.self)
         let v0 = (ra.0 * s0 + b0) * sg.0, v1 = (ra.1 * s1 + b1) * sg.1
@@ -147,6 +184,7 @@ extension DenseKernels {
             hp.storeBytes(of: v0, as: SIMD4<Float>.self)
             hp.storeBytes(of: v1, toByteOffset: 16, as: SIMD4<Float>.self)
         }
+        #endif
     }
 
     /// Pairs `t` and `t + 1`: both gate tiles' products and sigmoids first (the long dependency chains
@@ -236,9 +274,24 @@ extension DenseKernels {
         // SAFETY: partials holds 4·tiles·8 floats; entry k reads 8 floats of tile t at
         // (t·inputsPadded + indices[k])·8 < tiles·inputsPadded·8, inside the packed matrix.
         let p = UnsafeMutableRawPointer(partials)
-        for j in 0..<(8 &* tiles) { p.storeBytes(of: SIMD4<Float>(), toByteOffset: j &* 16, as: SIMD4<Float>.self) }
         let tileBytes = inputsPadded &* 32, classBytes = tiles &* 32
         let wr = UnsafeRawPointer(w)
+        #if HFT_WIDE_VECTORS
+        // Each tile's two halves as one SIMD8 (see `dotTile`).
+        for j in 0..<(4 &* tiles) { p.storeBytes(of: SIMD8<Float>(), toByteOffset: j &* 32, as: SIMD8<Float>.self) }
+        for k in 0..<count {
+            let i = Int(indices[k])
+            let v = SIMD8<Float>(repeating: values[k])
+            let acc = p + (i & 3) &* classBytes
+            let wi = wr + i &* 32
+            for t in 0..<tiles {
+                let o = t &* 32
+                acc.storeBytes(of: acc.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                    + wi.loadUnaligned(fromByteOffset: t &* tileBytes, as: SIMD8<Float>.self) * v, toByteOffset: o, as: SIMD8<Float>.self)
+            }
+        }
+        #else
+        for j in 0..<(8 &* tiles) { p.storeBytes(of: SIMD4<Float>(), toByteOffset: j &* 16, as: SIMD4<Float>.self) }
         for k in 0..<count {
             let i = Int(indices[k])
             let v = SIMD4<Float>(repeating: values[k])
@@ -252,6 +305,7 @@ extension DenseKernels {
                 acc.storeBytes(of: hi, toByteOffset: o &+ 16, as: SIMD4<Float>.self)
             }
         }
+        #endif
     }
 
     /// The attentive transformer's `fc` + batch norm times the prior:
@@ -267,6 +321,37 @@ extension DenseKernels {
         // SAFETY: tile t spans inputsPadded·8 floats at w + t·inputsPadded·8; y, scale, shift and prior hold
         // 8·⌈outputs/8⌉ floats (precondition).
         let tileFloats = inputsPadded &* 8
+        #if HFT_WIDE_VECTORS
+        if inputsPadded == 8 {
+            // n_a = 8, a whole tile per step (see `dotTile`): the same lane operations as below.
+            let x0 = SIMD8<Float>(repeating: x[0]), x1 = SIMD8<Float>(repeating: x[1]), x2 = SIMD8<Float>(repeating: x[2])
+            let x3 = SIMD8<Float>(repeating: x[3]), x4 = SIMD8<Float>(repeating: x[4]), x5 = SIMD8<Float>(repeating: x[5])
+            let x6 = SIMD8<Float>(repeating: x[6]), x7 = SIMD8<Float>(repeating: x[7])
+            let wr = UnsafeRawPointer(w)
+            var q = 0
+            let end = (outputs &+ 7) & ~7
+            while q < end {
+                let b = (q &>> 3) &* 256
+                // Accumulators start at +0 as below (+0 + −0 is +0: a product of −0 must not survive as −0).
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                a0 += wr.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self) * x0
+                a1 += wr.loadUnaligned(fromByteOffset: b &+ 32, as: SIMD8<Float>.self) * x1
+                a2 += wr.loadUnaligned(fromByteOffset: b &+ 64, as: SIMD8<Float>.self) * x2
+                a3 += wr.loadUnaligned(fromByteOffset: b &+ 96, as: SIMD8<Float>.self) * x3
+                a0 += wr.loadUnaligned(fromByteOffset: b &+ 128, as: SIMD8<Float>.self) * x4
+                a1 += wr.loadUnaligned(fromByteOffset: b &+ 160, as: SIMD8<Float>.self) * x5
+                a2 += wr.loadUnaligned(fromByteOffset: b &+ 192, as: SIMD8<Float>.self) * x6
+                a3 += wr.loadUnaligned(fromByteOffset: b &+ 224, as: SIMD8<Float>.self) * x7
+                let r = (a0 + a1) + (a2 + a3)
+                let sc = UnsafeRawPointer(scale + q).loadUnaligned(as: SIMD8<Float>.self)
+                let sh = UnsafeRawPointer(shift + q).loadUnaligned(as: SIMD8<Float>.self)
+                let pr = UnsafeRawPointer(prior + q).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(y + q).storeBytes(of: (r * sc + sh) * pr, as: SIMD8<Float>.self)
+                q &+= 8
+            }
+            return
+        }
+        #endif
         if inputsPadded == 8 {
             // n_a = 8: the 8 broadcast inputs stay in registers across all tiles (one half-tile at a time:
             // 4 accumulators + 8 broadcasts fit the 16 XMM registers).
