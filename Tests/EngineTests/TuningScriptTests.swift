@@ -10,11 +10,12 @@ import Testing
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tuning/host").path
 
-    /// Runs a script with bash; returns its exit status and standard output.
-    private func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a script of `Tuning/host` (or any script, by path) with bash, with `environment` added;
+    /// returns its exit status and standard output.
+    private func run(_ script: String, _ arguments: [String], environment: [String] = []) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", "\(Self.scripts)/\(script)"] + arguments
+        process.arguments = environment + ["bash", script.hasPrefix("/") ? script : "\(Self.scripts)/\(script)"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -44,16 +45,9 @@ import Testing
         func targetCPU(_ flags: [String]) throws -> String {
             try "processor\t: 0\nflags\t\t: fpu tsc \(flags.joined(separator: " ")) sse4_2\n\nprocessor\t: 1\n"
                 .write(toFile: cpuinfo, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["HFT_CPUINFO=\(cpuinfo)", "bash", script]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let (status, output) = try run(script, [], environment: ["HFT_CPUINFO=\(cpuinfo)"])
+            #expect(status == 0)
+            return output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(try targetCPU(BuildTarget.haswellFlags) == "haswell")
         for missing in BuildTarget.haswellFlags {
