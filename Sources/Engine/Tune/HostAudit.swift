@@ -2,7 +2,8 @@ import HFTRuntime
 
 /// Audits a host against a `Topology`: isolated cores, nohz_full/rcu_nocbs, governor, THP, huge
 /// pages, IRQ affinity and irqbalance, TSC and clocksource, NUMA, swap, and whether each
-/// busy-spinning thread has a core of its own; and whether this binary was built for the host's CPU. Each finding says exactly what to change.
+/// busy-spinning thread has a core of its own; and whether this binary was built for the host's
+/// CPU. Each finding says exactly what to change.
 ///
 /// Everything is read below `root`, so tests point it at a fake tree; cold path only.
 /// ```swift
