@@ -187,7 +187,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "BookBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives", "HFTTestSupport"],
             path: "Benchmarks/BookBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
@@ -202,7 +202,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnalyticsBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims", "HFTTestSupport"],
             path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
@@ -214,13 +214,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "ParserBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "CSimdjson", "MarketData", "HFTPrimitives"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "CSimdjson", "MarketData", "HFTPrimitives", "HFTTestSupport"],
             path: "Benchmarks/ParserBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "InferenceBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference", "Analytics", "MarketData", "HFTPrimitives"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Inference", "Analytics", "MarketData", "HFTPrimitives", "HFTTestSupport"],
             path: "Benchmarks/InferenceBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
@@ -232,7 +232,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EngineBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Engine", "HFTTestSupport"],
             path: "Benchmarks/EngineBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -3,6 +3,7 @@ import Benchmark
 import CSystemShims
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 
 /// The whole feature set per event (tick features, order flow, both volume profiles, regime inputs
@@ -219,13 +220,7 @@ struct BenchState {
     }
 
     static func make(files: [String], config: AnalyticsConfig, microPrice: MicroPriceTable?) throws -> BenchState {
-        let root: URL
-        if let o = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !o.isEmpty {
-            root = URL(fileURLWithPath: o)
-        } else {
-            root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/market")
-        }
+        let root = MarketDataDirectory.url
         let seq = try RecordingImporter.load(paths: files.map { root.appendingPathComponent($0).path })
         let id = InstrumentId(raw: 0)
         guard let venue = seq.venue else { throw BenchError.noSnapshot }

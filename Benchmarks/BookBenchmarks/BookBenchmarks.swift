@@ -1,5 +1,6 @@
 import Benchmark
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 
 #if canImport(Glibc)
@@ -12,12 +13,7 @@ import Glibc
 ///   frames loaded in memory first; only the replay is timed. Custom metric: level updates per second.
 /// Data: `$HFT_MARKET_DATA`, else `<package>/../shared/data/market`.
 
-let marketData: String = {
-    if let p = getenv("HFT_MARKET_DATA") { return String(cString: p) }
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3) // Benchmarks/BookBenchmarks/BookBenchmarks.swift
-    return parts.joined(separator: "/") + "/../shared/data/market"
-}()
+let marketData = MarketDataDirectory.path
 
 /// A recording and its instruments, loaded once (cold).
 struct Recording: Sendable {

@@ -1,6 +1,7 @@
 import Benchmark
 import Engine
 import Foundation
+import HFTTestSupport
 
 /// The whole engine hot path, one duty cycle per iteration, on the benchmark thread:
 /// `ReplaySource` (64 frames of the real Binance USD-M ETHUSDT capture) → Book stage (decode, sync,
@@ -21,7 +22,7 @@ import Foundation
 let benchmarks: @Sendable () -> Void = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     let env = ProcessInfo.processInfo.environment
-    let data = env["HFT_MARKET_DATA"] ?? "\(root)/../shared/data/market"
+    let data = MarketDataDirectory.path
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let plugins = env["HFT_PLUGIN_DIR"] ?? (exe as NSString).deletingLastPathComponent
     let models = "\(root)/Strategies/RegimeScalper/models"

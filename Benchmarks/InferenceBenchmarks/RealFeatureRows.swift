@@ -1,6 +1,7 @@
 import Analytics
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 
 /// The feature rows the engine's models see, computed from the real Binance USD-M ETHUSDT capture:
@@ -13,14 +14,7 @@ enum RealFeatureRows {
     /// `count` rows of `width` floats each, padded with 8 zeros at the end (8-wide loads), or nil
     /// when the capture is not there (`../shared/data/market` or `HFT_MARKET_DATA`).
     static func load(limit: Int = 4_096) -> (rows: UnsafeMutablePointer<Float>, count: Int, width: Int)? {
-        let root: URL
-        if let o = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !o.isEmpty {
-            root = URL(fileURLWithPath: o)
-        } else {
-            root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/market")
-        }
-        let path = root.appendingPathComponent("binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz").path
+        let path = MarketDataDirectory.url.appendingPathComponent("binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz").path
         guard FileManager.default.fileExists(atPath: path), let seq = try? RecordingImporter.load(paths: [path]),
               let venue = seq.venue else { return nil }
         let id = InstrumentId(raw: 0)

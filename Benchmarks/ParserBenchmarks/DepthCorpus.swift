@@ -1,6 +1,7 @@
 import CSimdjson
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 
 /// The Binance depth diffs of one real hb capture, copied into one arena, each followed by
@@ -19,19 +20,10 @@ struct DepthCorpus: @unchecked Sendable {
 
     var count: Int { table.count }
 
-    /// `$HFT_MARKET_DATA`, else `<package root>/../shared/data/market`.
-    static var dataRoot: URL {
-        if let override = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/market")
-    }
-
     /// Loads `relativePath` (an hb `.gz`), keeping the frames whose stream is `<symbol>@depth...`.
     init(name: String, relativePath: String, venue: VenueId) {
         self.name = name
-        let url = DepthCorpus.dataRoot.appendingPathComponent(relativePath)
+        let url = MarketDataDirectory.url.appendingPathComponent(relativePath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
         process.arguments = ["-dc", url.path]
