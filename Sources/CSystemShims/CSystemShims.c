@@ -21,33 +21,36 @@ __attribute__((constructor, target("arch=x86-64")))
 static void hft_check_target_cpu(void) {
     __builtin_cpu_init();
     const char *missing = NULL;
+// The last missing set is named; `__builtin_cpu_supports` takes only string literals.
+#define HFT_REQUIRE(feature) if (!__builtin_cpu_supports(feature)) { missing = feature; }
 #if defined(__POPCNT__)
-    if (!__builtin_cpu_supports("popcnt")) { missing = "popcnt"; }
+    HFT_REQUIRE("popcnt")
 #endif
 #if defined(__AVX__)
-    if (!__builtin_cpu_supports("avx")) { missing = "avx"; }
+    HFT_REQUIRE("avx")
 #endif
 #if defined(__AVX2__)
-    if (!__builtin_cpu_supports("avx2")) { missing = "avx2"; }
+    HFT_REQUIRE("avx2")
 #endif
 #if defined(__FMA__)
-    if (!__builtin_cpu_supports("fma")) { missing = "fma"; }
+    HFT_REQUIRE("fma")
 #endif
 #if defined(__BMI__)
-    if (!__builtin_cpu_supports("bmi")) { missing = "bmi"; }
+    HFT_REQUIRE("bmi")
 #endif
 #if defined(__BMI2__)
-    if (!__builtin_cpu_supports("bmi2")) { missing = "bmi2"; }
+    HFT_REQUIRE("bmi2")
 #endif
 #if defined(__AVX512F__)
-    if (!__builtin_cpu_supports("avx512f")) { missing = "avx512f"; }
+    HFT_REQUIRE("avx512f")
 #endif
 #if defined(__AVX512BW__)
-    if (!__builtin_cpu_supports("avx512bw")) { missing = "avx512bw"; }
+    HFT_REQUIRE("avx512bw")
 #endif
 #if defined(__AVX512VL__)
-    if (!__builtin_cpu_supports("avx512vl")) { missing = "avx512vl"; }
+    HFT_REQUIRE("avx512vl")
 #endif
+#undef HFT_REQUIRE
     if (missing != NULL) {
         fprintf(stderr,
                 "hft: this build targets the CPU '%s' (HFT_TARGET_CPU) but this machine's CPU lacks %s; "
