@@ -152,10 +152,10 @@ let package = Package(
             dependencies: ["HFTTelemetry", "HFTPrimitives", "HFTTestSupport", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims", "Simulator", "Venues", "MarketData", "Execution", "Transport", "HFTPrimitives", "Analytics", "Inference"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["HFTTestSupport", "Engine", "HFTRuntime", "HFTTelemetry", "CSystemShims", "Simulator", "Venues", "MarketData", "Execution", "Transport", "HFTPrimitives", "Analytics", "Inference"], swiftSettings: strict),
         .testTarget(
             name: "StrategyPluginTests",
-            dependencies: ["Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "Execution", "MarketData", "HFTTelemetry", "HFTPrimitives"],
+            dependencies: ["HFTTestSupport", "Engine", "StrategyABI", "RegimeScalperCore", "Analytics", "Execution", "MarketData", "HFTTelemetry", "HFTPrimitives"],
             swiftSettings: strict
         ),
         .testTarget(name: "ExecutionTests", dependencies: ["HFTTestSupport", "Execution", "HFTPrimitives"], swiftSettings: strict),
@@ -168,13 +168,13 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(
             name: "VenuesTests",
-            dependencies: ["Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims", "Execution", "Signing"],
+            dependencies: ["HFTTestSupport", "Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims", "Execution", "Signing"],
             swiftSettings: strict
         ),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "Transport", "MarketData", "Execution", "Signing", "HFTPrimitives", "CSystemShims"],
+            dependencies: ["HFTTestSupport", "Simulator", "Transport", "MarketData", "Execution", "Signing", "HFTPrimitives", "CSystemShims"],
             exclude: ["python_feed_client.py"], swiftSettings: strict
         ),
 

@@ -1,14 +1,13 @@
 import Engine
 import Foundation
+import HFTTestSupport
 
 /// Paths and configs for the engine tests: the package root, the shared market data, the plugin
 /// libraries SwiftPM built next to the test executable, and a config document.
 enum EngineFixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    static var marketData: String {
-        ProcessInfo.processInfo.environment["HFT_MARKET_DATA"] ?? "\(packageRoot)/../shared/data/market"
-    }
+    static var marketData: String { MarketDataDirectory.path }
 
     static var usdmCapture: String { "\(marketData)/binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz" }
     static var spotCapture: String { "\(marketData)/binance/spot/hftbacktest_spot_ethusdt_20240808.gz" }

@@ -1,12 +1,12 @@
 import Analytics
 import Engine
 import Foundation
+import HFTTestSupport
 import Testing
 
 /// `FeatureExport` (`hft features`) on the real Binance spot ETHUSDT captures.
 @Suite(.serialized) struct FeatureExportTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let data = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"] ?? root.deletingLastPathComponent().appendingPathComponent("shared/data/market").path
+    static let data = MarketDataDirectory.path
     static let spot08 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240808.gz"
     static let spot09 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240809.gz"
 

@@ -1,10 +1,10 @@
 import Analytics
 import Engine
 import Foundation
+import HFTTestSupport
 
 /// Locates the plugin libraries SwiftPM built next to the test bundle and the shared market data.
 enum PluginFixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// The directory holding `lib<Product>.so`: `HFT_PLUGIN_DIR`, else the test executable's directory.
     static var libraryDirectory: String {
@@ -21,9 +21,7 @@ enum PluginFixtures {
 
     static func library(_ product: String) -> String { "\(libraryDirectory)/lib\(product).so" }
 
-    static var marketData: String {
-        ProcessInfo.processInfo.environment["HFT_MARKET_DATA"] ?? "\(packageRoot)/../shared/data/market"
-    }
+    static var marketData: String { MarketDataDirectory.path }
 
     static var spotCapture: String { "\(marketData)/binance/spot/hftbacktest_spot_ethusdt_20240808.gz" }
 

@@ -1,6 +1,7 @@
 import CSystemShims
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 import Simulator
 import Transport
@@ -8,9 +9,7 @@ import Venues
 
 /// `shared/data/market` (or `HFT_MARKET_DATA`).
 func marketDataPath(_ relative: String) -> String {
-    if let root = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"] { return root + "/" + relative }
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/market/" + relative).path
+    MarketDataDirectory.url.appendingPathComponent(relative).path
 }
 
 enum Captures {

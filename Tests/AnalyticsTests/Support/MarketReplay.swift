@@ -1,5 +1,6 @@
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 
 /// Drives real captures through the MarketData public API (importer → BookFeed: parser + sync +
@@ -19,12 +20,7 @@ enum MarketReplay {
     }
 
     /// `$HFT_MARKET_DATA`, else `<package root>/../shared/data/market`.
-    static var dataRoot: URL {
-        if let o = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !o.isEmpty { return URL(fileURLWithPath: o) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/market")
-    }
+    static var dataRoot: URL { MarketDataDirectory.url }
 
     /// Loads the files (one continuous single-symbol recording) and replays them, keeping `depth`
     /// levels per side per book event.

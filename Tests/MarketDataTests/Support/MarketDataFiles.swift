@@ -1,5 +1,6 @@
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 
 /// How a capture file stores frames (see `../shared/data/market/README.md`).
 enum CaptureFormat: String, Sendable {
@@ -111,15 +112,7 @@ enum CaptureFileError: Error, CustomStringConvertible {
 /// Locates and reads the real market data for tests (never copied into the repo).
 enum MarketDataFiles {
     /// `$HFT_MARKET_DATA`, else `<package root>/../shared/data/market`.
-    static var root: URL {
-        if let override = ProcessInfo.processInfo.environment["HFT_MARKET_DATA"], !override.isEmpty {
-            return URL(fileURLWithPath: override, isDirectory: true)
-        }
-        // #filePath = <root>/Tests/MarketDataTests/Support/MarketDataFiles.swift
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/market", isDirectory: true)
-    }
+    static var root: URL { MarketDataDirectory.url }
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: root.path) }
 
