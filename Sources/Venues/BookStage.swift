@@ -52,13 +52,13 @@ public actor BookStage: Agent {
     /// - Parameters:
     ///   - reader: the reading end of the Feed → Book ring (one reader: this stage).
     ///   - thread: the pinned thread this stage will be attached to.
-    ///   - downstream: rings to the stages after this one (`BookEventPublisher`), none for a bare feed.
-    ///   - downstreamDepth: levels per side kept in step downstream.
+    ///   - downstream: rings to the stages after this one, each with the levels per side kept in
+    ///     step there (`BookEventPublisher`), none for a bare feed.
     ///   - captureChannels: the records come from a capture replay (see `captureChannels`).
     public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)], reader: ByteRingReader, status: FeedStatus,
                 on thread: PinnedThread, bufferMessages: Int = 1024, bufferLevels: Int = 262_144,
-                downstream: [RingProducer<BookEvent>] = [], downstreamDepth: Int = 20, captureChannels: Bool = false) {
-        publisher = BookEventPublisher(instrumentCount: instruments.count, depth: downstreamDepth, outputs: downstream)
+                downstream: [BookEventOutput] = [], captureChannels: Bool = false) {
+        publisher = BookEventPublisher(instrumentCount: instruments.count, outputs: downstream)
         self.captureChannels = captureChannels
         pinnedExecutor = thread.executor
         self.status = status

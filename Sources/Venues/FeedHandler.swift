@@ -40,10 +40,10 @@ public final class FeedHandler: @unchecked Sendable {
     /// Builds the pipeline (allocates the ring, the books and the clients; connects nothing).
     /// - Throws: `unsupportedVenue`, `noInstruments`, `unsupportedDepth`, `invalidURL`, `thread`.
     /// - Parameters:
-    ///   - downstream: rings the Book stage publishes its changes and trades on (`BookEventPublisher`).
-    ///   - downstreamDepth: levels per side kept in step downstream.
+    ///   - downstream: rings the Book stage publishes its changes and trades on, each with the levels
+    ///     per side kept in step there (`BookEventPublisher`).
     public init(config: VenueFeedConfig, idle: IdleStrategyConfig = .backoff(),
-                downstream: [RingProducer<BookEvent>] = [], downstreamDepth: Int = 20) throws(VenueConfigError) {
+                downstream: [BookEventOutput] = []) throws(VenueConfigError) {
         guard config.venue != .paper else { throw .unsupportedVenue(config.venue.name) }
         guard !config.instruments.isEmpty else { throw .noInstruments }
         let isBybit = config.venue == .bybitLinear || config.venue == .bybitSpot
@@ -59,7 +59,7 @@ public final class FeedHandler: @unchecked Sendable {
         ring = ByteRing(capacity: config.ringCapacity, maxRecordLength: config.maxMessageBytes)
         stage = BookStage(venue: config.venue, instruments: config.instruments, reader: ring.reader, status: status, on: thread,
                           bufferMessages: config.bufferMessages, bufferLevels: config.bufferLevels,
-                          downstream: downstream, downstreamDepth: downstreamDepth)
+                          downstream: downstream)
         budget = RequestWeightBudget(limit: config.weightBudgetPerMinute, window: config.weightWindow)
 
         let urlString = isBybit ? BybitURLs.publicStreamURL(config) : BinanceURLs.combinedStreamURL(config)

@@ -107,7 +107,8 @@ public struct EngineConfig: Sendable {
     public var liveCredentials: VenueCredentials?
     /// Ring capacities of Book → Signals/Execution and Signals → Strategy → Execution.
     public var ringCapacity = 4096
-    /// Levels per side the Book stage keeps in step downstream.
+    /// Levels per side the Book stage keeps in step for Execution (the paper venue's book). Signals
+    /// gets only what its features and the strategy's view read (10 with the default analytics).
     public var bookDepth = 20
     /// Run the order path dry after each commit of the traded book, so that an order does not
     /// start from cold caches (`engine.warmOrderPath`, on by default).

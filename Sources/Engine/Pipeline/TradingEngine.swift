@@ -148,6 +148,12 @@ public final class TradingEngine: @unchecked Sendable {
         strategyToExecution = Ring(capacity: capacity)
         executionToStrategy = Ring(capacity: capacity)
         slots = SignalSlots(ringCapacity: capacity, featureCount: schema.count)
+        // Signals reads the levels its features and the strategy's view use; the paper venue's
+        // book gets `bookDepth`. The commits are the same on both rings.
+        let signalsDepth = min(config.bookDepth, max(Int(HFT_STRATEGY_MAX_LEVELS), config.analytics.imbalanceLevels,
+                                                     config.analytics.ofiLevels, config.analytics.wallLevels))
+        let downstream = [BookEventOutput(ring: bookToSignals.producer, depth: signalsDepth),
+                          BookEventOutput(ring: bookToExecution.producer, depth: config.bookDepth)]
 
         // Threads: one per topology thread; the Book stage's thread is the feed handler's own (live).
         func thread(for stage: String) -> Topology.Thread {
@@ -173,8 +179,7 @@ public final class TradingEngine: @unchecked Sendable {
             let routes = BookReplay.symbolRoutes(frames!, instruments: instruments)
             replaySource = ReplaySource(on: sourceThread, frames: frames!, routes: routes, writer: ring.writer, rate: pacedRate)
             replayBook = BookStage(venue: venueId, instruments: instruments, reader: ring.reader, status: status, on: t,
-                                   downstream: [bookToSignals.producer, bookToExecution.producer], downstreamDepth: config.bookDepth,
-                                   captureChannels: true)
+                                   downstream: downstream, captureChannels: true)
             replayStatus = status
             replayRing = consume ring
         } else {
@@ -184,7 +189,7 @@ public final class TradingEngine: @unchecked Sendable {
                                              bookCore: bookThread.core, serviceCore: feedThread.core)
             feedConfig.sendSchedule = config.sendSchedule
             let handler = try FeedHandler(config: feedConfig, idle: bookThread.idle,
-                                          downstream: [bookToSignals.producer, bookToExecution.producer], downstreamDepth: config.bookDepth)
+                                          downstream: downstream)
             feedHandler = handler
             pinned[bookThread.name] = handler.thread
             replaySource = nil

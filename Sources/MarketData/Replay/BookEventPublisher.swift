@@ -6,24 +6,31 @@ import HFTRuntime
 /// Execution), never dropping one: a change that does not fit is kept as "dirty" and published,
 /// re-diffed against what was last published, before the next frame is read.
 ///
-/// Per instrument it remembers the top `depth` levels per side it last published, so each change
-/// costs one merge of two sorted lists of ≤ `depth` levels and publishes only what differs.
-/// A stale book publishes as empty (every level removed, a commit with `BookEvent.staleFlag`).
+/// Per ring and instrument it remembers the top levels per side it last published there (the
+/// ring's own `BookEventOutput.depth`), so each change costs one merge of two sorted lists of ≤
+/// that depth per ring and publishes only what differs within it. The commit goes to every ring
+/// whenever the book changed within any ring's depth, so every consumer sees the same sequence of
+/// book events. A stale book publishes as empty (every level removed, a commit with
+/// `BookEvent.staleFlag`).
 ///
 /// All memory is allocated in `init`; `publish`, `flush` and `markDirty` do not allocate, retain,
 /// lock or throw.
+/// - Invariant: after each commit of instrument i on ring k, a mirror that applied ring k's level
+///   events holds exactly the book's top `outputs[k].depth` levels per side (none when stale).
 /// - Invariant: while `isBlocked`, the owner must not ingest another frame into the feed (the
 ///   pending trades live in the feed's trade buffer until the next ingest).
 @frozen
 public struct BookEventPublisher: ~Copyable {
-    /// Levels per side kept in step downstream.
+    /// Levels per side read from the feed: the deepest ring's depth.
     public let depth: Int
     public let instrumentCount: Int
     @usableFromInline let outputs: UnsafeMutablePointer<RingProducer<BookEvent>>
+    /// Levels per side kept in step on each ring.
+    @usableFromInline let depths: UnsafeMutablePointer<Int>
     @usableFromInline let outputCount: Int
-    /// `[instrument][side][depth]` levels last published, best first.
+    /// `[ring][instrument][side][depth]` levels last published on each ring, best first.
     @usableFromInline let published: UnsafeMutablePointer<DepthLevel>
-    /// `[instrument][side]` counts of `published`.
+    /// `[ring][instrument][side]` counts of `published`.
     @usableFromInline let publishedCount: UnsafeMutablePointer<Int>
     @usableFromInline let scratch: UnsafeMutableBufferPointer<DepthLevel>
     @usableFromInline let dirty: UnsafeMutablePointer<Bool>
@@ -34,7 +41,8 @@ public struct BookEventPublisher: ~Copyable {
     @usableFromInline var nextTrade = 0
     @usableFromInline var tradeEnd = 0
     @usableFromInline var tradeTimes: (receive: Nanos, start: Nanos) = (.zero, .zero)
-    /// Events published, commits published, and publish attempts deferred by a full ring.
+    /// Events pushed (a trade or commit once per ring, a level on the rings whose depth it is within),
+    /// commits published, and publish attempts deferred by a full ring.
     @usableFromInline var eventCount: UInt64 = 0
     @usableFromInline var commitCount: UInt64 = 0
     @usableFromInline var deferralCount: UInt64 = 0
@@ -44,25 +52,36 @@ public struct BookEventPublisher: ~Copyable {
 
     /// A publisher that publishes nothing (a feed with no downstream stages).
     public init() {
-        self.init(instrumentCount: 0, depth: 0, outputs: [])
+        self.init(instrumentCount: 0, outputs: [])
     }
 
+    /// Every ring kept in step to the same `depth`.
     /// - Parameters:
     ///   - depth: levels per side kept in step (≥ what the consumers read, e.g. the feature engine's `levelsConsumed`).
     ///   - outputs: at most two rings, each with capacity ≥ `4 × depth + 2`.
     public init(instrumentCount: Int, depth: Int, outputs: [RingProducer<BookEvent>]) {
+        self.init(instrumentCount: instrumentCount, outputs: outputs.map { BookEventOutput(ring: $0, depth: depth) })
+    }
+
+    /// - Parameter outputs: at most two rings, each with the depth its consumer reads.
+    public init(instrumentCount: Int, outputs: [BookEventOutput]) {
         precondition(outputs.count <= 2, "at most two downstream rings")
-        precondition(outputs.allSatisfy { $0.capacity >= 4 * depth + 2 }, "ring too small for one book change")
+        let depth = outputs.map(\.depth).max() ?? 0
         self.depth = depth
         self.instrumentCount = instrumentCount
         outputCount = outputs.count
         self.outputs = .allocate(capacity: max(1, outputs.count))
-        for (i, o) in outputs.enumerated() { (self.outputs + i).initialize(to: o) }
+        self.depths = .allocate(capacity: max(1, outputs.count))
+        for (k, o) in outputs.enumerated() {
+            (self.outputs + k).initialize(to: o.ring)
+            (self.depths + k).initialize(to: o.depth)
+        }
         let n = max(1, instrumentCount)
-        published = .allocate(capacity: n * 2 * max(1, depth))
-        published.initialize(repeating: DepthLevel(price: .zero, quantity: .zero), count: n * 2 * max(1, depth))
-        publishedCount = .allocate(capacity: n * 2)
-        publishedCount.initialize(repeating: 0, count: n * 2)
+        let rings = max(1, outputs.count)
+        published = .allocate(capacity: rings * n * 2 * max(1, depth))
+        published.initialize(repeating: DepthLevel(price: .zero, quantity: .zero), count: rings * n * 2 * max(1, depth))
+        publishedCount = .allocate(capacity: rings * n * 2)
+        publishedCount.initialize(repeating: 0, count: rings * n * 2)
         scratch = .allocate(capacity: max(1, depth))
         scratch.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
         dirty = .allocate(capacity: n)
@@ -73,6 +92,7 @@ public struct BookEventPublisher: ~Copyable {
 
     deinit {
         outputs.deallocate()
+        depths.deallocate()
         published.deallocate()
         publishedCount.deallocate()
         scratch.deallocate()
@@ -87,9 +107,9 @@ public struct BookEventPublisher: ~Copyable {
     @inlinable public var isBlocked: Bool { dirtyCount > 0 || nextTrade < tradeEnd }
 
     /// Publishes what `result` (just returned by `feed.ingest…`) changed.
+    /// - Parameter decodeNanos: time spent decoding the frame (carried by the commit, see `BookEvent`).
     /// - Returns: false when something had to wait for room (now `isBlocked`).
     @inlinable
-    ///   - decodeNanos: time spent decoding the frame (carried by the commit, see `BookEvent`).
     public mutating func publish(_ result: BookFeedResult, feed: borrowing BookFeed, startTime: Nanos, decodeNanos: Int64 = 0) -> Bool {
         guard outputCount > 0 else { return true }
         switch result {
@@ -153,32 +173,41 @@ public struct BookEventPublisher: ~Copyable {
         return true
     }
 
+    /// Whether every ring has room for one book change at its depth (2 × depth level events per side and a commit).
+    @inlinable
+    func roomForBookChange() -> Bool {
+        for k in 0..<outputCount where !outputs[k].hasRoom(for: 4 &* depths[k] &+ 1) { return false }
+        return true
+    }
+
+    /// Pushes `e` on every ring.
     @inlinable
     mutating func push(_ e: BookEvent) {
         for k in 0..<outputCount {
             // Cannot be back-pressured: `room` was checked for the whole group first.
             _ = outputs[k].push(e)
         }
-        eventCount &+= 1
+        eventCount &+= UInt64(outputCount)
     }
 
-    /// Publishes the difference between `id`'s current top levels and the ones last published.
+    /// Publishes the difference between `id`'s current top levels and the ones last published, on each ring within its depth.
     @inlinable
     mutating func publishBook(_ id: InstrumentId, feed: borrowing BookFeed, exchangeTime: Nanos, receiveTime: Nanos, startTime: Nanos,
                               decodeNanos: Int64 = 0) -> Bool {
         let i = Int(id.raw)
         guard i < instrumentCount else { return true }
-        guard room(4 &* depth &+ 1) else {
+        guard roomForBookChange() else {
             if !dirty[i] { dirty[i] = true; dirtyCount &+= 1 }
             dirtyTimes[i] = (exchangeTime, receiveTime, startTime)
             deferralCount &+= 1
             return false
         }
         let stale = feed.isStale(id)
+        var changed = false
         let bids = stale ? 0 : feed.topLevels(id, .buy, into: scratch)
-        var changed = diff(i, .buy, count: bids, startTime: startTime)
+        for k in 0..<outputCount where diff(k, i, .buy, count: min(bids, depths[k]), startTime: startTime) { changed = true }
         let asks = stale ? 0 : feed.topLevels(id, .sell, into: scratch)
-        if diff(i, .sell, count: asks, startTime: startTime) { changed = true }
+        for k in 0..<outputCount where diff(k, i, .sell, count: min(asks, depths[k]), startTime: startTime) { changed = true }
         if dirty[i] { dirty[i] = false; dirtyCount &-= 1 }
         // A stale book always says so (its consumers must stop trusting it), a live one only when it moved.
         if changed || stale {
@@ -190,14 +219,17 @@ public struct BookEventPublisher: ~Copyable {
         return true
     }
 
-    /// Merges `scratch[0..<count]` (the new top levels of one side, best first) with the published
-    /// ones, pushes each difference as a `level` event and stores the new levels. Returns whether any differed.
+    /// Merges `scratch[0..<count]` (the new top levels of one side, best first, `count` ≤ ring k's
+    /// depth) with the ones last published on ring `k`, pushes each difference there as a `level`
+    /// event and stores the new levels. Returns whether any differed.
     @inlinable
-    mutating func diff(_ i: Int, _ side: Side, count: Int, startTime: Nanos) -> Bool {
+    mutating func diff(_ k: Int, _ i: Int, _ side: Side, count: Int, startTime: Nanos) -> Bool {
         let s = side == .buy ? 0 : 1
-        let base = published + (i &* 2 &+ s) &* depth
-        let old = publishedCount[i &* 2 &+ s]
+        let row = (k &* instrumentCount &+ i) &* 2 &+ s
+        let base = published + row &* depth
+        let old = publishedCount[row]
         let id = InstrumentId(raw: UInt32(i))
+        let ring = outputs[k]
         var a = 0, b = 0
         var changed = false
         while a < old || b < count {
@@ -215,10 +247,12 @@ public struct BookEventPublisher: ~Copyable {
                 b &+= 1
             }
             changed = true
-            push(BookEvent(kind: .level, side: side, instrument: id, price: level.price, quantity: level.quantity, startTime: startTime))
+            // Cannot be back-pressured: `roomForBookChange` was checked for the whole change first.
+            _ = ring.push(BookEvent(kind: .level, side: side, instrument: id, price: level.price, quantity: level.quantity, startTime: startTime))
+            eventCount &+= 1
         }
-        for k in 0..<count { base[k] = scratch[k] }
-        publishedCount[i &* 2 &+ s] = count
+        for m in 0..<count { base[m] = scratch[m] }
+        publishedCount[row] = count
         return changed
     }
 

@@ -1,0 +1,174 @@
+import Foundation
+import HFTPrimitives
+import HFTRuntime
+import Testing
+@testable import MarketData
+
+/// The publisher's contract on real captures: a mirror that applies one ring's level events holds,
+/// after each of its commits, exactly the book's top levels at that ring's depth (none when stale),
+/// and every ring gets the same commits in the same order, at any mix of depths and under
+/// back-pressure.
+@Suite(.serialized) struct BookEventPublisherTests {
+    /// One ring's consumer and the books it rebuilds (one per instrument).
+    final class Mirror {
+        let consumer: RingConsumer<BookEvent>
+        let depth: Int
+        let count: Int
+        let books: UnsafeMutablePointer<OrderBook>
+        /// Commits seen: instrument, stale flag and receive time, in order.
+        var commits: [(UInt32, Bool, Int64)] = []
+        var levelEvents = 0
+        var trades = 0
+
+        init(consumer: RingConsumer<BookEvent>, depth: Int, ticks: [Int64]) {
+            self.consumer = consumer
+            self.depth = depth
+            count = ticks.count
+            books = .allocate(capacity: max(1, ticks.count))
+            for (i, tick) in ticks.enumerated() { (books + i).initialize(to: OrderBook(configuration: OrderBookConfiguration(tick: tick))) }
+        }
+
+        deinit {
+            books.deinitialize(count: count)
+            books.deallocate()
+        }
+    }
+
+    struct Outcome {
+        var frames = 0
+        var commits = 0
+        /// Mirror states compared with the feed's book, and how many differed.
+        var checked = 0
+        var mismatches = 0
+        var levelEvents: [Int] = []
+        var trades: [Int] = []
+        var deferrals: UInt64 = 0
+    }
+
+    /// Replays `paths` through a `BookFeed` and a publisher with two rings of `capacity`, at `depths`. The rings are read every `drainEvery` frames and whenever the publisher is blocked
+    /// (then `flush` runs until nothing waits, before the next frame: the publisher's contract), so
+    /// that with small rings and `drainEvery > 1` changes wait as dirty books and trades as pending.
+    ///
+    /// At each read, for every instrument committed since the last one, the mirror must equal the
+    /// feed's book now, to the ring's depth: nothing was ingested since without being published,
+    /// and a change below every ring's depth leaves those levels as they were.
+    static func replay(_ paths: [String], depths: (Int, Int), capacity: Int, drainEvery: Int) throws -> Outcome {
+        let frames = try RecordingImporter.load(paths: paths.map { MarketDataFiles.root.appendingPathComponent($0).path })
+        let venue = try #require(frames.venue)
+        let instruments = BookReplay.instruments(for: frames, venue: venue)
+        var feed = BookFeed(venue: venue, instruments: instruments)
+        let first = Ring<BookEvent>(capacity: capacity), second = Ring<BookEvent>(capacity: capacity)
+        let ticks = instruments.map(\.spec.tick)
+        let mirrors = [Mirror(consumer: first.consumer, depth: depths.0, ticks: ticks),
+                       Mirror(consumer: second.consumer, depth: depths.1, ticks: ticks)]
+        var publisher = BookEventPublisher(instrumentCount: instruments.count,
+                                           outputs: [BookEventOutput(ring: first.producer, depth: depths.0),
+                                                     BookEventOutput(ring: second.producer, depth: depths.1)])
+        let deepest = max(depths.0, depths.1)
+        // One more than the deepest ring: a mirror holding a level below its depth shows.
+        let top = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: deepest + 1)
+        defer { top.deallocate() }
+        let scratch = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: deepest + 1)
+        defer { scratch.deallocate() }
+        var outcome = Outcome()
+
+        func levels(_ book: UnsafeMutablePointer<OrderBook>, _ side: Side) -> [DepthLevel] {
+            Array(top[0..<book.pointee.topLevels(side, into: top)])
+        }
+
+        /// Reads every ring to its end; with `check`, compares the mirrors of the instruments
+        /// committed since the last read with the feed's book (not while a change waits unpublished).
+        func drain(_ feed: borrowing BookFeed, check: Bool) {
+            for k in mirrors.indices {
+                var committed = Set<Int>()
+                while let e = mirrors[k].consumer.pop() {
+                    let i = Int(e.instrument.raw)
+                    switch e.kind {
+                    case .level:
+                        mirrors[k].levelEvents += 1
+                        mirrors[k].books[i].set(side: e.side, price: e.price, quantity: e.quantity)
+                    case .trade:
+                        mirrors[k].trades += 1
+                    case .commit:
+                        mirrors[k].commits.append((e.instrument.raw, e.isStale, e.receiveTime.raw))
+                        committed.insert(i)
+                    }
+                }
+                let d = mirrors[k].depth
+                for i in committed where check {
+                    let id = InstrumentId(raw: UInt32(i))
+                    let stale = feed.isStale(id)
+                    let bids = stale ? [] : Array(scratch[0..<min(d, feed.topLevels(id, .buy, into: scratch))])
+                    let asks = stale ? [] : Array(scratch[0..<min(d, feed.topLevels(id, .sell, into: scratch))])
+                    outcome.checked += 1
+                    if levels(mirrors[k].books + i, .buy) != bids || levels(mirrors[k].books + i, .sell) != asks { outcome.mismatches += 1 }
+                }
+            }
+        }
+
+        // As the Book stage does: a book that turns stale or current without a depth result (a gap, a
+        // resync) is marked dirty, so that its next flush says so.
+        var stale = [Bool](repeating: true, count: instruments.count)
+        _ = BookReplay.run(frames, routes: BookReplay.symbolRoutes(frames, instruments: instruments), feed: &feed) { result, f, feed in
+            outcome.frames += 1
+            _ = publisher.publish(result, feed: feed, startTime: f.receiveTime)
+            for i in 0..<instruments.count where feed.isStale(InstrumentId(raw: UInt32(i))) != stale[i] {
+                stale[i].toggle()
+                publisher.markDirty(InstrumentId(raw: UInt32(i)), receiveTime: f.receiveTime, startTime: f.receiveTime)
+            }
+            // Before the next frame nothing may wait: make room (a read that cannot check, a change
+            // waits unpublished) until a flush gets everything out.
+            while publisher.isBlocked && !publisher.flush(feed: feed) { drain(feed, check: false) }
+            if outcome.frames % drainEvery == 0 { drain(feed, check: true) }
+        }
+        drain(feed, check: true)
+        outcome.commits = Int(publisher.commits)
+        outcome.deferrals = publisher.deferrals
+        outcome.levelEvents = mirrors.map(\.levelEvents)
+        outcome.trades = mirrors.map(\.trades)
+        // Every ring saw the same commits in the same order.
+        for m in mirrors.dropFirst() where m.commits.count != mirrors[0].commits.count
+            || zip(m.commits, mirrors[0].commits).contains(where: { $0.0 != $1.0 || $0.1 != $1.1 || $0.2 != $1.2 }) {
+            outcome.mismatches += 1
+        }
+        return outcome
+    }
+
+    /// The engine's rings (Signals 10, Execution 20) on the USD-M capture `hft bench` replays.
+    @Test func signalsAndExecutionDepthsOnUSDM() throws {
+        let o = try Self.replay(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depths: (10, 20), capacity: 4096, drainEvery: 1)
+        print("BookEventPublisher USD-M [10, 20]: \(o.frames) frames, \(o.commits) commits, \(o.checked) mirror states checked, "
+              + "level events \(o.levelEvents), trades \(o.trades)")
+        #expect(o.commits > 1000 && o.checked == 2 * o.commits)
+        #expect(o.mismatches == 0)
+        #expect(o.trades[0] > 0 && o.trades[0] == o.trades[1])
+        // The shallow ring carries fewer level events than the deep one (only changes within its depth).
+        #expect(o.levelEvents[0] > 0 && o.levelEvents[0] < o.levelEvents[1])
+    }
+
+    /// One ring at a depth, and the same depth on two rings: both rings carry the same events.
+    @Test(arguments: [1, 20])
+    func equalDepthsOnSpot(depth: Int) throws {
+        let o = try Self.replay(["binance/spot/hftbacktest_spot_ethusdt_20240808.gz"], depths: (depth, depth), capacity: 4096, drainEvery: 1)
+        #expect(o.commits > 100 && o.mismatches == 0 && o.checked == 2 * o.commits)
+        #expect(o.levelEvents[0] == o.levelEvents[1] && o.trades[0] == o.trades[1])
+    }
+
+    /// Several instruments, a stale period and snapshots (cryptofeed Binance 2021), deep ring first.
+    @Test func multiInstrumentCapture() throws {
+        let o = try Self.replay(["binance/cryptofeed-2021/BINANCE.ws.1.0"], depths: (25, 3),
+                                capacity: 4096, drainEvery: 1)
+        #expect(o.commits > 100 && o.mismatches == 0)
+        #expect(o.levelEvents[1] < o.levelEvents[0])
+    }
+
+    /// Rings just large enough for one change, read every 16 frames: changes wait as dirty books and
+    /// trades as pending ones, and the mirrors still end every read equal to the book.
+    @Test func backPressureKeepsMirrorsExact() throws {
+        let o = try Self.replay(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depths: (10, 20), capacity: 128, drainEvery: 16)
+        print("BookEventPublisher USD-M [10, 20], 128-event rings read every 16 frames: \(o.commits) commits, \(o.deferrals) deferrals, "
+              + "\(o.checked) mirror states checked")
+        #expect(o.deferrals > 100)
+        #expect(o.checked > 1000 && o.mismatches == 0)
+    }
+}
