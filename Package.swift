@@ -202,7 +202,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnalyticsBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims", "HFTTestSupport"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "HFTRuntime", "CSystemShims",
+                           "HFTTestSupport"],
             path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -171,6 +171,32 @@ struct StorageTests {
         #expect(QuantityBins.bin(.max) < QuantityBins.count)
     }
 
+    /// Products and comparisons against `Int128` arithmetic, on both sides of the `Int64` overflow
+    /// boundary (the fast path and the fallback), with negative operands and the extremes.
+    @Test func exactProductsMatchInt128OnBothSidesOfOverflow() {
+        var rng = SplitMix64(seed: 128)
+        let edges: [Int64] = [0, 1, -1, 1000, 3_037_000_499, 3_037_000_500, -3_037_000_500, Int64.max, Int64.min, Int64.max / 1000,
+                              Int64.max / 1000 + 1]
+        func random() -> Int64 {
+            switch rng.next() % 4 {
+            case 0: return edges[Int(rng.next() % UInt64(edges.count))]
+            case 1: return Int64(bitPattern: rng.next())
+            case 2: return Int64(bitPattern: rng.next()) >> Int64(rng.next() % 63)
+            default: return Int64(rng.next() % 2_000_000) - 1_000_000
+            }
+        }
+        var overflowed = 0, fitted = 0
+        for _ in 0..<200_000 {
+            let a = random(), x = random(), b = random(), y = random()
+            let wide = Int128(a) * Int128(x)
+            if a.multipliedReportingOverflow(by: x).overflow { overflowed += 1 } else { fitted += 1 }
+            #expect(ExactProduct.product(a, x) == wide)
+            #expect(ExactProduct.isAtLeast(a, times: x, b, times: y) == (wide >= Int128(b) * Int128(y)))
+            #expect(ExactProduct.isAtLeast(a, times: x, a, times: x))
+        }
+        #expect(overflowed > 10_000 && fitted > 10_000)
+    }
+
     @Test func ringKeepsFIFOOrderAcrossWraps() {
         var r = UnsafeRing<Int>(capacity: 3)
         for i in 0..<10 {

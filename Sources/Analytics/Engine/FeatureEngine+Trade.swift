@@ -25,7 +25,7 @@ extension FeatureEngine {
             tradeWindowEvictions &+= 1
         }
         let sample = TradeSample(time: t, signed: signed, included: included ? q : 0, aggressive: market ? q : 0, quantity: q,
-                                 notional: Int128(p) * Int128(q))
+                                 notional: ExactProduct.product(p, q))
         trades.append(sample)
         tradeSigned &+= sample.signed
         tradeIncluded &+= sample.included

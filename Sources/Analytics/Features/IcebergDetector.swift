@@ -42,6 +42,6 @@ struct IcebergDetector {
 
     @inline(__always)
     var isIceberg: Bool {
-        executed >= minimumExecuted && executed > 0 && Int128(executed) * 1000 >= Int128(ratioPermille) * Int128(peak)
+        executed >= minimumExecuted && executed > 0 && ExactProduct.isAtLeast(executed, times: 1000, ratioPermille, times: peak)
     }
 }

@@ -44,11 +44,11 @@ struct WallDetector: ~Copyable {
             scratch[i] = side[i].quantity.raw
             i &+= 1
         }
-        let median = Int128(WallDetector.lowerMedian(scratch, n))
+        let median = WallDetector.lowerMedian(scratch, n)
         var found: Int64 = .min
         i = 0
         while i < n {
-            if Int128(side[i].quantity.raw) * 1000 >= Int128(factorPermille) * median {
+            if ExactProduct.isAtLeast(side[i].quantity.raw, times: 1000, factorPermille, times: median) {
                 found = side[i].price.raw
                 break
             }
