@@ -144,7 +144,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "HFTTestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "HFTTestSupport", dependencies: ["HFTRuntime", "CSystemShims"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTTestSupport", "HFTRuntime", "CSystemShims", "CNuma", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(
@@ -187,7 +187,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "BookBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives", "HFTTestSupport"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "MarketData", "HFTPrimitives", "HFTRuntime", "HFTTestSupport"],
             path: "Benchmarks/BookBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
@@ -202,8 +202,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnalyticsBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "HFTRuntime", "CSystemShims",
-                           "HFTTestSupport"],
+            dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims", "HFTTestSupport"],
             path: "Benchmarks/AnalyticsBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

@@ -3,7 +3,6 @@ import Benchmark
 import CSystemShims
 import Foundation
 import HFTPrimitives
-import HFTRuntime
 import HFTTestSupport
 import MarketData
 
@@ -101,24 +100,24 @@ let benchmarks: @Sendable () -> Void = {
     // (`HarnessBaselineWallClockOnly`, ≈ 50 ns) is part of every `…WallClockOnly` sample.
     // `EventTimerFloor` is the timer with nothing between its two readings.
     Benchmark("FeatureEnginePerEventUSDMEngineConfigTSC",
-              configuration: .init(metrics: [EventTimer.metric], warmupIterations: 50, maxDuration: .seconds(6), maxIterations: 5_000,
+              configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(6), maxIterations: 5_000,
                                    setup: { try BenchState.loadUSDM() })) { benchmark in
         guard let s = BenchState.usdm else { return }
         let timer = EventTimer.shared
-        for _ in 0..<EventTimer.eventsPerSample {
+        for _ in 0..<EventMetric.eventsPerSample {
             let t0 = timer.start()
             _ = s.process()
-            benchmark.measurement(EventTimer.metric, timer.nanos(since: t0))
+            benchmark.measurement(EventMetric.metric, timer.nanos(since: t0))
             s.advance()
         }
     }
     Benchmark("EventTimerFloor",
-              configuration: .init(metrics: [EventTimer.metric], warmupIterations: 50, maxDuration: .seconds(2), maxIterations: 2_000,
+              configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(2), maxIterations: 2_000,
                                    setup: { try BenchState.loadUSDM() })) { benchmark in
         let timer = EventTimer.shared
-        for _ in 0..<EventTimer.eventsPerSample {
+        for _ in 0..<EventMetric.eventsPerSample {
             let t0 = timer.start()
-            benchmark.measurement(EventTimer.metric, timer.nanos(since: t0))
+            benchmark.measurement(EventMetric.metric, timer.nanos(since: t0))
         }
     }
     Benchmark("FeatureEnginePerEventUSDMEngineConfig",
@@ -323,32 +322,11 @@ struct BenchState {
     }
 }
 
-/// Times one event with the time stamp counter: `rdtsc` before, `rdtscp` after (it waits for
-/// the event's instructions to complete), ticks converted with the calibrated rate; the monotonic
-/// clock where the TSC is not usable.
-struct EventTimer: Sendable {
+/// The per-event metric of the `…TSC` benchmarks (`EventTimer`).
+enum EventMetric {
     static let metric = BenchmarkMetric.custom("Time per event (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     /// Events timed per call of the benchmark closure.
     static let eventsPerSample = 64
-    static let shared = EventTimer(clock: TSCClock.calibrate())
-
-    let usesTSC: Bool
-    let nanosPerTick: Double
-
-    init(clock: TSCClock) {
-        usesTSC = clock.source == .tsc
-        nanosPerTick = usesTSC ? 1e9 / Double(clock.ticksPerSecond) : 1
-    }
-
-    @inline(__always)
-    func start() -> UInt64 { usesTSC ? hft_rdtsc() : UInt64(bitPattern: hft_monotonic_ns()) }
-
-    @inline(__always)
-    func nanos(since t0: UInt64) -> Int {
-        var aux: UInt32 = 0
-        let t1 = usesTSC ? hft_rdtscp(&aux) : UInt64(bitPattern: hft_monotonic_ns())
-        return Int((Double(t1 &- t0) * nanosPerTick).rounded())
-    }
 }
 
 enum BenchError: Error {

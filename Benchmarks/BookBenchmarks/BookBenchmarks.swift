@@ -1,5 +1,6 @@
 import Benchmark
 import HFTPrimitives
+import HFTRuntime
 import HFTTestSupport
 import MarketData
 
@@ -11,6 +12,11 @@ import Glibc
 /// - `OrderBookApplyDiff`: one real USD-M depth diff applied to the book (pre-decoded levels), per diff.
 /// - `ReplayUSDM.*`: a whole capture from raw frames through parser + sync + book on one thread,
 ///   frames loaded in memory first; only the replay is timed. Custom metric: level updates per second.
+/// - `BookStagePerFrameUSDM.TSC`: the Book stage's two steps per USD-M depth frame, each timed
+///   with the TSC (`EventTimer`): decode + sync + apply (`BookFeed.ingest`), then the publisher's
+///   level events and commit, once with the engine's rings (Signals 10 levels, Execution 20) and
+///   once with both at 20 (the publisher before per-ring depths); the rings are read, untimed,
+///   after each frame.
 /// Data: `$HFT_MARKET_DATA`, else `<package>/../shared/data/market`.
 
 let marketData = MarketDataDirectory.path
@@ -90,6 +96,14 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(book.bestBid)
     }
 
+    let ingestMetric = BenchmarkMetric.custom("decode + apply per depth frame (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let publishMetric = BenchmarkMetric.custom("publish, rings at 10 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let publishDeepMetric = BenchmarkMetric.custom("publish, rings at 20 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark("BookStagePerFrameUSDM.TSC", configuration: .init(metrics: [ingestMetric, publishMetric, publishDeepMetric],
+                                                                warmupIterations: 1, maxIterations: 6)) { benchmark in
+        bookStagePerFrame(usdm, benchmark, ingest: ingestMetric, publish: publishMetric, publishDeep: publishDeepMetric)
+    }
+
     // ARC/malloc counting and custom metrics cannot share a benchmark here (the ARC hook crashes the
     // runner's metric comparison), so each recording has a counted run and a rate run.
     let counted: [BenchmarkMetric] = [.wallClock, .mallocCountTotal, .retainCount, .releaseCount]
@@ -107,6 +121,40 @@ let benchmarks: @Sendable () -> Void = {
             replay(recording, benchmark, rates: true)
         }
     }
+}
+
+/// One pass over `r` as the Book stage runs it, timing each depth frame's ingest and its publication
+/// on two pairs of rings (see the file's header).
+func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: BenchmarkMetric, publish: BenchmarkMetric, publishDeep: BenchmarkMetric) {
+    let timer = EventTimer.shared
+    var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
+    let signals = Ring<BookEvent>(capacity: 4096), execution = Ring<BookEvent>(capacity: 4096)
+    let signalsDeep = Ring<BookEvent>(capacity: 4096), executionDeep = Ring<BookEvent>(capacity: 4096)
+    var engineRings = BookEventPublisher(instrumentCount: r.instruments.count,
+                                         outputs: [BookEventOutput(ring: signals.producer, depth: 10),
+                                                   BookEventOutput(ring: execution.producer, depth: 20)])
+    var deepRings = BookEventPublisher(instrumentCount: r.instruments.count, depth: 20, outputs: [signalsDeep.producer, executionDeep.producer])
+    let consumers = [signals.consumer, execution.consumer, signalsDeep.consumer, executionDeep.consumer]
+    var previousEnd = timer.start()
+    benchmark.startMeasurement()
+    _ = BookReplay.run(r.frames, routes: r.routes, feed: &feed) { result, f, feed in
+        let ingested = timer.nanos(since: previousEnd)
+        if case .depth(_, let outcome) = result, outcome == .applied {
+            benchmark.measurement(ingest, ingested)
+            let t0 = timer.start()
+            _ = engineRings.publish(result, feed: feed, startTime: f.receiveTime)
+            benchmark.measurement(publish, timer.nanos(since: t0))
+            let t1 = timer.start()
+            _ = deepRings.publish(result, feed: feed, startTime: f.receiveTime)
+            benchmark.measurement(publishDeep, timer.nanos(since: t1))
+        } else {
+            _ = engineRings.publish(result, feed: feed, startTime: f.receiveTime)
+            _ = deepRings.publish(result, feed: feed, startTime: f.receiveTime)
+        }
+        for c in consumers { _ = c.consume(max: 4096) { blackHole($0.price) } }
+        previousEnd = timer.start()
+    }
+    benchmark.stopMeasurement()
 }
 
 /// The same frames through the parser alone (no sync, no book): the share of the replay that is decoding.
