@@ -13,10 +13,10 @@ import Glibc
 /// - `ReplayUSDM.*`: a whole capture from raw frames through parser + sync + book on one thread,
 ///   frames loaded in memory first; only the replay is timed. Custom metric: level updates per second.
 /// - `BookStagePerFrameUSDM.TSC`: the Book stage's two steps per USD-M depth frame, each timed
-///   with the TSC (`EventTimer`): decode + sync + apply (`BookFeed.ingest`), then the publisher's
-///   level events and commit, once with the engine's rings (Signals 10 levels, Execution 20) and
-///   once with both at 20 (the publisher before per-ring depths); the rings are read, untimed,
-///   after each frame.
+///   with the TSC (`EventTimer`): decode + sync + apply (`BookFeed.ingest`), then the publication
+///   three ways: the engine's (Signals reads a snapshot slot of 10 levels per commit, Execution
+///   gets level events to 20), level events to 10 and 20, and level events to 20 on both rings
+///   (the publisher before per-ring depths); the rings are read, untimed, after each frame.
 /// Data: `$HFT_MARKET_DATA`, else `<package>/../shared/data/market`.
 
 let marketData = MarketDataDirectory.path
@@ -97,11 +97,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let ingestMetric = BenchmarkMetric.custom("decode + apply per depth frame (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
-    let publishMetric = BenchmarkMetric.custom("publish, rings at 10 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
-    let publishDeepMetric = BenchmarkMetric.custom("publish, rings at 20 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
-    Benchmark("BookStagePerFrameUSDM.TSC", configuration: .init(metrics: [ingestMetric, publishMetric, publishDeepMetric],
+    let publishMetrics = [BenchmarkMetric.custom("publish, snapshot 10 + levels 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
+                          BenchmarkMetric.custom("publish, levels 10 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
+                          BenchmarkMetric.custom("publish, levels 20 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)]
+    Benchmark("BookStagePerFrameUSDM.TSC", configuration: .init(metrics: [ingestMetric] + publishMetrics,
                                                                 warmupIterations: 1, maxIterations: 6)) { benchmark in
-        bookStagePerFrame(usdm, benchmark, ingest: ingestMetric, publish: publishMetric, publishDeep: publishDeepMetric)
+        bookStagePerFrame(usdm, benchmark, ingest: ingestMetric, publish: publishMetrics)
     }
 
     // ARC/malloc counting and custom metrics cannot share a benchmark here (the ARC hook crashes the
@@ -124,33 +125,36 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 /// One pass over `r` as the Book stage runs it, timing each depth frame's ingest and its publication
-/// on two pairs of rings (see the file's header).
-func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: BenchmarkMetric, publish: BenchmarkMetric, publishDeep: BenchmarkMetric) {
+/// three ways (see the file's header; `publish` in that order).
+func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: BenchmarkMetric, publish: [BenchmarkMetric]) {
     let timer = EventTimer.shared
     var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
-    let signals = Ring<BookEvent>(capacity: 4096), execution = Ring<BookEvent>(capacity: 4096)
-    let signalsDeep = Ring<BookEvent>(capacity: 4096), executionDeep = Ring<BookEvent>(capacity: 4096)
-    var engineRings = BookEventPublisher(instrumentCount: r.instruments.count,
-                                         outputs: [BookEventOutput(ring: signals.producer, depth: 10),
-                                                   BookEventOutput(ring: execution.producer, depth: 20)])
-    var deepRings = BookEventPublisher(instrumentCount: r.instruments.count, depth: 20, outputs: [signalsDeep.producer, executionDeep.producer])
-    let consumers = [signals.consumer, execution.consumer, signalsDeep.consumer, executionDeep.consumer]
+    let r0 = Ring<BookEvent>(capacity: 4096), r1 = Ring<BookEvent>(capacity: 4096), r2 = Ring<BookEvent>(capacity: 4096)
+    let r3 = Ring<BookEvent>(capacity: 4096), r4 = Ring<BookEvent>(capacity: 4096), r5 = Ring<BookEvent>(capacity: 4096)
+    let slots = BookSnapshotSlots(ringCapacity: 4096, depth: 10)
+    let n = r.instruments.count
+    var engine = BookEventPublisher(instrumentCount: n, outputs: [BookEventOutput(ring: r0.producer, snapshots: slots),
+                                                                  BookEventOutput(ring: r1.producer, depth: 20)])
+    var levels = BookEventPublisher(instrumentCount: n, outputs: [BookEventOutput(ring: r2.producer, depth: 10),
+                                                                  BookEventOutput(ring: r3.producer, depth: 20)])
+    var deep = BookEventPublisher(instrumentCount: n, depth: 20, outputs: [r4.producer, r5.producer])
+    let consumers = [r0.consumer, r1.consumer, r2.consumer, r3.consumer, r4.consumer, r5.consumer]
     var previousEnd = timer.start()
     benchmark.startMeasurement()
     _ = BookReplay.run(r.frames, routes: r.routes, feed: &feed) { result, f, feed in
         let ingested = timer.nanos(since: previousEnd)
-        if case .depth(_, let outcome) = result, outcome == .applied {
-            benchmark.measurement(ingest, ingested)
-            let t0 = timer.start()
-            _ = engineRings.publish(result, feed: feed, startTime: f.receiveTime)
-            benchmark.measurement(publish, timer.nanos(since: t0))
-            let t1 = timer.start()
-            _ = deepRings.publish(result, feed: feed, startTime: f.receiveTime)
-            benchmark.measurement(publishDeep, timer.nanos(since: t1))
-        } else {
-            _ = engineRings.publish(result, feed: feed, startTime: f.receiveTime)
-            _ = deepRings.publish(result, feed: feed, startTime: f.receiveTime)
-        }
+        let timed: Bool
+        if case .depth(_, let outcome) = result, outcome == .applied { timed = true } else { timed = false }
+        if timed { benchmark.measurement(ingest, ingested) }
+        var t = timer.start()
+        _ = engine.publish(result, feed: feed, startTime: f.receiveTime)
+        if timed { benchmark.measurement(publish[0], timer.nanos(since: t)) }
+        t = timer.start()
+        _ = levels.publish(result, feed: feed, startTime: f.receiveTime)
+        if timed { benchmark.measurement(publish[1], timer.nanos(since: t)) }
+        t = timer.start()
+        _ = deep.publish(result, feed: feed, startTime: f.receiveTime)
+        if timed { benchmark.measurement(publish[2], timer.nanos(since: t)) }
         for c in consumers { _ = c.consume(max: 4096) { blackHole($0.price) } }
         previousEnd = timer.start()
     }

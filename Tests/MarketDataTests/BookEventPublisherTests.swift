@@ -4,10 +4,10 @@ import HFTRuntime
 import Testing
 @testable import MarketData
 
-/// The publisher's contract on real captures: a mirror that applies one ring's level events holds,
-/// after each of its commits, exactly the book's top levels at that ring's depth (none when stale),
-/// and every ring gets the same commits in the same order, at any mix of depths and under
-/// back-pressure.
+/// The publisher's contract on real captures: a mirror that applies one ring's level events (or
+/// reads the snapshot slot each commit names) holds, after each of its commits, exactly the book's
+/// top levels at that ring's depth (none when stale), and every ring gets the same commits in the
+/// same order, at any mix of depths and under back-pressure.
 @Suite(.serialized) struct BookEventPublisherTests {
     /// One ring's consumer and the books it rebuilds (one per instrument).
     final class Mirror {
@@ -15,14 +15,19 @@ import Testing
         let depth: Int
         let count: Int
         let books: UnsafeMutablePointer<OrderBook>
+        /// A snapshot ring's slots, and per instrument the levels of the slot its last commit named.
+        let snapshots: BookSnapshotSlots?
+        var snapshotLevels: [(bids: [DepthLevel], asks: [DepthLevel])]
         /// Commits seen: instrument, stale flag and receive time, in order.
         var commits: [(UInt32, Bool, Int64)] = []
         var levelEvents = 0
         var trades = 0
 
-        init(consumer: RingConsumer<BookEvent>, depth: Int, ticks: [Int64]) {
+        init(consumer: RingConsumer<BookEvent>, depth: Int, ticks: [Int64], snapshots: BookSnapshotSlots? = nil) {
             self.consumer = consumer
             self.depth = depth
+            self.snapshots = snapshots
+            snapshotLevels = Array(repeating: ([], []), count: ticks.count)
             count = ticks.count
             books = .allocate(capacity: max(1, ticks.count))
             for (i, tick) in ticks.enumerated() { (books + i).initialize(to: OrderBook(configuration: OrderBookConfiguration(tick: tick))) }
@@ -45,24 +50,27 @@ import Testing
         var deferrals: UInt64 = 0
     }
 
-    /// Replays `paths` through a `BookFeed` and a publisher with two rings of `capacity`, at `depths`. The rings are read every `drainEvery` frames and whenever the publisher is blocked
+    /// Replays `paths` through a `BookFeed` and a publisher with two rings of `capacity`, at `depths`
+    /// (the first a snapshot ring with `snapshotFirst`). The rings are read every `drainEvery` frames and whenever the publisher is blocked
     /// (then `flush` runs until nothing waits, before the next frame: the publisher's contract), so
     /// that with small rings and `drainEvery > 1` changes wait as dirty books and trades as pending.
     ///
     /// At each read, for every instrument committed since the last one, the mirror must equal the
     /// feed's book now, to the ring's depth: nothing was ingested since without being published,
     /// and a change below every ring's depth leaves those levels as they were.
-    static func replay(_ paths: [String], depths: (Int, Int), capacity: Int, drainEvery: Int) throws -> Outcome {
+    static func replay(_ paths: [String], depths: (Int, Int), capacity: Int, drainEvery: Int, snapshotFirst: Bool = false) throws -> Outcome {
         let frames = try RecordingImporter.load(paths: paths.map { MarketDataFiles.root.appendingPathComponent($0).path })
         let venue = try #require(frames.venue)
         let instruments = BookReplay.instruments(for: frames, venue: venue)
         var feed = BookFeed(venue: venue, instruments: instruments)
         let first = Ring<BookEvent>(capacity: capacity), second = Ring<BookEvent>(capacity: capacity)
         let ticks = instruments.map(\.spec.tick)
-        let mirrors = [Mirror(consumer: first.consumer, depth: depths.0, ticks: ticks),
+        let slots = snapshotFirst ? BookSnapshotSlots(ringCapacity: capacity, depth: depths.0) : nil
+        let mirrors = [Mirror(consumer: first.consumer, depth: depths.0, ticks: ticks, snapshots: slots),
                        Mirror(consumer: second.consumer, depth: depths.1, ticks: ticks)]
         var publisher = BookEventPublisher(instrumentCount: instruments.count,
-                                           outputs: [BookEventOutput(ring: first.producer, depth: depths.0),
+                                           outputs: [slots.map { BookEventOutput(ring: first.producer, snapshots: $0) }
+                                                        ?? BookEventOutput(ring: first.producer, depth: depths.0),
                                                      BookEventOutput(ring: second.producer, depth: depths.1)])
         let deepest = max(depths.0, depths.1)
         // One more than the deepest ring: a mirror holding a level below its depth shows.
@@ -87,11 +95,16 @@ import Testing
                     case .level:
                         mirrors[k].levelEvents += 1
                         mirrors[k].books[i].set(side: e.side, price: e.price, quantity: e.quantity)
+                        // A snapshot ring carries no level events.
+                        if mirrors[k].snapshots != nil { outcome.mismatches += 1 }
                     case .trade:
                         mirrors[k].trades += 1
                     case .commit:
                         mirrors[k].commits.append((e.instrument.raw, e.isStale, e.receiveTime.raw))
                         committed.insert(i)
+                        if let slots = mirrors[k].snapshots {
+                            mirrors[k].snapshotLevels[i] = (Array(slots.levels(e.slot, .buy)), Array(slots.levels(e.slot, .sell)))
+                        }
                     }
                 }
                 let d = mirrors[k].depth
@@ -101,7 +114,9 @@ import Testing
                     let bids = stale ? [] : Array(scratch[0..<min(d, feed.topLevels(id, .buy, into: scratch))])
                     let asks = stale ? [] : Array(scratch[0..<min(d, feed.topLevels(id, .sell, into: scratch))])
                     outcome.checked += 1
-                    if levels(mirrors[k].books + i, .buy) != bids || levels(mirrors[k].books + i, .sell) != asks { outcome.mismatches += 1 }
+                    let held = mirrors[k].snapshots == nil ? (levels(mirrors[k].books + i, .buy), levels(mirrors[k].books + i, .sell))
+                        : mirrors[k].snapshotLevels[i]
+                    if held.0 != bids || held.1 != asks { outcome.mismatches += 1 }
                 }
             }
         }
@@ -146,6 +161,17 @@ import Testing
         #expect(o.levelEvents[0] > 0 && o.levelEvents[0] < o.levelEvents[1])
     }
 
+    /// The engine's rings: Signals reads a snapshot slot of 10 levels per commit, Execution applies
+    /// level events to 20; on the USD-M capture, and under back-pressure.
+    @Test(arguments: [(4096, 1), (128, 16)])
+    func snapshotRingNextToLevelEvents(capacity: Int, drainEvery: Int) throws {
+        let o = try Self.replay(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depths: (10, 20), capacity: capacity,
+                                drainEvery: drainEvery, snapshotFirst: true)
+        #expect(o.commits > 1000 && o.checked > 1000 && o.mismatches == 0)
+        #expect(o.levelEvents[0] == 0 && o.levelEvents[1] > 0 && o.trades[0] == o.trades[1])
+        if drainEvery == 1 { #expect(o.checked == 2 * o.commits) } else { #expect(o.deferrals > 100) }
+    }
+
     /// One ring at a depth, and the same depth on two rings: both rings carry the same events.
     @Test(arguments: [1, 20])
     func equalDepthsOnSpot(depth: Int) throws {
@@ -154,12 +180,14 @@ import Testing
         #expect(o.levelEvents[0] == o.levelEvents[1] && o.trades[0] == o.trades[1])
     }
 
-    /// Several instruments, a stale period and snapshots (cryptofeed Binance 2021), deep ring first.
-    @Test func multiInstrumentCapture() throws {
+    /// Several instruments, a stale period and REST snapshots (cryptofeed Binance 2021), deep ring
+    /// first, as level events or as snapshot slots.
+    @Test(arguments: [false, true])
+    func multiInstrumentCapture(snapshotFirst: Bool) throws {
         let o = try Self.replay(["binance/cryptofeed-2021/BINANCE.ws.1.0"], depths: (25, 3),
-                                capacity: 4096, drainEvery: 1)
-        #expect(o.commits > 100 && o.mismatches == 0)
-        #expect(o.levelEvents[1] < o.levelEvents[0])
+                                capacity: 4096, drainEvery: 1, snapshotFirst: snapshotFirst)
+        #expect(o.commits > 100 && o.mismatches == 0 && o.checked == 2 * o.commits)
+        if snapshotFirst { #expect(o.levelEvents[0] == 0) } else { #expect(o.levelEvents[1] < o.levelEvents[0]) }
     }
 
     /// Rings just large enough for one change, read every 16 frames: changes wait as dirty books and

@@ -6,21 +6,23 @@ import HFTTelemetry
 import MarketData
 import StrategyABI
 
-/// The Signals stage: Book events in → top-level mirror → `FeatureEngine` (features, order flow,
-/// volume profile) → models → a market view in a `SignalSlots` slot → `SignalTick` out.
+/// The Signals stage: Book events in (trades, and commits naming the `BookSnapshotSlots` slot that
+/// holds the book's top levels) → `FeatureEngine` (features, order flow, volume profile) → models →
+/// a market view in a `SignalSlots` slot → `SignalTick` out.
 ///
 /// Signals → Strategy may conflate (DESIGN.md): when the ring is full the newest view replaces the
 /// staged one and the conflation is counted. With `conflate == false` (replay) the stage stops
 /// reading instead, so the strategy sees every tick.
 ///
-/// `doWork` allocates, retains, locks and logs nothing; the feature engines, mirrors and models
-/// are allocated in `init`.
+/// `doWork` allocates, retains, locks and logs nothing; the feature engines and models are
+/// allocated in `init`.
 public actor SignalStage: Agent {
     public nonisolated let pinnedExecutor: PinnedExecutor
     let input: RingConsumer<BookEvent>
     let output: RingProducer<SignalTick>
     let slots: SignalSlots
-    let mirror: BookMirror
+    /// The top levels at each commit (written by the Book stage; the ring's commits name them).
+    let books: BookSnapshotSlots
     // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
     nonisolated(unsafe) let engines: UnsafeMutablePointer<FeatureEngine>
     let specs: [InstrumentSpec]
@@ -34,10 +36,6 @@ public actor SignalStage: Agent {
     let hops: StandardHopIds
     let queueBookToSignals: HopId
     let counters: EngineCounters
-    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
-    nonisolated(unsafe) let bids: UnsafeMutableBufferPointer<DepthLevel>
-    // SAFETY: allocated in init, freed in deinit; used only on this actor\'s pinned thread.
-    nonisolated(unsafe) let asks: UnsafeMutableBufferPointer<DepthLevel>
     let schemaValue: UInt64
     let instrumentCount: Int
     var nextSlot = 0
@@ -50,7 +48,9 @@ public actor SignalStage: Agent {
     public private(set) var ticks: UInt64 = 0
     public private(set) var conflations: UInt64 = 0
 
-    init(on thread: PinnedThread, input: RingConsumer<BookEvent>, output: RingProducer<SignalTick>, slots: SignalSlots,
+    /// - Parameter books: the slots the input ring's commits name (`BookEventOutput(ring:snapshots:)`),
+    ///   at least as deep as the features read.
+    init(on thread: PinnedThread, input: RingConsumer<BookEvent>, books: BookSnapshotSlots, output: RingProducer<SignalTick>, slots: SignalSlots,
          venue: VenueId, specs: [InstrumentSpec], analytics: AnalyticsConfig, microPrice: MicroPriceTable?, schemaId: String,
          models: SignalModels, runTabNet: Bool, conflate: Bool, replay: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
          queueBookToSignals: HopId, counters: EngineCounters) throws {
@@ -61,7 +61,7 @@ public actor SignalStage: Agent {
         self.venue = venue
         self.specs = specs
         instrumentCount = specs.count
-        mirror = BookMirror(ticks: specs.map(\.tick))
+        self.books = books
         engines = .allocate(capacity: specs.count)
         var made = 0
         do {
@@ -74,11 +74,6 @@ public actor SignalStage: Agent {
             engines.deallocate()
             throw error
         }
-        let levels = max(Int(HFT_STRATEGY_MAX_LEVELS), engines[0].levelsConsumed)
-        bids = .allocate(capacity: levels)
-        asks = .allocate(capacity: levels)
-        bids.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
-        asks.initialize(repeating: DepthLevel(price: .zero, quantity: .zero))
         sequences = .allocate(capacity: specs.count)
         sequences.initialize(repeating: 0, count: specs.count)
         self.models = models
@@ -90,13 +85,12 @@ public actor SignalStage: Agent {
         self.queueBookToSignals = queueBookToSignals
         self.counters = counters
         schemaValue = hft_strategy_schema_id_value(schemaId)
+        precondition(books.depth >= engines[0].levelsConsumed, "snapshots shallower than the features read")
     }
 
     deinit {
         engines.deinitialize(count: instrumentCount)
         engines.deallocate()
-        bids.deallocate()
-        asks.deallocate()
         sequences.deallocate()
     }
 
@@ -116,7 +110,8 @@ public actor SignalStage: Agent {
             events &+= 1
             switch e.kind {
             case .level:
-                if !mirror.apply(e) { recorder.increment(counters.unroutable) }
+                // A snapshot ring carries none: a wiring error, counted.
+                recorder.increment(counters.unroutable)
             case .trade:
                 let i = Int(e.instrument.raw)
                 guard i < instrumentCount else { recorder.increment(counters.unroutable); continue }
@@ -146,12 +141,9 @@ public actor SignalStage: Agent {
             let wire = hft_realtime_ns() &- e.exchangeTime.raw &- (t0 &- e.receiveTime.raw)
             if wire > -10_000_000_000 && wire < 10_000_000_000 { recorder.record(hops.wire, wire) } else { recorder.increment(counters.wireOutOfRange) }
         }
-        mirror.stale[i] = e.isStale
         guard !e.isStale else { recorder.increment(counters.staleCommits); return }
-        let nb = mirror.books[i].topLevels(.buy, into: bids)
-        let na = mirror.books[i].topLevels(.sell, into: asks)
-        let update = engines[i].onBook(bids: UnsafeBufferPointer(rebasing: bids[0..<nb]), asks: UnsafeBufferPointer(rebasing: asks[0..<na]),
-                                       exchangeTime: e.exchangeTime, receiveTime: e.receiveTime)
+        let bids = books.levels(e.slot, .buy), asks = books.levels(e.slot, .sell)
+        let update = engines[i].onBook(bids: bids, asks: asks, exchangeTime: e.exchangeTime, receiveTime: e.receiveTime)
         let t1 = hft_monotonic_ns()
         recorder.record(hops.features, Int64(t1 &- t0))
         guard update == .updated else { recorder.increment(counters.ignoredBooks); return }
@@ -180,7 +172,7 @@ public actor SignalStage: Agent {
         view.pointee.receive_time_ns = e.receiveTime.raw
         view.pointee.now_ns = engines[i].clock
         view.pointee.feature_schema_id = schemaValue
-        view.setLevels(bids: bids, bidCount: nb, asks: asks, askCount: na)
+        view.setLevels(bids: bids, asks: asks)
         var valid: UInt32 = 0
         var outputs: (Float, Float, Float, Float) = (0, 0, 0, 0)
         if (models.tcn != nil || (runTabNet && models.tabnet != nil)) && models.load(UnsafePointer(dst)) {

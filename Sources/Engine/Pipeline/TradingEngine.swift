@@ -148,11 +148,13 @@ public final class TradingEngine: @unchecked Sendable {
         strategyToExecution = Ring(capacity: capacity)
         executionToStrategy = Ring(capacity: capacity)
         slots = SignalSlots(ringCapacity: capacity, featureCount: schema.count)
-        // Signals reads the levels its features and the strategy's view use; the paper venue's
-        // book gets `bookDepth`. The commits are the same on both rings.
+        // Signals reads, at each commit, the slot holding the levels its features and the
+        // strategy's view use; the paper venue's book is kept in step to `bookDepth` by level
+        // events. The commits are the same on both rings.
         let signalsDepth = min(config.bookDepth, max(Int(HFT_STRATEGY_MAX_LEVELS), config.analytics.imbalanceLevels,
                                                      config.analytics.ofiLevels, config.analytics.wallLevels))
-        let downstream = [BookEventOutput(ring: bookToSignals.producer, depth: signalsDepth),
+        let books = BookSnapshotSlots(ringCapacity: capacity, depth: signalsDepth)
+        let downstream = [BookEventOutput(ring: bookToSignals.producer, snapshots: books),
                           BookEventOutput(ring: bookToExecution.producer, depth: config.bookDepth)]
 
         // Threads: one per topology thread; the Book stage's thread is the feed handler's own (live).
@@ -209,7 +211,7 @@ public final class TradingEngine: @unchecked Sendable {
         let strategyThread = try pinnedThread(for: "strategy")
         let executionThread = try pinnedThread(for: "execution")
 
-        signals = try SignalStage(on: signalsThread, input: bookToSignals.consumer, output: signalsToStrategy.producer, slots: slots,
+        signals = try SignalStage(on: signalsThread, input: bookToSignals.consumer, books: books, output: signalsToStrategy.producer, slots: slots,
                                   venue: venueId, specs: instruments.map(\.spec), analytics: config.analytics, microPrice: nil,
                                   schemaId: schema.id, models: models, runTabNet: config.models.tabnetEveryTick,
                                   conflate: !deterministic, replay: deterministic,

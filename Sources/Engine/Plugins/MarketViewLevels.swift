@@ -5,9 +5,9 @@ extension UnsafeMutablePointer where Pointee == hft_market_view {
     /// Copies the best `min(count, HFT_STRATEGY_MAX_LEVELS)` levels of each side into the view and
     /// sets its level counts. O(levels); no allocation.
     @inline(__always)
-    func setLevels(bids: UnsafeMutableBufferPointer<DepthLevel>, bidCount nb: Int, asks: UnsafeMutableBufferPointer<DepthLevel>, askCount na: Int) {
+    func setLevels(bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>) {
         let levels = Int(HFT_STRATEGY_MAX_LEVELS)
-        let b = min(nb, levels), a = min(na, levels)
+        let b = min(bids.count, levels), a = min(asks.count, levels)
         pointee.bid_count = UInt32(b)
         pointee.ask_count = UInt32(a)
         // SAFETY: `bids`/`asks` in the C struct are HFT_STRATEGY_MAX_LEVELS contiguous hft_level; b, a ≤ that.

@@ -263,6 +263,6 @@ public struct StrategyReplayHarness: ~Copyable {
         view.pointee.working_buy = wb
         view.pointee.working_sell = ws
         view.pointee.position_limit = positionLimit
-        view.setLevels(bids: bids, bidCount: nb, asks: asks, askCount: na)
+        view.setLevels(bids: UnsafeBufferPointer(rebasing: bids[0..<nb]), asks: UnsafeBufferPointer(rebasing: asks[0..<na]))
     }
 }

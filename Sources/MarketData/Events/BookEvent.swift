@@ -9,7 +9,9 @@ import HFTPrimitives
 /// trade each. Times are ns: `exchangeTime` from the venue, `receiveTime` the frame's receive time
 /// (monotonic clock), `startTime` when the Book stage began decoding the frame, `publishTime` when it
 /// published the commit. A commit's `quantity` carries the ns the Book stage spent decoding the
-/// frame (0 when the change did not come from a decoded frame), for the `decode` hop.
+/// frame (0 when the change did not come from a decoded frame), for the `decode` hop. On a ring of
+/// snapshots (`BookSnapshotSlots`) there are no level events and a commit's `price` carries the
+/// slot holding the top levels (`slot`).
 @frozen
 public struct BookEvent: BitwiseCopyable, Sendable, Equatable {
     /// `level`, `commit` or `trade`.
@@ -43,6 +45,9 @@ public struct BookEvent: BitwiseCopyable, Sendable, Equatable {
         self.startTime = startTime
         self.publishTime = publishTime
     }
+
+    /// A commit on a snapshot ring: the `BookSnapshotSlots` slot holding the book's top levels.
+    @inlinable public var slot: Int { Int(truncatingIfNeeded: price.raw) }
 
     /// Whether a commit says the book is stale.
     @inlinable public var isStale: Bool { flags & BookEvent.staleFlag != 0 }

@@ -8,15 +8,17 @@ import HFTRuntime
 ///
 /// Per ring and instrument it remembers the top levels per side it last published there (the
 /// ring's own `BookEventOutput.depth`), so each change costs one merge of two sorted lists of ≤
-/// that depth per ring and publishes only what differs within it. The commit goes to every ring
-/// whenever the book changed within any ring's depth, so every consumer sees the same sequence of
-/// book events. A stale book publishes as empty (every level removed, a commit with
+/// that depth per ring and publishes only what differs within it. A ring with snapshot slots gets
+/// no level events: the top levels are copied into the slot its commit names. The commit goes to
+/// every ring whenever the book changed within any ring's depth, so every consumer sees the same
+/// sequence of book events. A stale book publishes as empty (every level removed, a commit with
 /// `BookEvent.staleFlag`).
 ///
 /// All memory is allocated in `init`; `publish`, `flush` and `markDirty` do not allocate, retain,
 /// lock or throw.
 /// - Invariant: after each commit of instrument i on ring k, a mirror that applied ring k's level
-///   events holds exactly the book's top `outputs[k].depth` levels per side (none when stale).
+///   events (or the slot the commit names, on a snapshot ring) holds exactly the book's top
+///   `outputs[k].depth` levels per side (none when stale).
 /// - Invariant: while `isBlocked`, the owner must not ingest another frame into the feed (the
 ///   pending trades live in the feed's trade buffer until the next ingest).
 @frozen
@@ -27,6 +29,14 @@ public struct BookEventPublisher: ~Copyable {
     @usableFromInline let outputs: UnsafeMutablePointer<RingProducer<BookEvent>>
     /// Levels per side kept in step on each ring.
     @usableFromInline let depths: UnsafeMutablePointer<Int>
+    /// Per ring: its snapshot slots' levels and counts (nil for a ring of level events), how many
+    /// slots, and the next one to fill.
+    @usableFromInline let slotLevels: UnsafeMutablePointer<UnsafeMutablePointer<DepthLevel>?>
+    @usableFromInline let slotCounts: UnsafeMutablePointer<UnsafeMutablePointer<Int>?>
+    @usableFromInline let slotTotals: UnsafeMutablePointer<Int>
+    @usableFromInline let nextSlots: UnsafeMutablePointer<Int>
+    /// Keeps the snapshot slots' memory alive (never touched on the hot path).
+    let snapshotOwners: [BookSnapshotSlots]
     @usableFromInline let outputCount: Int
     /// `[ring][instrument][side][depth]` levels last published on each ring, best first.
     @usableFromInline let published: UnsafeMutablePointer<DepthLevel>
@@ -72,10 +82,19 @@ public struct BookEventPublisher: ~Copyable {
         outputCount = outputs.count
         self.outputs = .allocate(capacity: max(1, outputs.count))
         self.depths = .allocate(capacity: max(1, outputs.count))
+        slotLevels = .allocate(capacity: max(1, outputs.count))
+        slotCounts = .allocate(capacity: max(1, outputs.count))
+        slotTotals = .allocate(capacity: max(1, outputs.count))
+        nextSlots = .allocate(capacity: max(1, outputs.count))
         for (k, o) in outputs.enumerated() {
             (self.outputs + k).initialize(to: o.ring)
             (self.depths + k).initialize(to: o.depth)
+            (slotLevels + k).initialize(to: o.snapshots?.levels)
+            (slotCounts + k).initialize(to: o.snapshots?.counts)
+            (slotTotals + k).initialize(to: o.snapshots?.count ?? 0)
+            (nextSlots + k).initialize(to: 0)
         }
+        snapshotOwners = outputs.compactMap(\.snapshots)
         let n = max(1, instrumentCount)
         let rings = max(1, outputs.count)
         published = .allocate(capacity: rings * n * 2 * max(1, depth))
@@ -93,6 +112,10 @@ public struct BookEventPublisher: ~Copyable {
     deinit {
         outputs.deallocate()
         depths.deallocate()
+        slotLevels.deallocate()
+        slotCounts.deallocate()
+        slotTotals.deallocate()
+        nextSlots.deallocate()
         published.deallocate()
         publishedCount.deallocate()
         scratch.deallocate()
@@ -173,10 +196,11 @@ public struct BookEventPublisher: ~Copyable {
         return true
     }
 
-    /// Whether every ring has room for one book change at its depth (2 × depth level events per side and a commit).
+    /// Whether every ring has room for one book change at its depth (2 × depth level events per
+    /// side and a commit; a commit alone on a snapshot ring).
     @inlinable
     func roomForBookChange() -> Bool {
-        for k in 0..<outputCount where !outputs[k].hasRoom(for: 4 &* depths[k] &+ 1) { return false }
+        for k in 0..<outputCount where !outputs[k].hasRoom(for: slotLevels[k] == nil ? 4 &* depths[k] &+ 1 : 1) { return false }
         return true
     }
 
@@ -205,18 +229,52 @@ public struct BookEventPublisher: ~Copyable {
         let stale = feed.isStale(id)
         var changed = false
         let bids = stale ? 0 : feed.topLevels(id, .buy, into: scratch)
-        for k in 0..<outputCount where diff(k, i, .buy, count: min(bids, depths[k]), startTime: startTime) { changed = true }
+        for k in 0..<outputCount where side(k, i, .buy, count: min(bids, depths[k]), startTime: startTime) { changed = true }
         let asks = stale ? 0 : feed.topLevels(id, .sell, into: scratch)
-        for k in 0..<outputCount where diff(k, i, .sell, count: min(asks, depths[k]), startTime: startTime) { changed = true }
+        for k in 0..<outputCount where side(k, i, .sell, count: min(asks, depths[k]), startTime: startTime) { changed = true }
         if dirty[i] { dirty[i] = false; dirtyCount &-= 1 }
         // A stale book always says so (its consumers must stop trusting it), a live one only when it moved.
         if changed || stale {
-            push(BookEvent(kind: .commit, side: .buy, flags: stale ? BookEvent.staleFlag : 0, instrument: id,
-                           quantity: Quantity(raw: decodeNanos), exchangeTime: exchangeTime,
-                           receiveTime: receiveTime, startTime: startTime, publishTime: Nanos(raw: hft_monotonic_ns())))
+            var commit = BookEvent(kind: .commit, side: .buy, flags: stale ? BookEvent.staleFlag : 0, instrument: id,
+                                   quantity: Quantity(raw: decodeNanos), exchangeTime: exchangeTime,
+                                   receiveTime: receiveTime, startTime: startTime, publishTime: Nanos(raw: hft_monotonic_ns()))
+            for k in 0..<outputCount {
+                if slotLevels[k] != nil {
+                    // The slot `side` filled becomes this commit's; the next change fills the one after it.
+                    commit.price = Price(raw: Int64(nextSlots[k]))
+                    nextSlots[k] = nextSlots[k] &+ 1 == slotTotals[k] ? 0 : nextSlots[k] &+ 1
+                }
+                // Cannot be back-pressured: `roomForBookChange` was checked for the whole change first.
+                _ = outputs[k].push(commit)
+            }
+            eventCount &+= UInt64(outputCount)
             commitCount &+= 1
         }
         return true
+    }
+
+    /// One side's new top levels (`scratch[0..<count]`, `count` ≤ ring k's depth) on ring `k`: level
+    /// events, or a copy into the ring's next snapshot slot. Returns whether they differ from the
+    /// ones last published there.
+    @inlinable @inline(__always)
+    mutating func side(_ k: Int, _ i: Int, _ side: Side, count: Int, startTime: Nanos) -> Bool {
+        guard let levels = slotLevels[k], let counts = slotCounts[k] else { return diff(k, i, side, count: count, startTime: startTime) }
+        let s = side == .buy ? 0 : 1
+        let row = (k &* instrumentCount &+ i) &* 2 &+ s
+        let base = published + row &* depth
+        let old = publishedCount[row]
+        let slotRow = nextSlots[k] &* 2 &+ s
+        let slot = levels + slotRow &* depths[k]
+        var changed = old != count
+        for m in 0..<count {
+            let level = scratch[m]
+            changed = changed || base[m] != level
+            base[m] = level
+            slot[m] = level
+        }
+        publishedCount[row] = count
+        counts[slotRow] = count
+        return changed
     }
 
     /// Merges `scratch[0..<count]` (the new top levels of one side, best first, `count` ≤ ring k's
