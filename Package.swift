@@ -162,7 +162,7 @@ let package = Package(
         // Test-only paper-trading process that ExecutionTests/PaperCrashTests kills with SIGKILL.
         .executableTarget(name: "PaperCrashChild", dependencies: ["Execution", "MarketData", "HFTPrimitives"],
                           path: "Tests/PaperCrashChild", swiftSettings: strict),
-        .testTarget(name: "MarketDataTests", dependencies: ["HFTTestSupport", "MarketData", "HFTPrimitives"], swiftSettings: strict),
+        .testTarget(name: "MarketDataTests", dependencies: ["HFTTestSupport", "MarketData", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(name: "AnalyticsTests", dependencies: ["HFTTestSupport", "Analytics", "MarketData", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "InferenceTests", dependencies: ["HFTTestSupport", "Inference", "Analytics"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),

@@ -1,5 +1,8 @@
 import Foundation
 import HFTPrimitives
+#if canImport(Glibc)
+import Glibc
+#endif
 import HFTRuntime
 import Testing
 @testable import MarketData
@@ -170,6 +173,97 @@ import Testing
         #expect(o.commits > 1000 && o.checked > 1000 && o.mismatches == 0)
         #expect(o.levelEvents[0] == 0 && o.levelEvents[1] > 0 && o.trades[0] == o.trades[1])
         if drainEvery == 1 { #expect(o.checked == 2 * o.commits) } else { #expect(o.deferrals > 100) }
+    }
+
+    /// The levels each commit must show, written by the producing thread before the push of the
+    /// commit (so the reading thread sees them after its pop).
+    final class ExpectedLevels: @unchecked Sendable {
+        // SAFETY (@unchecked Sendable): entry c is written only before commit c is pushed and read
+        // only after it is popped (the ring's release/acquire orders them).
+        let depth: Int
+        let levels: UnsafeMutablePointer<DepthLevel>
+        let counts: UnsafeMutablePointer<Int>
+
+        init(commits: Int, depth: Int) {
+            self.depth = depth
+            levels = .allocate(capacity: commits * 2 * depth)
+            counts = .allocate(capacity: commits * 2)
+        }
+
+        deinit {
+            levels.deallocate()
+            counts.deallocate()
+        }
+
+        /// Records the book's top levels of instrument 0 now as commit `c`'s.
+        func record(_ c: Int, _ feed: borrowing BookFeed) {
+            let id = InstrumentId(raw: 0)
+            for s in 0..<2 {
+                let out = UnsafeMutableBufferPointer(start: levels + (c * 2 + s) * depth, count: depth)
+                counts[c * 2 + s] = feed.isStale(id) ? 0 : feed.topLevels(id, s == 0 ? .buy : .sell, into: out)
+            }
+        }
+
+        func matches(_ c: Int, _ slots: BookSnapshotSlots, slot k: Int) -> Bool {
+            (0..<2).allSatisfy { s in
+                let held = slots.levels(k, s == 0 ? .buy : .sell)
+                return held.count == counts[c * 2 + s] && held.indices.allSatisfy { held[$0] == levels[(c * 2 + s) * depth + $0] }
+            }
+        }
+    }
+
+    /// The slot contract across threads: the publisher on one thread, as fast as a 256-event ring
+    /// lets it (slots reused every 258 commits), the reader on another, falling behind now and
+    /// then, checking every commit's slot against the levels the producer recorded for that commit
+    /// before publishing it.
+    @Test func snapshotSlotsAcrossThreads() throws {
+        let frames = try RecordingImporter.load(paths: [MarketDataFiles.root.appendingPathComponent("binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz").path])
+        let venue = try #require(frames.venue)
+        let instruments = BookReplay.instruments(for: frames, venue: venue)
+        try #require(instruments.count == 1)
+        let routes = BookReplay.symbolRoutes(frames, instruments: instruments)
+        let ring = Ring<BookEvent>(capacity: 256)
+        let slots = BookSnapshotSlots(ringCapacity: 256, depth: 10)
+        let expected = ExpectedLevels(commits: frames.frames.count + 2, depth: 10)
+        let producer = ring.producer, consumer = ring.consumer
+        let finished = DispatchSemaphore(value: 0)
+        let end = BookEvent(kind: .trade, side: .buy, instrument: InstrumentId(raw: .max))
+        Thread {
+            var feed = BookFeed(venue: venue, instruments: instruments)
+            var publisher = BookEventPublisher(instrumentCount: 1, outputs: [BookEventOutput(ring: producer, snapshots: slots)])
+            let id = InstrumentId(raw: 0)
+            var stale = true
+            _ = BookReplay.run(frames, routes: routes, feed: &feed) { result, f, feed in
+                expected.record(Int(publisher.commits), feed)
+                _ = publisher.publish(result, feed: feed, startTime: f.receiveTime)
+                if feed.isStale(id) != stale {
+                    stale.toggle()
+                    publisher.markDirty(id, receiveTime: f.receiveTime, startTime: f.receiveTime)
+                }
+                while publisher.isBlocked {
+                    expected.record(Int(publisher.commits), feed)
+                    if !publisher.flush(feed: feed) { sched_yield() }
+                }
+            }
+            while producer.push(end) != .published { sched_yield() }
+            finished.signal()
+        }.start()
+        var commits = 0, mismatches = 0, levelEvents = 0
+        while true {
+            guard let e = consumer.pop() else { sched_yield(); continue }
+            if e == end { break }
+            if e.kind == .level { levelEvents += 1 }
+            if e.kind == .commit {
+                if !expected.matches(commits, slots, slot: e.slot) { mismatches += 1 }
+                commits += 1
+                // Fall behind now and then, so that the ring fills and the producer waits for room
+                // with commits queued: the slots they name must still hold their levels.
+                if commits % 256 == 0 { usleep(2_000) }
+            }
+        }
+        finished.wait()
+        print("BookEventPublisher snapshot slots across threads: \(commits) commits checked")
+        #expect(commits > 6000 && mismatches == 0 && levelEvents == 0)
     }
 
     /// One ring at a depth, and the same depth on two rings: both rings carry the same events.
