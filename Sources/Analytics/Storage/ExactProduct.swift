@@ -1,7 +1,8 @@
 /// Exact products of two `Int64`s: in `Int64` when the product fits (one hardware multiply, the
 /// usual case for raw quantities, prices and permille factors), else in `Int128`, whose
-/// multiplication is a call into the standard library (≈ 4 % of the feature engine's time per
-/// event when every wall, iceberg and notional product took it).
+/// multiplication is a call into the standard library (its symbols held ≈ 4 % of the feature
+/// engine's samples in a `perf` profile of `AnalyticsBenchmarks` on the engine's config when
+/// every wall, iceberg and notional product took it).
 enum ExactProduct {
     /// Whether `a × x ≥ b × y`, exactly.
     @inline(__always)
