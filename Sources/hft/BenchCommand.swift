@@ -30,6 +30,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             fixed rate; the feed connects, subscribes and syncs with a REST snapshot as against the venue, and stamps
             the k-th message with the simulator's intended send time of frame k, so tick→order then also holds the
             simulator's lateness, the loopback TCP and libwebsockets (the hop sim→feed shows that part alone).
+            --closed-loop (ring source, a thread that runs every stage) writes the next frame only when the last one
+            has gone through every stage, stamped with its write time: the stack's service time per frame, with no
+            queueing and no idle gap between frames (caches stay warm). A floor to set beside the paced numbers, not
+            a latency under load; --rate is then unused.
             """
     )
 
@@ -40,6 +44,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     var rates: String?
     @Option(help: "Where frames come from: ring (straight into the Feed → Book ring) or sim (hft sim over a loopback websocket).")
     var source: String = "ring"
+    @Flag(help: "Closed loop: one frame at a time through every stage, stamped when written (service time, no queueing).")
+    var closedLoop = false
     @Option(help: "Idle strategy of the pipeline threads (busySpin, spinYield, backoff; default: the topology's).") var idle: String?
     @Option(help: "Independent runs over the capture, their histograms merged (more orders, so real p99 and p99.9 of tick→order).") var runs: Int = 1
     @Option(help: "Write the report as JSON.") var json: String?
@@ -64,12 +70,21 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         guard runs >= 1 && runs <= 1_000 else { throw ValidationError("--runs must be in 1...1000") }
         guard source == "ring" || source == "sim" else { throw ValidationError("--source must be ring or sim") }
         if let rates {
+            guard !closedLoop else { throw ValidationError("--closed-loop has no rate to sweep") }
             try await sweep(cfg, captures: captures, rates: rates)
             return
         }
         if source == "sim" {
+            guard !closedLoop else { throw ValidationError("--closed-loop runs the ring source only") }
             try await runThroughSimulator(cfg, captures: captures)
             return
+        }
+        if closedLoop {
+            // One frame per duty cycle is one frame through every stage only when they all follow the source on its thread.
+            guard let feed = cfg.topology.threads.first(where: { $0.stages.contains("feed") }),
+                  Set(feed.stages).isSuperset(of: Topology.pipelineStages) else {
+                throw ValidationError("--closed-loop needs a topology whose feed thread runs every stage (\(Topology.pipelineStages.joined(separator: ", ")))")
+            }
         }
         let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: true)
         print(result.report.text())
@@ -82,7 +97,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
     /// `--runs` runs at one rate from the ring source, merged; the thread jitter is in the report's counters too.
     func runRing(_ cfg: EngineConfig, captures: [String], rate: Int, printHeader: Bool)
         async throws -> (report: TelemetryReport, lastText: String, offered: Int, late: Int, jitter: ThreadJitterSummary) {
-        let title = "hft bench pipeline, \(rate) frames/s offered, \(cfg.topologyProfile) topology, \(BuildTarget.current.description)" + (runs > 1 ? ", \(runs) runs merged" : "")
+        let offer = closedLoop ? "closed loop (one frame at a time)" : "\(rate) frames/s offered"
+        let title = "hft bench pipeline, \(offer), \(cfg.topologyProfile) topology, \(BuildTarget.current.description)" + (runs > 1 ? ", \(runs) runs merged" : "")
         var merged: TelemetryReport?
         var lastText = ""
         var offered = 0
@@ -90,8 +106,8 @@ struct PipelineBenchCommand: AsyncParsableCommand {
         var jitter = ThreadJitterSummary()
         for run in 1...runs {
             // A fresh engine per run (its journal is recreated), so every run starts cold and alike.
-            let engine = try TradingEngine(config: cfg, captures: captures, pacedRate: rate)
-            if run == 1 && printHeader { print(EngineOutput.header(engine, what: "hft bench pipeline: \(captures.joined(separator: " ")) at \(rate) frames/s offered")) }
+            let engine = try TradingEngine(config: cfg, captures: captures, pacedRate: rate, closedLoop: closedLoop)
+            if run == 1 && printHeader { print(EngineOutput.header(engine, what: "hft bench pipeline: \(captures.joined(separator: " ")) \(closedLoop ? "in a closed loop" : "at \(rate) frames/s offered")")) }
             fflush(nil)
             try engine.start()
             try await engine.waitForReplay()

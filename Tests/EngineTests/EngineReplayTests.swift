@@ -61,6 +61,33 @@ import Testing
         }
     }
 
+    /// `hft bench --closed-loop`: one frame at a time through every stage on one thread, each stamped
+    /// when written, so no frame waits behind another: every frame goes through, the book still
+    /// matches the oracle, every hop is recorded, and the wait before the Book stage is a duty cycle's
+    /// switch, not a queue (64 frames written per cycle, as an open-loop source does when it falls
+    /// behind, would put the median wait at tens of µs).
+    @Test func aClosedLoopPutsOneFrameAtATimeThroughEveryStage() async throws {
+        let dir = EngineFixtures.temporaryDirectory("closed-loop")
+        let topology = #""topology": {"profile": "custom", "threads": [{"name": "pipeline", "core": 1, "idle": "backoff", "stages": ["feed", "book", "signals", "strategy", "execution"]}]},"#
+        let config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/j", extra: topology))
+        let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt], closedLoop: true)
+        try engine.start()
+        try await engine.waitForReplay()
+        let r = await engine.shutdown()
+        let source = try #require(engine.replaySource)
+        #expect(await source.written == source.frameCount && r.frames == source.frameCount)
+        #expect(r.oracleChecked > 0 && r.oracleMatched == r.oracleChecked && r.parseErrors == 0)
+        let report = engine.latencyReport(title: "closed loop")
+        let hops = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram) })
+        for hop in ["queue.feed→book", "decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"] {
+            #expect((hops[hop]?.count ?? 0) > 0, "hop \(hop) is empty")
+        }
+        let wait = try #require(hops["queue.feed→book"]).valueAtPercentile(50)
+        #expect(wait < 5_000, "median wait before the Book stage \(wait) ns")
+        #expect(hops["tick→order"]?.count == r.execution.orders)
+        #expect(r.execution.journalFailures == 0 && r.execution.unknownOrders == 0)
+    }
+
     /// TabNet pulled through `model_evaluate` on the ticks whose regime uses it gives the same
     /// decisions, byte for byte, as TabNet run in Signals on every tick, at a fraction of the evaluations.
     @Test func tabnetOnDemandDecidesExactlyLikeEveryTick() async throws {

@@ -32,11 +32,17 @@ public actor ReplaySource: Agent {
     var start: Int64 = 0
     /// Frames written late by more than one period (the offered rate was not sustained).
     public private(set) var lateFrames = 0
+    /// Benchmark closed loop: one frame per `doWork`, stamped with the time it is written. On a
+    /// thread that also runs every stage after it (in pipeline order), a frame has gone through
+    /// all of them before the next is written: latency is then the stack's service time, with no
+    /// queueing and no idle gap between frames (a floor, not a latency under load).
+    let closedLoop: Bool
 
     /// - Parameters:
     ///   - routes: capture symbol index → instrument index (−1: not traded), from `BookReplay.symbolRoutes`.
-    init(on thread: PinnedThread, frames: FrameSequence, routes: [Int], writer: ByteRingWriter, rate: Int? = nil) {
+    init(on thread: PinnedThread, frames: FrameSequence, routes: [Int], writer: ByteRingWriter, rate: Int? = nil, closedLoop: Bool = false) {
         pinnedExecutor = thread.executor
+        self.closedLoop = closedLoop
         period = rate.map { Int64(1_000_000_000 / max(1, $0)) } ?? 0
         self.writer = writer
         let total = frames.bytes.count
@@ -80,6 +86,7 @@ public actor ReplaySource: Agent {
     public nonisolated var frameCount: Int { count }
 
     public func doWork() -> Int {
+        if closedLoop { return writeOneNow() }
         var done = 0
         var now: Int64 = 0
         if period > 0 {
@@ -107,5 +114,22 @@ public actor ReplaySource: Agent {
             finished.store(true, ordering: .releasing)
         }
         return done
+    }
+
+    /// Closed loop: the next frame, stamped now.
+    @inline(__always)
+    func writeOneNow() -> Int {
+        guard next < count else { return 0 }
+        let r = records[next]
+        // SAFETY: offset + length lie inside `bytes` (they index the copied capture buffer).
+        let frame = UnsafeRawBufferPointer(rebasing: bytes[r.offset..<(r.offset + r.length)])
+        guard writer.write(frame, channel: r.channel.raw, receiveTime: Nanos(raw: hft_monotonic_ns())) == .published else { return 0 }
+        next &+= 1
+        written &+= 1
+        if next == count {
+            // ORDERING: releasing: the frames written above are in the ring before "finished" is seen.
+            finished.store(true, ordering: .releasing)
+        }
+        return 1
     }
 }

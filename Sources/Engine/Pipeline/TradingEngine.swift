@@ -63,12 +63,14 @@ public final class TradingEngine: @unchecked Sendable {
     /// Builds the engine. `captures` (replay) are read now; live and paper connect in `start`.
     ///   - pacedRate: benchmark: replay `captures` at this fixed rate (frames/s) through the configured
     ///     topology, each frame stamped with its intended send time (see `ReplaySource`).
-    public init(config: EngineConfig, captures: [String] = [], pacedRate: Int? = nil) throws {
+    ///   - closedLoop: benchmark: replay `captures` one frame per duty cycle of the source's thread,
+    ///     each stamped with its write time (`ReplaySource.closedLoop`; `pacedRate` is then unused).
+    public init(config: EngineConfig, captures: [String] = [], pacedRate: Int? = nil, closedLoop: Bool = false) throws {
         self.config = config
         let validation = try config.topology.validate(knownStages: Set(Topology.pipelineStages))
         topologyWarnings = validation.warnings.map { "\($0)" }
-        let fromCapture = config.mode == .replay || pacedRate != nil
-        let deterministic = config.mode == .replay && pacedRate == nil
+        let fromCapture = config.mode == .replay || pacedRate != nil || closedLoop
+        let deterministic = config.mode == .replay && pacedRate == nil && !closedLoop
         let topology = deterministic ? Self.replayTopology(validation.effective) : validation.effective
         effectiveTopology = topology
         telemetry = TelemetryRegistry()
@@ -179,7 +181,7 @@ public final class TradingEngine: @unchecked Sendable {
             }
             let status = FeedStatus(instrumentCount: instruments.count)
             let routes = BookReplay.symbolRoutes(frames!, instruments: instruments)
-            replaySource = ReplaySource(on: sourceThread, frames: frames!, routes: routes, writer: ring.writer, rate: pacedRate)
+            replaySource = ReplaySource(on: sourceThread, frames: frames!, routes: routes, writer: ring.writer, rate: pacedRate, closedLoop: closedLoop)
             replayBook = BookStage(venue: venueId, instruments: instruments, reader: ring.reader, status: status, on: t,
                                    downstream: downstream, captureChannels: true)
             replayStatus = status
