@@ -62,6 +62,8 @@ let package = Package(
         .target(name: "CSystemShims", cSettings: strictC),
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets", providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        // jemalloc's options for the `hft` executable (transparent huge pages); nothing else links it.
+        .target(name: "CJemallocConfig", dependencies: ["CJemalloc"], cSettings: strictC),
         .systemLibrary(name: "CNuma", providers: [.apt(["libnuma-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -136,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "hft",
             dependencies: [
-                "CJemalloc", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "MarketData", "Inference", "Engine", "Simulator", "Venues", "Transport",
+                "CJemalloc", "CJemallocConfig", "HFTPrimitives", "HFTRuntime", "HFTTelemetry", "MarketData", "Inference", "Engine", "Simulator", "Venues", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

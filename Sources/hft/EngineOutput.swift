@@ -6,11 +6,12 @@ import HFTTelemetry
 
 /// How the run commands print and save what an engine did.
 enum EngineOutput {
-    /// The header every report starts with: machine, build, topology, idle strategies, clock.
+    /// The header every report starts with: machine, build, memory, topology, idle strategies, clock.
     static func header(_ engine: TradingEngine, what: String) -> String {
         var out = "\(what)\n"
         out += "  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.hostName); clock: CLOCK_MONOTONIC (vDSO) for every hop\n"
         out += "  build: \(BuildTarget.current.description)\n"
+        out += "  memory: \(AllocatorInfo.line())\n"
         out += "  topology: \(engine.config.topologyProfile)\n"
         for t in engine.effectiveTopology.threads {
             out += "    \(t.name) on core \(t.core), idle \(t.idle.name)\(t.idle.spins ? "" : " (parks when idle: cores are shared)") — \(t.stages.joined(separator: ", "))\n"

@@ -19,7 +19,7 @@ struct FakeHostTree: ~Copyable {
             try write("/sys/devices/system/cpu/cpu\(cpu)/cpufreq/scaling_governor", "performance")
             try write("/sys/devices/system/cpu/cpu\(cpu)/cpufreq/scaling_available_governors", "performance powersave")
         }
-        try write("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]")
+        try write("/sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never")
         try write("/sys/kernel/mm/transparent_hugepage/defrag", "always defer defer+madvise [madvise] never")
         try write("/proc/meminfo", """
             MemTotal:       16384000 kB

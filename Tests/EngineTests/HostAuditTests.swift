@@ -39,6 +39,18 @@ import Testing
         #expect(try audit(host).finding("thp-defrag")?.severity == .ok)
     }
 
+    @Test func thpNeverWarnsBecauseHFTAdvisesHugePages() throws {
+        let host = try FakeHostTree()
+        #expect(try audit(host).finding("thp")?.severity == .ok)
+        try host.write("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]")
+        let finding = try #require(try audit(host).finding("thp"))
+        #expect(finding.severity == .warn)
+        #expect(finding.observed.hasPrefix("[never]"))
+        #expect(finding.fix == "Tuning/host/apply.sh --only thp --yes")
+        try host.write("/sys/kernel/mm/transparent_hugepage/defrag", "always defer defer+madvise madvise [never]")
+        #expect(try audit(host).finding("thp-defrag")?.severity == .ok)
+    }
+
     @Test func powersaveGovernorOnAHotCoreFails() throws {
         let host = try FakeHostTree()
         try host.write("/sys/devices/system/cpu/cpu2/cpufreq/scaling_governor", "powersave")

@@ -78,6 +78,20 @@ import Testing
         #expect((try? String(contentsOfFile: "/proc/irq/default_smp_affinity", encoding: .utf8)) == affinity)
     }
 
+    @Test func applyTurnsTHPNeverIntoMadviseUnlessNeverIsAsked() throws {
+        let host = try FakeHostTree()
+        try host.write("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]")
+        let check = try run("check.sh", ["--root", host.root])
+        #expect(check.output.contains("[never]"), "\(check.output)")
+        let kept = try run("apply.sh", ["--root", host.root, "--only", "thp", "--thp", "never", "--yes"])
+        #expect(kept.status == 0, "\(kept.output)")
+        #expect(try host.read("/sys/kernel/mm/transparent_hugepage/enabled") == "always madvise [never]")
+        let applied = try run("apply.sh", ["--root", host.root, "--only", "thp", "--yes"])
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(try host.read("/sys/kernel/mm/transparent_hugepage/enabled") == "madvise")
+        #expect(try HostAudit(root: host.root).run(topology: .colo()).finding("thp")?.severity == .ok)
+    }
+
     @Test func applyFixesAFakeHostAndIsIdempotent() throws {
         let host = try FakeHostTree()
         try host.write("/sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never")

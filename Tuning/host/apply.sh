@@ -15,7 +15,9 @@
 #
 # Steps (each prints "ok" when nothing needs changing, so re-running is safe):
 #   governor    scaling_governor = performance on the hot cores (skipped where cpufreq is absent).
-#   thp         transparent_hugepage/enabled and defrag: "always" -> --thp (madvise or never).
+#   thp         transparent_hugepage/enabled and defrag: "always" -> --thp (madvise or never); enabled
+#               "never" -> madvise when --thp is madvise (hft's allocator advises huge pages for its
+#               own memory, so only hft gets them).
 #   hugepages   vm.nr_hugepages raised to --hugepages (never lowered); reports what the kernel gave.
 #   irq         every IRQ's smp_affinity_list and default_smp_affinity moved off the hot cores;
 #               irqbalance told to ban them (IRQBALANCE_BANNED_CPULIST, restarted if running).
@@ -108,6 +110,8 @@ step_thp() {
     current=$(selected "$raw")
     if [[ "$current" == always ]]; then
       change thp "transparent_hugepage/$setting always -> $THP" "$file" "$THP"
+    elif [[ "$current" == never && $setting == enabled && "$THP" == madvise ]]; then
+      change thp "transparent_hugepage/$setting never -> madvise" "$file" madvise
     else
       say thp "ok: $setting is $current"
     fi

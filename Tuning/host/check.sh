@@ -94,6 +94,8 @@ for setting in enabled defrag; do
     value=$(selected "$value")
     if [[ "$value" == always ]]; then
       warn "$name" "[always] (compaction stalls on page faults)" "Tuning/host/apply.sh --only thp --yes"
+    elif [[ "$value" == never && $setting == enabled ]]; then
+      warn "$name" "[never] (hft's memory stays on 4 KiB pages; it advises huge pages under madvise)" "Tuning/host/apply.sh --only thp --yes"
     else
       ok "$name" "[$value]"
     fi

@@ -105,16 +105,23 @@ extension HostAudit {
                            fix: plan.apply("governor", cores: Set(wrong.map(\.0))))
     }
 
-    /// `thp` / `thp-defrag`: transparent huge pages `madvise` or `never` (`always` stalls on compaction).
+    /// `thp` / `thp-defrag`: transparent huge pages. `enabled` should be `madvise`: `hft`'s allocator
+    /// advises huge pages for its own memory (books, rings, models: fewer TLB misses, each of which
+    /// walks two page tables under a hypervisor), and nothing else gets them; `always` stalls other
+    /// processes on compaction, `never` leaves `hft` on 4 KiB pages. `defrag` anything but `always`.
     static func thpCheck(_ plan: HostAuditPlan, setting: String, value: String?) -> HostFinding {
         let check = setting == "enabled" ? "thp" : "thp-defrag"
-        let expected = setting == "enabled" ? "madvise or never" : "madvise, defer+madvise, defer or never"
+        let expected = setting == "enabled" ? "madvise (hft advises huge pages for its own memory)" : "madvise, defer+madvise, defer or never"
         guard let value else {
             return HostFinding(severity: .warn, check: check, observed: "not exposed (transparent_hugepage/\(setting) absent)",
                                expected: expected, fix: nil)
         }
         if value == "always" {
             return HostFinding(severity: .warn, check: check, observed: "[always]", expected: expected,
+                               fix: plan.apply("thp"))
+        }
+        if value == "never" && setting == "enabled" {
+            return HostFinding(severity: .warn, check: check, observed: "[never] (hft's memory stays on 4 KiB pages)", expected: expected,
                                fix: plan.apply("thp"))
         }
         return HostFinding(severity: .ok, check: check, observed: "[\(value)]", expected: expected)
