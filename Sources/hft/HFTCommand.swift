@@ -1,5 +1,4 @@
 import ArgumentParser
-import CJemalloc
 
 @main
 struct HFTCommand: AsyncParsableCommand {
@@ -10,10 +9,6 @@ struct HFTCommand: AsyncParsableCommand {
     )
 
     func run() throws {
-        if let v = hft_jemalloc_version() {
-            print("hft (allocator: jemalloc \(String(cString: v)))")
-        } else {
-            print("hft (allocator: system malloc)")
-        }
+        print("hft (memory: \(AllocatorInfo.line()))")
     }
 }
