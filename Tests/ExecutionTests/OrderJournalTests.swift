@@ -62,6 +62,31 @@ func temporaryJournalPath(_ name: String = #function) -> String {
         #expect(try JournalScan.read(path: path).records.count == 4)
     }
 
+    /// `touchNext` (the order path's warm-up) reads the lines the next records will land on and
+    /// changes nothing, up to the last record of the reservation and past it (where it stops at the
+    /// mapping's end: reading on would fault), and the appends and growth after it are as before.
+    @Test func touchingTheNextRecordsChangesNothingUpToAndPastTheReservation() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var j = try OrderJournal(path: path, policy: .none)
+        let perReservation = OrderJournal.growth / JournalRecord.size
+        var id: UInt64 = 0
+        for _ in 0..<(perReservation - 1) {
+            id += 1
+            #expect(j.append(JournalRecord(intent: Self.intent(id), time: Nanos(raw: 1))) == .written)
+        }
+        #expect(j.touchNext(records: 2) == 0)
+        #expect(j.touchNext(records: 1_000) == 0)
+        for _ in 0..<3 {
+            id += 1
+            #expect(j.append(JournalRecord(intent: Self.intent(id), time: Nanos(raw: 1))) == .written)
+            #expect(j.touchNext(records: 2) == 0)
+        }
+        #expect(j.remaps == 1 && j.lastSequence == id)
+        let scan = try JournalScan.read(path: path)
+        #expect(scan.records.count == Int(id) && scan.records.last?.clientOrderId.raw == id)
+    }
+
     @Test func tornTailIsCutOffAndCorruptionInTheMiddleRefused() throws {
         let path = temporaryJournalPath()
         defer { unlink(path) }

@@ -208,19 +208,22 @@ public actor ExecutionStage: Agent {
             state.feedStale = mirror.stale[Int(traded.raw)]
             let decision = gate.check(intent, state: state, now: clock)
             let r1 = hft_monotonic_ns()
-            recorder.record(hops.risk, Int64(r1 &- r0))
-            if let orderTickToRisk { recorder.record(orderTickToRisk, Int64(r0) &- origin.raw) }
+            // Hops are recorded once the order is out (or refused): their histograms are cold lines
+            // between orders, and an order's path does not wait for them.
             guard decision == .accept else {
+                recordRisk(r0, r1, origin: origin)
                 recorder.increment(counters.riskRejects)
                 reject(intent, code: -2)
                 return
             }
             guard live || paperAllowed else {
+                recordRisk(r0, r1, origin: origin)
                 recorder.increment(counters.venueRejects)
                 reject(intent, code: -6)
                 return
             }
             guard case .admitted(let id) = oms.admit(intent, now: clock) else {
+                recordRisk(r0, r1, origin: origin)
                 recorder.increment(counters.journalFailures)
                 reject(intent, code: -3)
                 return
@@ -229,12 +232,14 @@ public actor ExecutionStage: Agent {
             _ = oms.apply(.sent, to: id, now: clock)
             if live {
                 submitLive(order, tag: intent.tag, riskDone: r1, origin: origin)
+                recordRisk(r0, r1, origin: origin)
                 return
             }
             let result = venue.submit(order, now: clock)
             let s1 = hft_monotonic_ns()
             recorder.record(hops.send, Int64(s1 &- r1))
             recorder.record(hops.tickToOrder, Int64(s1) &- origin.raw)
+            recordRisk(r0, r1, origin: origin)
             if result == .accepted {
                 orderCount &+= 1
                 recorder.increment(counters.orders)
@@ -256,6 +261,13 @@ public actor ExecutionStage: Agent {
                 cancelRouted(id, side: side)
             }
         }
+    }
+
+    /// The risk hop of an intent checked from `r0` to `r1`, and its origin → risk check.
+    @inline(__always)
+    func recordRisk(_ r0: Int64, _ r1: Int64, origin: Nanos) {
+        recorder.record(hops.risk, Int64(r1 &- r0))
+        if let orderTickToRisk { recorder.record(orderTickToRisk, Int64(r0) &- origin.raw) }
     }
 
     /// Venue reports due by `clock` → order manager (journal) → ledger → the strategy.

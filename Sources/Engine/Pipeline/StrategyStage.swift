@@ -103,6 +103,7 @@ public actor StrategyStage: Agent {
     }
 
     public func doWork() -> Int {
+        flushRecords()
         var done = 0
         while done < 64, let f = updates.pop() {
             done &+= 1
@@ -140,8 +141,37 @@ public actor StrategyStage: Agent {
         emit(now: now, tickReceiveTime: now, origin: Nanos(raw: hft_monotonic_ns()))
     }
 
+    /// The last tick's hops and the intents counted since, recorded at the next `doWork` (or tick):
+    /// on a thread that runs Execution after this stage, its order then goes out before these
+    /// histograms and counters, cold lines between orders, are touched.
+    struct PendingRecords {
+        var strategyNanos: Int64 = -1
+        var orderTickToSignal: Int64 = -1
+        var orderTickToDecision: Int64 = -1
+        var ppoNanos: Int64 = -1
+        var tabnetNanos: Int64 = -1
+        var intents: UInt64 = 0
+    }
+    var pendingRecords = PendingRecords()
+
+    @inline(__always)
+    func flushRecords() {
+        let p = pendingRecords
+        guard p.strategyNanos >= 0 || p.intents > 0 else { return }
+        if p.strategyNanos >= 0 { recorder.record(hops.strategy, p.strategyNanos) }
+        if p.orderTickToSignal >= 0 {
+            recorder.record(orderTickToSignal, p.orderTickToSignal)
+            recorder.record(orderTickToDecision, p.orderTickToDecision)
+        }
+        if p.ppoNanos >= 0 { recorder.record(hops.inferencePPO, p.ppoNanos) }
+        if p.tabnetNanos >= 0 { recorder.record(hops.inferenceTabNet, p.tabnetNanos) }
+        if p.intents > 0 { recorder.increment(counters.intents, by: p.intents) }
+        pendingRecords = PendingRecords()
+    }
+
     @inline(__always)
     func onTick(_ t: SignalTick) {
+        flushRecords()
         let t0 = hft_monotonic_ns()
         recorder.record(queueSignalsToStrategy, t0 &- t.publishTime.raw)
         view.pointee = slots.view(Int(t.slot)).pointee
@@ -173,22 +203,23 @@ public actor StrategyStage: Agent {
         let s0 = hft_monotonic_ns()
         if strategy.onTick(view, buffer) != 0 { recorder.increment(counters.strategyErrors) }
         let s1 = hft_monotonic_ns()
-        recorder.record(hops.strategy, Int64(s1 &- s0))
+        // The intents leave first; the hops are recorded at the next `doWork` (`PendingRecords`).
+        emit(now: t.receiveTime, tickReceiveTime: t.receiveTime, origin: t.originTime)
+        pendingRecords.strategyNanos = Int64(s1 &- s0)
         if buffer.pointee.count > 0 {
-            recorder.record(orderTickToSignal, t.publishTime.raw &- t.originTime.raw)
-            recorder.record(orderTickToDecision, Int64(s1) &- t.originTime.raw)
+            pendingRecords.orderTickToSignal = t.publishTime.raw &- t.originTime.raw
+            pendingRecords.orderTickToDecision = Int64(s1) &- t.originTime.raw
         }
         let calls = services.ppoCalls
         if calls != lastPPOCalls {
             lastPPOCalls = calls
-            recorder.record(hops.inferencePPO, services.lastPPONanos)
+            pendingRecords.ppoNanos = services.lastPPONanos
         }
         let tabnet = services.tabnetCalls
         if tabnet != lastTabNetCalls {
             lastTabNetCalls = tabnet
-            recorder.record(hops.inferenceTabNet, services.lastTabNetNanos)
+            pendingRecords.tabnetNanos = services.lastTabNetNanos
         }
-        emit(now: t.receiveTime, tickReceiveTime: t.receiveTime, origin: t.originTime)
     }
 
     /// Validates the intents in `buffer` and sends them to Execution.
@@ -196,8 +227,8 @@ public actor StrategyStage: Agent {
     func emit(now: Nanos, tickReceiveTime: Nanos, origin: Nanos) {
         let n = min(Int(buffer.pointee.count), Self.intentCapacity)
         guard n > 0 else { return }
+        pendingRecords.intents &+= UInt64(n)
         for k in 0..<n {
-            recorder.increment(counters.intents)
             guard trading else { recorder.increment(counters.intentsWhileHalted); continue }
             let command: StrategyCommand
             switch validator.validate(intents[k], now: now, tickReceiveTime: tickReceiveTime) {
@@ -213,6 +244,9 @@ public actor StrategyStage: Agent {
             if output.push(command) == .backPressured { recorder.increment(counters.commandBackPressure) }
         }
     }
+
+    /// Records what the last duty cycle left pending (the thread has stopped polling).
+    public func onClose() { flushRecords() }
 
     /// Stops sending intents (kill); order updates still reach the plugin.
     public func halt() { trading = false }

@@ -154,6 +154,23 @@ public struct OrderJournal: ~Copyable {
         return .written
     }
 
+    /// Reads one byte of every cache line the next `records` appends will write (reserved, zero, not
+    /// yet written), changing nothing. Between orders those lines go cold (untouched since the
+    /// reservation was zeroed, their page out of the TLB); an order's two records then wait for
+    /// memory on its tick→order. Lines past the reservation are skipped (the append remaps anyway).
+    /// Returns the bytes read (zeros), for the caller to keep.
+    public func touchNext(records: Int) -> UInt64 {
+        let end = min(capacity, length &+ records &* JournalRecord.size)
+        var sum: UInt64 = 0
+        var at = length
+        while at < end {
+            // SAFETY: length <= at < end <= capacity: inside the mapping.
+            sum &+= UInt64(base.load(fromByteOffset: at, as: UInt8.self))
+            at = (at | 63) &+ 1
+        }
+        return sum
+    }
+
     /// Forces the records written so far to disk now.
     public mutating func sync() -> JournalAppendResult {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

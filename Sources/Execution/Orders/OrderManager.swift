@@ -106,8 +106,10 @@ public struct OrderManager: ~Copyable {
     /// journal records are built and encoded, checksum included, into a stack frame instead of the
     /// journal, and the order is built and moved to `.sent` on a copy. Between orders the pipeline's
     /// other work evicts this code; an order after a quiet spell then fetches it from cold caches on
-    /// its tick→order. Returns the sum of the two frames' checksums (+1 when `.sent` applies): the
-    /// frames are the ones `admit(intent, now:)` and `apply(.sent, …, now:)` would write next.
+    /// its tick→order. Also reads the journal lines those two records will land on
+    /// (`OrderJournal.touchNext`). Returns the sum of the two frames' checksums (+1 when `.sent`
+    /// applies; the journal bytes read are zeros): the frames are the ones `admit(intent, now:)` and
+    /// `apply(.sent, …, now:)` would write next.
     @inline(never)
     public func touchAdmitPath(_ intent: Intent, now: Nanos) -> UInt64 {
         var i = intent
@@ -125,6 +127,7 @@ public struct OrderManager: ~Copyable {
             second.sequence = journal.lastSequence &+ 2
             second.encode(into: base + JournalRecord.size)
             return UInt64(base.loadUnaligned(as: UInt32.self)) &+ UInt64((base + JournalRecord.size).loadUnaligned(as: UInt32.self)) &+ sent
+                &+ journal.touchNext(records: 2)
         }
     }
 
