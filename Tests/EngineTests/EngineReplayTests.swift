@@ -86,6 +86,8 @@ import Testing
         #expect(wait < 5_000, "median wait before the Book stage \(wait) ns")
         #expect(hops["tick→order"]?.count == r.execution.orders)
         #expect(r.execution.journalFailures == 0 && r.execution.unknownOrders == 0)
+        // A capture's exchange times are the recording's: no wire hop, and no clock read per commit spent on one.
+        #expect(hops["wire"]?.count == 0 && engine.telemetry.value(of: engine.counters.wireOutOfRange) == 0)
     }
 
     /// TabNet pulled through `model_evaluate` on the ticks whose regime uses it gives the same

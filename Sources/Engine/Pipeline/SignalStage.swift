@@ -32,6 +32,10 @@ public actor SignalStage: Agent {
     let conflate: Bool
     /// Replay: receive times are capture times, so the feed-side hops are not recorded.
     let replay: Bool
+    /// Whether exchange times are this session's (live data), so that wall clock minus exchange time
+    /// is the wire latency; false for frames from a capture (replay, bench), whose exchange times
+    /// are the recording's: then no `CLOCK_REALTIME` read per commit and no hop.
+    let measuresWire: Bool
     let recorder: HopRecorder
     let hops: StandardHopIds
     let queueBookToSignals: HopId
@@ -52,8 +56,8 @@ public actor SignalStage: Agent {
     ///   at least as deep as the features read.
     init(on thread: PinnedThread, input: RingConsumer<BookEvent>, books: BookSnapshotSlots, output: RingProducer<SignalTick>, slots: SignalSlots,
          venue: VenueId, specs: [InstrumentSpec], analytics: AnalyticsConfig, microPrice: MicroPriceTable?, schemaId: String,
-         models: SignalModels, runTabNet: Bool, conflate: Bool, replay: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
-         queueBookToSignals: HopId, counters: EngineCounters) throws {
+         models: SignalModels, runTabNet: Bool, conflate: Bool, replay: Bool, measuresWire: Bool, recorder: consuming HopRecorder,
+         hops: StandardHopIds, queueBookToSignals: HopId, counters: EngineCounters) throws {
         pinnedExecutor = thread.executor
         self.input = input
         self.output = output
@@ -80,6 +84,7 @@ public actor SignalStage: Agent {
         self.runTabNet = runTabNet
         self.conflate = conflate
         self.replay = replay
+        self.measuresWire = measuresWire && !replay
         self.recorder = recorder
         self.hops = hops
         self.queueBookToSignals = queueBookToSignals
@@ -136,7 +141,7 @@ public actor SignalStage: Agent {
         if decode > 0 { recorder.record(hops.decode, decode) }
         recorder.record(hops.book, e.publishTime.raw &- e.startTime.raw &- decode)
         recorder.record(queueBookToSignals, t0 &- e.publishTime.raw)
-        if !replay && e.exchangeTime.raw > 0 {
+        if measuresWire && e.exchangeTime.raw > 0 {
             // Wall clock at receive minus exchange time; a recorded or skewed clock (beyond ±10 s) is counted, not recorded.
             let wire = hft_realtime_ns() &- e.exchangeTime.raw &- (t0 &- e.receiveTime.raw)
             if wire > -10_000_000_000 && wire < 10_000_000_000 { recorder.record(hops.wire, wire) } else { recorder.increment(counters.wireOutOfRange) }

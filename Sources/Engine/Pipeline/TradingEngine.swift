@@ -216,7 +216,7 @@ public final class TradingEngine: @unchecked Sendable {
         signals = try SignalStage(on: signalsThread, input: bookToSignals.consumer, books: books, output: signalsToStrategy.producer, slots: slots,
                                   venue: venueId, specs: instruments.map(\.spec), analytics: config.analytics, microPrice: nil,
                                   schemaId: schema.id, models: models, runTabNet: config.models.tabnetEveryTick,
-                                  conflate: !deterministic, replay: deterministic,
+                                  conflate: !deterministic, replay: deterministic, measuresWire: !fromCapture,
                                   recorder: telemetry.makeRecorder(name: "signals"), hops: hops, queueBookToSignals: qBookToSignals, counters: counters)
         strategy = StrategyStage(on: strategyThread, input: signalsToStrategy.consumer, updates: executionToStrategy.consumer,
                                  output: strategyToExecution.producer, slots: slots, strategy: instance, services: services,
