@@ -32,7 +32,7 @@ public actor ReplaySource: Agent {
     var start: Int64 = 0
     /// Frames written late by more than one period (the offered rate was not sustained).
     public private(set) var lateFrames = 0
-    /// Benchmark closed loop: one frame per `doWork`, stamped with the time it is written. On a
+    /// Benchmark closed loop: one frame per `doWork`, stamped with that call's clock reading. On a
     /// thread that also runs every stage after it (in pipeline order), a frame has gone through
     /// all of them before the next is written: latency is then the stack's service time, with no
     /// queueing and no idle gap between frames (a floor, not a latency under load).
@@ -86,17 +86,19 @@ public actor ReplaySource: Agent {
     public nonisolated var frameCount: Int { count }
 
     public func doWork() -> Int {
-        if closedLoop { return writeOneNow() }
         var done = 0
         var now: Int64 = 0
-        if period > 0 {
+        if period > 0 || closedLoop {
             now = hft_monotonic_ns()
             if start == 0 { start = now }
         }
-        while done < 64 && next < count {
+        let limit = closedLoop ? 1 : 64
+        while done < limit && next < count {
             let r = records[next]
             var time = r.receiveTime
-            if period > 0 {
+            if closedLoop {
+                time = Nanos(raw: now)
+            } else if period > 0 {
                 let due = start &+ Int64(next) &* period
                 guard now >= due else { break }
                 if now &- due > period { lateFrames &+= 1 }
@@ -114,22 +116,5 @@ public actor ReplaySource: Agent {
             finished.store(true, ordering: .releasing)
         }
         return done
-    }
-
-    /// Closed loop: the next frame, stamped now.
-    @inline(__always)
-    func writeOneNow() -> Int {
-        guard next < count else { return 0 }
-        let r = records[next]
-        // SAFETY: offset + length lie inside `bytes` (they index the copied capture buffer).
-        let frame = UnsafeRawBufferPointer(rebasing: bytes[r.offset..<(r.offset + r.length)])
-        guard writer.write(frame, channel: r.channel.raw, receiveTime: Nanos(raw: hft_monotonic_ns())) == .published else { return 0 }
-        next &+= 1
-        written &+= 1
-        if next == count {
-            // ORDERING: releasing: the frames written above are in the ring before "finished" is seen.
-            finished.store(true, ordering: .releasing)
-        }
-        return 1
     }
 }
