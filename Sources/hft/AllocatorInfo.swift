@@ -1,5 +1,6 @@
 import CJemalloc
 import CJemallocConfig
+import Engine
 import Foundation
 
 /// What the report headers say about memory: the allocator, its transparent-huge-page option, and
@@ -34,10 +35,9 @@ enum AllocatorInfo {
         return (huge, resident)
     }
 
-    /// The selected word of `/sys/kernel/mm/transparent_hugepage/enabled` (`always [madvise] never`).
+    /// The selected word of `/sys/kernel/mm/transparent_hugepage/enabled`, read as `hft tune check` reads it.
     static func systemTHP() -> String? {
-        guard let text = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8),
-              let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return nil }
-        return String(text[text.index(after: open)..<close])
+        guard let text = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8) else { return nil }
+        return HostSnapshot.selected(text)
     }
 }

@@ -163,7 +163,7 @@ public struct HostSnapshot: Sendable, Hashable {
 
     /// The bracketed choice of a sysfs selector such as `always [madvise] never`; a file holding
     /// one bare word (a fake tree after `apply.sh --root`) is that word; `nil` when empty.
-    static func selected(_ text: String) -> String? {
+    public static func selected(_ text: String) -> String? {
         guard let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else {
             let word = HostFiles.trimmed(text)
             return word.isEmpty || word.contains(" ") ? nil : word
