@@ -14,9 +14,10 @@ import Glibc
 ///   frames loaded in memory first; only the replay is timed. Custom metric: level updates per second.
 /// - `BookStagePerFrameUSDM.TSC`: the Book stage's two steps per USD-M depth frame, each timed
 ///   with the TSC (`EventTimer`): decode + sync + apply (`BookFeed.ingest`), then the publication
-///   three ways: the engine's (Signals reads a snapshot slot of 10 levels per commit, Execution
-///   gets level events to 20), level events to 10 and 20, and level events to 20 on both rings
-///   (the publisher before per-ring depths); the rings are read, untimed, after each frame.
+///   four ways: the engine's (Signals reads a snapshot slot of 10 levels per commit, Execution one
+///   of 20), the engine's before session 10 (Execution got level events to 20), level events to
+///   10 and 20, and level events to 20 on both rings (the publisher before per-ring depths); the
+///   rings are read, untimed, after each frame.
 /// Data: `$HFT_MARKET_DATA`, else `<package>/../shared/data/market`.
 
 let marketData = MarketDataDirectory.path
@@ -97,7 +98,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let ingestMetric = BenchmarkMetric.custom("decode + apply per depth frame (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
-    let publishMetrics = [BenchmarkMetric.custom("publish, snapshot 10 + levels 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
+    let publishMetrics = [BenchmarkMetric.custom("publish, snapshot 10 + snapshot 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
+                          BenchmarkMetric.custom("publish, snapshot 10 + levels 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
                           BenchmarkMetric.custom("publish, levels 10 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false),
                           BenchmarkMetric.custom("publish, levels 20 + 20 (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)]
     Benchmark("BookStagePerFrameUSDM.TSC", configuration: .init(metrics: [ingestMetric] + publishMetrics,
@@ -131,14 +133,18 @@ func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: Benchmark
     var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
     let r0 = Ring<BookEvent>(capacity: 4096), r1 = Ring<BookEvent>(capacity: 4096), r2 = Ring<BookEvent>(capacity: 4096)
     let r3 = Ring<BookEvent>(capacity: 4096), r4 = Ring<BookEvent>(capacity: 4096), r5 = Ring<BookEvent>(capacity: 4096)
+    let r6 = Ring<BookEvent>(capacity: 4096), r7 = Ring<BookEvent>(capacity: 4096)
     let slots = BookSnapshotSlots(ringCapacity: 4096, depth: 10)
+    let executionSlots = BookSnapshotSlots(ringCapacity: 4096, depth: 20), beforeSlots = BookSnapshotSlots(ringCapacity: 4096, depth: 10)
     let n = r.instruments.count
     var engine = BookEventPublisher(instrumentCount: n, outputs: [BookEventOutput(ring: r0.producer, snapshots: slots),
-                                                                  BookEventOutput(ring: r1.producer, depth: 20)])
+                                                                  BookEventOutput(ring: r1.producer, snapshots: executionSlots)])
+    var before = BookEventPublisher(instrumentCount: n, outputs: [BookEventOutput(ring: r6.producer, snapshots: beforeSlots),
+                                                                  BookEventOutput(ring: r7.producer, depth: 20)])
     var levels = BookEventPublisher(instrumentCount: n, outputs: [BookEventOutput(ring: r2.producer, depth: 10),
                                                                   BookEventOutput(ring: r3.producer, depth: 20)])
     var deep = BookEventPublisher(instrumentCount: n, depth: 20, outputs: [r4.producer, r5.producer])
-    let consumers = [r0.consumer, r1.consumer, r2.consumer, r3.consumer, r4.consumer, r5.consumer]
+    let consumers = [r0.consumer, r1.consumer, r2.consumer, r3.consumer, r4.consumer, r5.consumer, r6.consumer, r7.consumer]
     var previousEnd = timer.start()
     benchmark.startMeasurement()
     _ = BookReplay.run(r.frames, routes: r.routes, feed: &feed) { result, f, feed in
@@ -150,11 +156,14 @@ func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: Benchmark
         _ = engine.publish(result, feed: feed, startTime: f.receiveTime)
         if timed { benchmark.measurement(publish[0], timer.nanos(since: t)) }
         t = timer.start()
-        _ = levels.publish(result, feed: feed, startTime: f.receiveTime)
+        _ = before.publish(result, feed: feed, startTime: f.receiveTime)
         if timed { benchmark.measurement(publish[1], timer.nanos(since: t)) }
         t = timer.start()
-        _ = deep.publish(result, feed: feed, startTime: f.receiveTime)
+        _ = levels.publish(result, feed: feed, startTime: f.receiveTime)
         if timed { benchmark.measurement(publish[2], timer.nanos(since: t)) }
+        t = timer.start()
+        _ = deep.publish(result, feed: feed, startTime: f.receiveTime)
+        if timed { benchmark.measurement(publish[3], timer.nanos(since: t)) }
         for c in consumers { _ = c.consume(max: 4096) { blackHole($0.price) } }
         previousEnd = timer.start()
     }

@@ -23,6 +23,11 @@ public actor ExecutionStage: Agent {
     public nonisolated let pinnedExecutor: PinnedExecutor
     let commands: RingConsumer<StrategyCommand>
     let book: RingConsumer<BookEvent>
+    /// The slots the book ring's commits name, when it carries snapshots instead of level events
+    /// (`readsSlots`; the engine's wiring: the Book stage then copies 20 levels per side into a
+    /// slot instead of pushing each changed level, and the mirror catches up after the commands).
+    let bookSlots: BookSnapshotSlots
+    let readsSlots: Bool
     let output: RingProducer<hft_fill>
     let mirror: BookMirror
     let traded: InstrumentId
@@ -81,7 +86,10 @@ public actor ExecutionStage: Agent {
     /// Keeps the dry run's reads (never read otherwise).
     var warmSink: UInt64 = 0
 
-    init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, output: RingProducer<hft_fill>,
+    /// - Parameter bookSlots: the snapshot slots `book`'s commits name (its level events are then
+    ///   an error, counted as unroutable); nil for a ring of level events.
+    init(on thread: PinnedThread, commands: RingConsumer<StrategyCommand>, book: RingConsumer<BookEvent>, bookSlots: BookSnapshotSlots? = nil,
+         output: RingProducer<hft_fill>,
          instrumentTicks: [Int64], traded: InstrumentId, spec: InstrumentSpec, venueId: VenueId, venue: consuming PaperVenue,
          limits: RiskLimits, oms: consuming OrderManager, realtimeClock: Bool, recorder: consuming HopRecorder, hops: StandardHopIds,
          counters: EngineCounters, instrumentSpecs: [InstrumentSpec], capital: Double,
@@ -97,8 +105,10 @@ public actor ExecutionStage: Agent {
         pinnedExecutor = thread.executor
         self.commands = commands
         self.book = book
+        self.bookSlots = bookSlots ?? BookSnapshotSlots(ringCapacity: 1, depth: 1)
+        readsSlots = bookSlots != nil
         self.output = output
-        mirror = BookMirror(ticks: instrumentTicks)
+        mirror = BookMirror(ticks: instrumentTicks, snapshotDepth: bookSlots?.depth ?? 0)
         self.traded = traded
         self.spec = spec
         self.venueId = venueId
@@ -151,7 +161,7 @@ public actor ExecutionStage: Agent {
         if e.receiveTime > clock { clock = e.receiveTime }
         switch e.kind {
         case .level:
-            if !mirror.apply(e) { recorder.increment(counters.unroutable) }
+            if readsSlots || !mirror.apply(e) { recorder.increment(counters.unroutable) }
         case .trade:
             guard e.instrument == traded else { return }
             venue.onTrade(e.trade(venue: venueId), now: clock)
@@ -159,6 +169,10 @@ public actor ExecutionStage: Agent {
         case .commit:
             let i = Int(e.instrument.raw)
             guard i < mirror.count else { return }
+            if readsSlots {
+                mirror.replace(i, .buy, with: bookSlots.levels(e.slot, .buy))
+                mirror.replace(i, .sell, with: bookSlots.levels(e.slot, .sell))
+            }
             mirror.stale[i] = e.isStale
             guard e.instrument == traded, !e.isStale else { return }
             let b = mirror.books[i].bestBid, a = mirror.books[i].bestAsk

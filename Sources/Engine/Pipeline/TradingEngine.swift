@@ -151,13 +151,16 @@ public final class TradingEngine: @unchecked Sendable {
         executionToStrategy = Ring(capacity: capacity)
         slots = SignalSlots(ringCapacity: capacity, featureCount: schema.count)
         // Signals reads, at each commit, the slot holding the levels its features and the
-        // strategy's view use; the paper venue's book is kept in step to `bookDepth` by level
-        // events. The commits are the same on both rings.
+        // strategy's view use; Execution, the slot holding the top `bookDepth` levels it mirrors
+        // for the paper venue (a copy per commit instead of a level event per changed level: the
+        // Book stage's publication is on every tick's path, Execution's catching up is not, as it
+        // takes commands before book events). The commits are the same on both rings.
         let signalsDepth = min(config.bookDepth, max(Int(HFT_STRATEGY_MAX_LEVELS), config.analytics.imbalanceLevels,
                                                      config.analytics.ofiLevels, config.analytics.wallLevels))
         let books = BookSnapshotSlots(ringCapacity: capacity, depth: signalsDepth)
+        let executionBooks = BookSnapshotSlots(ringCapacity: capacity, depth: config.bookDepth)
         let downstream = [BookEventOutput(ring: bookToSignals.producer, snapshots: books),
-                          BookEventOutput(ring: bookToExecution.producer, depth: config.bookDepth)]
+                          BookEventOutput(ring: bookToExecution.producer, snapshots: executionBooks)]
 
         // Threads: one per topology thread; the Book stage's thread is the feed handler's own (live).
         func thread(for stage: String) -> Topology.Thread {
@@ -241,6 +244,7 @@ public final class TradingEngine: @unchecked Sendable {
         let live = fromCapture ? nil : try Self.makeLiveVenue(config: config, spec: spec)
         liveVenue = live
         execution = ExecutionStage(on: executionThread, commands: strategyToExecution.consumer, book: bookToExecution.consumer,
+                                   bookSlots: executionBooks,
                                    output: executionToStrategy.producer, instrumentTicks: instruments.map(\.spec.tick), traded: traded, spec: spec,
                                    venueId: venueId, venue: venue, limits: limits, oms: oms, realtimeClock: !deterministic,
                                    recorder: telemetry.makeRecorder(name: "execution"), hops: hops, counters: counters,

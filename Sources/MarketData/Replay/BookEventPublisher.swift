@@ -288,34 +288,16 @@ public struct BookEventPublisher: ~Copyable {
         let old = publishedCount[row]
         let id = InstrumentId(raw: UInt32(i))
         let ring = outputs[k]
-        var a = 0, b = 0
-        var changed = false
-        while a < old || b < count {
-            let level: DepthLevel
-            if a < old && b < count && base[a].price == scratch[b].price {
-                let same = base[a].quantity == scratch[b].quantity
-                level = scratch[b]
-                a &+= 1; b &+= 1
-                if same { continue }
-            } else if b >= count || (a < old && better(base[a].price, than: scratch[b].price, side)) {
-                level = DepthLevel(price: base[a].price, quantity: .zero)
-                a &+= 1
-            } else {
-                level = scratch[b]
-                b &+= 1
-            }
-            changed = true
+        var pushed: UInt64 = 0
+        // SAFETY: scratch holds ≥ count levels (count ≤ depth, its capacity).
+        let changed = TopLevelsDiff.forEachChange(old: base, count: old, new: scratch.baseAddress!, count: count, side: side) { level in
             // Cannot be back-pressured: `roomForBookChange` was checked for the whole change first.
             _ = ring.push(BookEvent(kind: .level, side: side, instrument: id, price: level.price, quantity: level.quantity, startTime: startTime))
-            eventCount &+= 1
+            pushed &+= 1
         }
+        eventCount &+= pushed
         for m in 0..<count { base[m] = scratch[m] }
         publishedCount[row] = count
         return changed
-    }
-
-    @inlinable @inline(__always)
-    func better(_ p: Price, than q: Price, _ side: Side) -> Bool {
-        side == .buy ? p.raw > q.raw : p.raw < q.raw
     }
 }
