@@ -54,6 +54,13 @@ import Testing
         for hop in ["decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"] {
             #expect((counts[hop] ?? 0) > 0, "hop \(hop) is empty")
         }
+        // Every commit's hops and every tick's, the last ones' too (Signals and Strategy record a
+        // tick's hops at their next duty cycle, and when the pipeline closes).
+        let commits = r.ticks + engine.telemetry.value(of: engine.counters.staleCommits) + engine.telemetry.value(of: engine.counters.ignoredBooks)
+        let book = UInt64(counts["book"] ?? 0), queue = UInt64(counts["queue.book→signals"] ?? 0)
+        #expect(book == commits && queue == commits, "book \(book), queue \(queue), commits \(commits)")
+        let toStrategy = UInt64(counts["queue.signals→strategy"] ?? 0), strategy = UInt64(counts["strategy"] ?? 0)
+        #expect(toStrategy == r.ticks && strategy == r.ticks, "queue \(toStrategy), strategy \(strategy), ticks \(r.ticks)")
         // A capture's receive times are from another day: the feed-side hops are not recorded in replay.
         #expect(counts["queue.feed→book"] == 0 && counts["wire"] == 0)
         if r.execution.orders > 0 {

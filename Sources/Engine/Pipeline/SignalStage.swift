@@ -99,7 +99,40 @@ public actor SignalStage: Agent {
         sequences.deallocate()
     }
 
+    /// A commit's hop values, recorded at the next `doWork` or commit (`onClose` flushes the
+    /// last): on a thread that runs Strategy and Execution after Signals, the tick and the order
+    /// it leads to go out before those histogram lines are touched. -1: nothing to record.
+    struct PendingHops {
+        /// A commit's values are waiting.
+        var waiting = false
+        var queueFeedToBook: Int64 = -1
+        var decode: Int64 = -1
+        var book: Int64 = -1
+        var queueBookToSignals: Int64 = -1
+        var features: Int64 = -1
+        var tcn: Int64 = -1
+        var tabnet: Int64 = -1
+    }
+    var pendingHops = PendingHops()
+
+    @inline(__always)
+    func flushHops() {
+        let p = pendingHops
+        guard p.waiting else { return }
+        if p.queueFeedToBook >= 0 { recorder.record(hops.queueFeedToBook, p.queueFeedToBook) }
+        if p.decode > 0 { recorder.record(hops.decode, p.decode) }
+        recorder.record(hops.book, p.book)
+        recorder.record(queueBookToSignals, p.queueBookToSignals)
+        if p.features >= 0 { recorder.record(hops.features, p.features) }
+        if p.tcn >= 0 { recorder.record(hops.inferenceTCN, p.tcn) }
+        if p.tabnet >= 0 { recorder.record(hops.inferenceTabNet, p.tabnet) }
+        pendingHops = PendingHops()
+    }
+
+    public func onClose() { flushHops() }
+
     public func doWork() -> Int {
+        flushHops()
         if let p = pending {
             if output.push(p) == .published {
                 pending = nil
@@ -136,11 +169,14 @@ public actor SignalStage: Agent {
         let i = Int(e.instrument.raw)
         guard i < instrumentCount else { recorder.increment(counters.unroutable); return }
         let t0 = hft_monotonic_ns()
-        if !replay { recorder.record(hops.queueFeedToBook, e.startTime.raw &- e.receiveTime.raw) }
+        // Recorded later (`PendingHops`); a commit before the next `doWork` flushes the last one's.
+        flushHops()
+        if !replay { pendingHops.queueFeedToBook = e.startTime.raw &- e.receiveTime.raw }
         let decode = e.quantity.raw
-        if decode > 0 { recorder.record(hops.decode, decode) }
-        recorder.record(hops.book, e.publishTime.raw &- e.startTime.raw &- decode)
-        recorder.record(queueBookToSignals, t0 &- e.publishTime.raw)
+        pendingHops.waiting = true
+        pendingHops.decode = decode
+        pendingHops.book = e.publishTime.raw &- e.startTime.raw &- decode
+        pendingHops.queueBookToSignals = t0 &- e.publishTime.raw
         if measuresWire && e.exchangeTime.raw > 0 {
             // Wall clock at receive minus exchange time; a recorded or skewed clock (beyond ±10 s) is counted, not recorded.
             let wire = hft_realtime_ns() &- e.exchangeTime.raw &- (t0 &- e.receiveTime.raw)
@@ -150,7 +186,7 @@ public actor SignalStage: Agent {
         let bids = books.levels(e.slot, .buy), asks = books.levels(e.slot, .sell)
         let update = engines[i].onBook(bids: bids, asks: asks, exchangeTime: e.exchangeTime, receiveTime: e.receiveTime)
         let t1 = hft_monotonic_ns()
-        recorder.record(hops.features, Int64(t1 &- t0))
+        pendingHops.features = Int64(t1 &- t0)
         guard update == .updated else { recorder.increment(counters.ignoredBooks); return }
 
         // The slot: the staged one when conflating over it, else the next in ring order.
@@ -180,24 +216,28 @@ public actor SignalStage: Agent {
         view.setLevels(bids: bids, asks: asks)
         var valid: UInt32 = 0
         var outputs: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        // The clock read that ends the last model is also the tick's publish time (0: none ran).
+        var last: Int64 = 0
         if (models.tcn != nil || (runTabNet && models.tabnet != nil)) && models.load(UnsafePointer(dst)) {
             if models.tcn != nil {
                 let m0 = hft_monotonic_ns()
                 let v = models.stepTCN(i)
-                recorder.record(hops.inferenceTCN, Int64(hft_monotonic_ns() &- m0))
+                last = hft_monotonic_ns()
+                pendingHops.tcn = Int64(last &- m0)
                 if v.isFinite { outputs.0 = v; valid |= 1 << UInt32(HFT_MODEL_TCN) }
             }
             if runTabNet && models.tabnet != nil {
-                let m0 = hft_monotonic_ns()
+                let m0 = last != 0 ? last : hft_monotonic_ns()
                 let v = models.predictTabNet()
-                recorder.record(hops.inferenceTabNet, Int64(hft_monotonic_ns() &- m0))
+                last = hft_monotonic_ns()
+                pendingHops.tabnet = Int64(last &- m0)
                 if v.isFinite { outputs.1 = v; valid |= 1 << UInt32(HFT_MODEL_TABNET) }
             }
         }
         view.pointee.model_valid = valid
         view.pointee.model_outputs = outputs
         let tick = SignalTick(slot: Int32(k), instrument: e.instrument, receiveTime: e.receiveTime,
-                              originTime: replay ? e.startTime : e.receiveTime, publishTime: Nanos(raw: hft_monotonic_ns()))
+                              originTime: replay ? e.startTime : e.receiveTime, publishTime: Nanos(raw: last != 0 ? last : hft_monotonic_ns()))
         if output.push(tick) == .published {
             pending = nil
             ticks &+= 1

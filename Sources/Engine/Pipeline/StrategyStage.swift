@@ -145,6 +145,8 @@ public actor StrategyStage: Agent {
     /// on a thread that runs Execution after this stage, its order then goes out before these
     /// histograms and counters, cold lines between orders, are touched.
     struct PendingRecords {
+        var queueSignalsToStrategy: Int64 = -1
+        var ticks: UInt64 = 0
         var strategyNanos: Int64 = -1
         var orderTickToSignal: Int64 = -1
         var orderTickToDecision: Int64 = -1
@@ -157,7 +159,9 @@ public actor StrategyStage: Agent {
     @inline(__always)
     func flushRecords() {
         let p = pendingRecords
-        guard p.strategyNanos >= 0 || p.intents > 0 else { return }
+        guard p.strategyNanos >= 0 || p.intents > 0 || p.ticks > 0 else { return }
+        if p.queueSignalsToStrategy >= 0 { recorder.record(queueSignalsToStrategy, p.queueSignalsToStrategy) }
+        if p.ticks > 0 { recorder.increment(counters.ticks, by: p.ticks) }
         if p.strategyNanos >= 0 { recorder.record(hops.strategy, p.strategyNanos) }
         if p.orderTickToSignal >= 0 {
             recorder.record(orderTickToSignal, p.orderTickToSignal)
@@ -173,10 +177,10 @@ public actor StrategyStage: Agent {
     func onTick(_ t: SignalTick) {
         flushRecords()
         let t0 = hft_monotonic_ns()
-        recorder.record(queueSignalsToStrategy, t0 &- t.publishTime.raw)
+        pendingRecords.queueSignalsToStrategy = t0 &- t.publishTime.raw
         view.pointee = slots.view(Int(t.slot)).pointee
         ticks &+= 1
-        recorder.increment(counters.ticks)
+        pendingRecords.ticks = 1
         if view.pointee.bid_count > 0 && view.pointee.ask_count > 0 {
             lastMid = (view.pointee.bids.0.price &+ view.pointee.asks.0.price) / 2
             lastMidInstrument = view.pointee.instrument
