@@ -24,8 +24,9 @@ public actor ExecutionStage: Agent {
     let commands: RingConsumer<StrategyCommand>
     let book: RingConsumer<BookEvent>
     /// The slots the book ring's commits name, when it carries snapshots instead of level events
-    /// (`readsSlots`; the engine's wiring: the Book stage then copies 20 levels per side into a
-    /// slot instead of pushing each changed level, and the mirror catches up after the commands).
+    /// (`readsSlots`; the engine's wiring: the Book stage then copies `bookDepth` levels per side
+    /// into a slot instead of pushing each changed level, and the mirror catches up after the
+    /// commands).
     let bookSlots: BookSnapshotSlots
     let readsSlots: Bool
     let output: RingProducer<hft_fill>

@@ -168,9 +168,9 @@ public actor SignalStage: Agent {
     func commit(_ e: BookEvent) {
         let i = Int(e.instrument.raw)
         guard i < instrumentCount else { recorder.increment(counters.unroutable); return }
-        let t0 = hft_monotonic_ns()
-        // Recorded later (`PendingHops`); a commit before the next `doWork` flushes the last one's.
+        // Recorded later (`PendingHops`); a second commit in one `doWork` flushes the first's, outside its features hop.
         flushHops()
+        let t0 = hft_monotonic_ns()
         if !replay { pendingHops.queueFeedToBook = e.startTime.raw &- e.receiveTime.raw }
         let decode = e.quantity.raw
         pendingHops.waiting = true
