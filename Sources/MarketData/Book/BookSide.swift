@@ -456,6 +456,9 @@ struct BookSide: ~Copyable {
     ///   when the walk goes past the ladder. No allocation.
     @inlinable
     func forEachLevel(limit: Int, _ body: (_ key: Int64, _ quantity: Int64) -> Bool) -> Int {
+        // Nothing in the overflow is above the ladder (the usual case: it holds far levels): walk
+        // the occupancy words with their set bits in hand, then the overflow, highest first.
+        if overflowCount == 0 || overflowMaxBound < baseKey { return forEachLevelLadderFirst(limit: limit, body) }
         var visited = 0
         var s = bestSlot
         var oi = -1
@@ -475,6 +478,44 @@ struct BookSide: ~Copyable {
                 s = occupiedSlot(atOrBelow: s &- 1)
             } else {
                 if !body(ok, sortedQuantities[oi]) { break }
+                oi &-= 1
+            }
+        }
+        return visited
+    }
+
+    /// `forEachLevel` when every overflow key is below the ladder: the ladder's levels from the best
+    /// slot down, one occupancy word at a time (a leading-zero count and a bit clear per level),
+    /// then the overflow's, sorted, highest first.
+    @inlinable @inline(__always)
+    func forEachLevelLadderFirst(limit: Int, _ body: (_ key: Int64, _ quantity: Int64) -> Bool) -> Int {
+        var visited = 0
+        if bestSlot >= 0 {
+            var w = bestSlot >> 6
+            // SAFETY: 0 <= w < slotCount / 64 (bestSlot is a ladder slot; w only decreases to 0);
+            // a set bit marks an occupied slot < slotCount.
+            var word = occupied[w] & (UInt64.max >> UInt64(63 &- (bestSlot & 63)))
+            while visited < limit {
+                while word == 0 {
+                    w &-= 1
+                    if w < 0 { break }
+                    word = occupied[w]
+                }
+                if w < 0 { break }
+                let b = 63 &- word.leadingZeroBitCount
+                let slot = (w << 6) | b
+                visited &+= 1
+                if !body(baseKey &+ Int64(slot) &* tick, quantities[slot]) { return visited }
+                word &= ~((1 as UInt64) &<< UInt64(b))
+            }
+        }
+        if visited < limit && overflowCount > 0 {
+            sortOverflow()
+            var oi = overflowCount &- 1
+            while visited < limit && oi >= 0 {
+                visited &+= 1
+                // SAFETY: 0 <= oi < overflowCount, the sorted scratch's length.
+                if !body(sortedKeys[oi], sortedQuantities[oi]) { break }
                 oi &-= 1
             }
         }
