@@ -104,6 +104,26 @@ static inline uint64_t hft_rdtscp(uint32_t *aux) {
 #endif
 }
 
+/// The hypervisor's CPUID vendor signature (leaf 0x40000000, EBX ECX EDX: `KVMKVMKVM`, `Microsoft Hv`,
+/// `VMwareVMware`, ...) into `out` (13 bytes, NUL-terminated), when CPUID.1:ECX[31] says a hypervisor
+/// is present. Returns false on bare metal, other architectures, or a hypervisor without the leaf.
+static inline bool hft_cpuid_hypervisor_vendor(char out[13]) {
+    out[0] = 0;
+#if defined(__x86_64__)
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    __cpuid(1, eax, ebx, ecx, edx);
+    if ((ecx & (1u << 31)) == 0) { return false; }
+    __cpuid(0x40000000u, eax, ebx, ecx, edx);
+    if (eax < 0x40000000u) { return false; }
+    unsigned int words[3] = { ebx, ecx, edx };
+    for (int i = 0; i < 12; i++) { out[i] = (char)((words[i / 4] >> (8 * (i % 4))) & 0xff); }
+    out[12] = 0;
+    return true;
+#else
+    return false;
+#endif
+}
+
 /// Whether CPUID reports an invariant TSC (CPUID.80000007H:EDX[8]).
 static inline bool hft_cpu_has_invariant_tsc(void) {
 #if defined(__x86_64__)
