@@ -32,6 +32,8 @@ public struct RateSweepReport: Sendable {
     public var hop: String
     /// Rows in ascending rate order.
     public private(set) var rows: [Row] = []
+    /// Where and how the sweep was measured; in the JSON and under the plot's title.
+    public var context = ReportContext()
 
     public init(title: String, hop: String) {
         self.title = title
@@ -59,7 +61,7 @@ public struct RateSweepReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// `{"title", "hop", "rows": [{"rate", "count", "p50_ns", "p90_ns", "p99_ns", "p99_9_ns", "max_ns", "offered", "late"}]}`
+    /// `{"title", "hop", "context": {name: value}, "rows": [{"rate", "count", "p50_ns", "p90_ns", "p99_ns", "p99_9_ns", "max_ns", "offered", "late"}]}`
     /// (sorted keys); an empty row's percentiles and max are `null`.
     public func json() -> String {
         struct Row: Encodable {
@@ -76,7 +78,7 @@ public struct RateSweepReport: Sendable {
                 try c.encode(late, forKey: .late)
             }
         }
-        struct Sweep: Encodable { var title: String, hop: String, rows: [Row] }
+        struct Sweep: Encodable { var title: String, hop: String, context: [String: String], rows: [Row] }
         let rows = self.rows.map { r -> Row in
             let h = r.histogram, some = h.totalCount > 0
             func at(_ p: Double) -> UInt64? { some ? h.valueAtPercentile(p) : nil }
@@ -85,7 +87,7 @@ public struct RateSweepReport: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Sweep(title: title, hop: hop, rows: rows))) ?? Data("{}".utf8)
+        let data = (try? encoder.encode(Sweep(title: title, hop: hop, context: context.dictionary, rows: rows))) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -93,7 +95,8 @@ public struct RateSweepReport: Sendable {
     /// (`data-percentile` names it), a point marker per row, log-scale axes with decade grid lines.
     public func svg(width: Double = 960, height: Double = 560) -> String {
         let plotted = rows.filter { $0.histogram.totalCount > 0 && $0.rate > 0 }
-        let left = 90.0, right = 170.0, top = 50.0, bottom = 60.0
+        let subtitle = context.lines()
+        let left = 90.0, right = 170.0, top = TelemetryReport.plotTop(subtitleLines: subtitle.count), bottom = 60.0
         let plotW = width - left - right, plotH = height - top - bottom
         let rates = plotted.map { Double($0.rate) }
         let xLow = floor(log10(rates.min() ?? 1)), xHigh = max(floor(log10(rates.min() ?? 1)) + 1, ceil(log10(rates.max() ?? 10)))
@@ -108,7 +111,7 @@ public struct RateSweepReport: Sendable {
         func y(_ ns: UInt64) -> Double { top + plotH * (1 - (log10(Double(max(ns, 1))) - yLow) / (yHigh - yLow)) }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-        var out = TelemetryReport.svgPreamble(width: width, height: height, title: title, titleX: left + plotW / 2)
+        var out = TelemetryReport.svgPreamble(width: width, height: height, title: title, subtitle: subtitle, titleX: left + plotW / 2)
         // One pass per axis: its decade grid lines and their labels.
         var grid = "", xLabels = "", yLabels = ""
         for d in Int(xLow)...Int(xHigh) {

@@ -20,6 +20,8 @@ extension TelemetryReport {
         }
 
         public var title: String
+        /// `ReportContext` as name → value (`machine`, `topology`, `rate`, `clock`, ...); `{}` when unset.
+        public var context: [String: String]
         /// The histogram range and precision every hop uses.
         public var lowestDiscernibleNanos: UInt64
         public var highestTrackableNanos: UInt64
@@ -40,6 +42,7 @@ extension TelemetryReport {
         let layout = hops.first?.histogram.layout ?? .latency
         return JSONDocument(
             title: title,
+            context: context.dictionary,
             lowestDiscernibleNanos: layout.lowestDiscernibleValue,
             highestTrackableNanos: layout.highestTrackableValue,
             significantDigits: layout.significantDigits,

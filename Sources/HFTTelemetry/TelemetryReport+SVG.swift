@@ -23,10 +23,11 @@ extension TelemetryReport {
     /// percentile on a `log10(1 / (1 - p))` scale labelled 0%, 90%, 99%, 99.9%..., y the latency on
     /// a log scale; one `<polyline>` per hop that has values (empty hops are left out of the plot
     /// and the legend), a legend with each hop's max (the curve stops at the last decade), a title
-    /// and axis labels.
+    /// and axis labels; the context's lines under the title.
     public func svg(style: PlotStyle = PlotStyle()) -> String {
         let plotted = hops.filter { $0.histogram.totalCount > 0 }
-        let left = 90.0, right = 200.0, top = 50.0, bottom = 60.0
+        let subtitle = context.lines()
+        let left = 90.0, right = 200.0, top = Self.plotTop(subtitleLines: subtitle.count), bottom = 60.0
         let plotW = style.width - left - right
         let plotH = style.height - top - bottom
 
@@ -49,7 +50,7 @@ extension TelemetryReport {
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-        var out = Self.svgPreamble(width: style.width, height: style.height, title: title, titleX: left + plotW / 2)
+        var out = Self.svgPreamble(width: style.width, height: style.height, title: title, subtitle: subtitle, titleX: left + plotW / 2)
 
         out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for d in 0...style.decades {
@@ -102,10 +103,20 @@ extension TelemetryReport {
         return out
     }
 
+    /// The top edge of a plot's frame below the title and `subtitleLines` lines of context.
+    static func plotTop(subtitleLines: Int) -> Double { 50 + 14 * Double(subtitleLines) }
+
     /// The opening of a plot: XML declaration, `<svg>` of `width` × `height`, a `<title>`, a white
-    /// background and the title centred at `titleX`. The caller closes the `<svg>`.
-    static func svgPreamble(width: Double, height: Double, title: String, titleX: Double) -> String {
-        """
+    /// background, the title centred at `titleX` and the subtitle lines under it, centred on the
+    /// plot's width (`class="context"`; `ReportContext.lines()` keeps them within it at 10 px).
+    /// The caller closes the `<svg>`.
+    static func svgPreamble(width: Double, height: Double, title: String, subtitle: [String] = [], titleX: Double) -> String {
+        var lines = ""
+        for (k, line) in subtitle.enumerated() {
+            lines += "<text class=\"context\" x=\"\(Int(width / 2))\" y=\"\(46 + 14 * k)\" text-anchor=\"middle\" "
+                + "font-size=\"10\" fill=\"#444444\">\(escapeXML(line))</text>\n"
+        }
+        return """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
         viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
@@ -113,7 +124,7 @@ extension TelemetryReport {
         <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="white"/>
         <text x="\(String(format: "%.2f", titleX))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escapeXML(title))</text>
 
-        """
+        """ + lines
     }
 
     /// `1ns`, `10ns`, `100ns`, `1µs`, ... `100s` for a power of ten of nanoseconds.

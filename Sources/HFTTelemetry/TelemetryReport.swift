@@ -38,6 +38,9 @@ public struct TelemetryReport: Sendable {
     public var errors: [DistinctErrorEntry]
     /// Error observations dropped because a recorder's distinct-error table was full.
     public var errorLogOverflowCount: UInt64
+    /// Where and how the numbers were measured (machine, topology, rate, clock); in the JSON and
+    /// under the plot's title. Empty unless the caller sets it.
+    public var context = ReportContext()
 
     public init(
         title: String, hops: [Hop], counters: [Counter] = [], errors: [DistinctErrorEntry] = [],
@@ -55,7 +58,7 @@ public struct TelemetryReport: Sendable {
 
     /// Adds another report of the same registry shape (repeated runs of one benchmark): hop
     /// histograms merged by name, counters summed by name, distinct errors appended; hops and
-    /// counters `self` does not have are appended in `other`'s order.
+    /// counters `self` does not have are appended in `other`'s order. `self`'s context is kept.
     public mutating func merge(_ other: TelemetryReport) {
         for hop in other.hops {
             if let k = hops.firstIndex(where: { $0.name == hop.name }) {
