@@ -115,7 +115,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             offered += engine.replaySource?.frameCount ?? 0
             let r = await engine.shutdown()
             jitter.add(engine)
-            let report = engine.latencyReport(title: title)
+            var report = engine.latencyReport(title: title)
+            report.context = EngineOutput.context(engine, rate: closedLoop
+                ? "closed loop: the next frame when the last one's work is done (ring source)"
+                : "\(rate) frames/s offered by the ring source, latency from each frame's intended send time")
             accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }
@@ -135,6 +138,10 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             let result = try await runRing(cfg, captures: captures, rate: rate, printHeader: k == 0)
             let t2o = result.report.hops.first { $0.name == "tick→order" }?.histogram ?? HistogramSnapshot()
             sweep.add(RateSweepReport.Row(rate: rate, histogram: t2o, offered: result.offered, late: result.late))
+            if k == 0 {
+                sweep.context = result.report.context
+                sweep.context["rate"] = "\(list) frames/s offered by the ring source, latency from each frame's intended send time"
+            }
             let signal = result.report.hops.first { $0.name == "order.tick→signal" }?.histogram ?? HistogramSnapshot()
             let p = t2o.valuesAtPercentiles([50, 99])
             print("rate \(rate)/s: \(t2o.count) orders, tick→order p50 \(LatencyFormat.string(nanoseconds: p[0])), p99 \(LatencyFormat.string(nanoseconds: p[1])), "
@@ -202,7 +209,9 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             late += stats.framesLate
             for l in schedule.lateness() { wire.record(UInt64(max(0, l))) }
             jitter.add(engine)
-            let report = engine.latencyReport(title: title)
+            var report = engine.latencyReport(title: title)
+            report.context = EngineOutput.context(engine, rate: "\(rate) frames/s offered by hft sim over loopback websockets, "
+                + "latency from each frame's intended send time")
             accumulate(report, run: run, into: &merged)
             lastText = r.text()
         }

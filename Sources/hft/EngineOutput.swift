@@ -9,7 +9,8 @@ enum EngineOutput {
     /// The header every report starts with: machine, build, memory, topology, idle strategies, clock.
     static func header(_ engine: TradingEngine, what: String) -> String {
         var out = "\(what)\n"
-        out += "  machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.hostName); clock: CLOCK_MONOTONIC (vDSO) for every hop\n"
+        out += "  machine: \(machine)\n"
+        out += "  clock: \(TradingEngine.hopClock)\n"
         out += "  build: \(BuildTarget.current.description)\n"
         out += "  memory: \(AllocatorInfo.line())\n"
         out += "  topology: \(engine.config.topologyProfile)\n"
@@ -18,6 +19,16 @@ enum EngineOutput {
         }
         for w in engine.topologyWarnings { out += "  warning: \(w)\n" }
         return out
+    }
+
+    /// This machine, read once.
+    static let machine = MachineDescription.read()
+
+    /// `TradingEngine.reportContext` with this machine (read once) and the allocator's `memory` line.
+    static func context(_ engine: TradingEngine, rate: String) -> ReportContext {
+        var context = engine.reportContext(rate: rate, machine: machine)
+        context["memory"] = AllocatorInfo.line()
+        return context
     }
 
     static func write(_ report: TelemetryReport, json: String?, svg: String?) throws {
