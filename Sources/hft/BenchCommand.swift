@@ -115,8 +115,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             offered += engine.replaySource?.frameCount ?? 0
             let r = await engine.shutdown()
             jitter.add(engine)
-            var report = engine.latencyReport(title: title)
-            report.context = EngineOutput.context(engine, rate: closedLoop
+            let report = EngineOutput.latencyReport(engine, title: title, rate: closedLoop
                 ? "closed loop: the next frame when the last one's work is done (ring source)"
                 : "\(rate) frames/s offered by the ring source, latency from each frame's intended send time")
             accumulate(report, run: run, into: &merged)
@@ -209,8 +208,7 @@ struct PipelineBenchCommand: AsyncParsableCommand {
             late += stats.framesLate
             for l in schedule.lateness() { wire.record(UInt64(max(0, l))) }
             jitter.add(engine)
-            var report = engine.latencyReport(title: title)
-            report.context = EngineOutput.context(engine, rate: "\(rate) frames/s offered by hft sim over loopback websockets, "
+            let report = EngineOutput.latencyReport(engine, title: title, rate: "\(rate) frames/s offered by hft sim over loopback websockets, "
                 + "latency from each frame's intended send time")
             accumulate(report, run: run, into: &merged)
             lastText = r.text()

@@ -49,8 +49,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try await Task.sleep(for: .milliseconds(300))
         let r = await engine.shutdown()
-        var latency = engine.latencyReport(title: "hft demo: paper \(cfg.strategy.symbol) against hft sim at \(speed)×")
-        latency.context = EngineOutput.context(engine, rate: "the recording's own pace × \(speed), served by hft sim over loopback websockets")
+        let latency = EngineOutput.latencyReport(engine, title: "hft demo: paper \(cfg.strategy.symbol) against hft sim at \(speed)×",
+                                                 rate: "the recording's own pace × \(speed), served by hft sim over loopback websockets")
         print(latency.text())
         print(r.text())
         let s = sim.statistics

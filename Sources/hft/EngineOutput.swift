@@ -31,6 +31,14 @@ enum EngineOutput {
         return context
     }
 
+    /// The engine's latency report with its context (`rate` in the command's words): what every
+    /// command prints and writes.
+    static func latencyReport(_ engine: TradingEngine, title: String, rate: String) -> TelemetryReport {
+        var report = engine.latencyReport(title: title)
+        report.context = context(engine, rate: rate)
+        return report
+    }
+
     static func write(_ report: TelemetryReport, json: String?, svg: String?) throws {
         if let json {
             try ensureDirectory(json)

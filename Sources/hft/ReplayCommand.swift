@@ -48,8 +48,9 @@ struct ReplayCommand: AsyncParsableCommand {
         progress?.cancel()
         if !quiet { FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: 40))] \(total)/\(total) frames\n".utf8)) }
         let r = await engine.shutdown()
-        var latency = engine.latencyReport(title: "hft replay \(cfg.strategy.symbol) (in-process hops; capture receive times are not on this clock)")
-        latency.context = EngineOutput.context(engine, rate: "as fast as the pipeline takes the capture")
+        let latency = EngineOutput.latencyReport(
+            engine, title: "hft replay \(cfg.strategy.symbol) (in-process hops; capture receive times are not on this clock)",
+            rate: "as fast as the pipeline takes the capture")
         if !quiet { print(latency.text()) }
         print(r.text())
         try EngineOutput.write(latency, json: json, svg: svg)

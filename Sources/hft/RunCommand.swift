@@ -66,8 +66,8 @@ struct RunCommand: AsyncParsableCommand {
         await monitor.stop()
         endpoint?.stop()
         let r = await engine.shutdown()
-        var latency = engine.latencyReport(title: "hft run \(cfg.mode.rawValue) \(cfg.strategy.symbol)")
-        latency.context = EngineOutput.context(engine, rate: "the venue's own pace (\(cfg.venue.name) \(cfg.mode.rawValue))")
+        let latency = EngineOutput.latencyReport(engine, title: "hft run \(cfg.mode.rawValue) \(cfg.strategy.symbol)",
+                                                 rate: "the venue's own pace (\(cfg.venue.name) \(cfg.mode.rawValue))")
         print(latency.text())
         print(r.text())
         try EngineOutput.write(latency, json: json, svg: svg)

@@ -1,4 +1,5 @@
 import CSystemShims
+import HFTRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -100,7 +101,7 @@ public struct MachineDescription: Sendable, Hashable, CustomStringConvertible {
                 vendor = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
         }
-        let flagged = first["flags"].map { $0.split(separator: " ").contains("hypervisor") } ?? false
+        let flagged = TSCSupport.cpuFlags(cpuinfo: cpuinfo).contains("hypervisor")
         let virtualization: Virtualization =
             vendor != nil || flagged ? .guest(vendor.map(hypervisorName(vendor:))) : .bareMetal
 
