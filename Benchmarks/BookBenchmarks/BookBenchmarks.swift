@@ -53,7 +53,7 @@ struct Recording: Sendable {
 /// Replays `r` once on a fresh feed; the feed's construction is outside the measured region.
 func replay(_ r: Recording, _ benchmark: Benchmark, rates: Bool) {
     var feed = BookFeed(venue: r.venue, instruments: r.instruments,
-                        book: OrderBookConfiguration(checksInvariants: false))
+                        book: OrderBookConfiguration(invariantCheckInterval: 0))
     let clock = ContinuousClock()
     benchmark.startMeasurement()
     let start = clock.now
@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
                                    scalingFactor: .kilo, thresholds: zero)) { benchmark in
         let f = applyFixture
         let (flat, starts, bidCounts, n) = (f.flat, f.starts, f.bidCounts, f.count)
-        var book = OrderBook(configuration: OrderBookConfiguration(checksInvariants: false))
+        var book = OrderBook(configuration: OrderBookConfiguration(invariantCheckInterval: 0))
         f.snapshot.0.withUnsafeBufferPointer { b in f.snapshot.1.withUnsafeBufferPointer { a in
             book.replace(tick: TickInference.tick(bids: b, asks: a), bids: b, asks: a)
         } }
@@ -130,7 +130,7 @@ let benchmarks: @Sendable () -> Void = {
 /// three ways (see the file's header; `publish` in that order).
 func bookStagePerFrame(_ r: Recording, _ benchmark: Benchmark, ingest: BenchmarkMetric, publish: [BenchmarkMetric]) {
     let timer = EventTimer.shared
-    var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
+    var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(invariantCheckInterval: 0))
     let r0 = Ring<BookEvent>(capacity: 4096), r1 = Ring<BookEvent>(capacity: 4096), r2 = Ring<BookEvent>(capacity: 4096)
     let r3 = Ring<BookEvent>(capacity: 4096), r4 = Ring<BookEvent>(capacity: 4096), r5 = Ring<BookEvent>(capacity: 4096)
     let r6 = Ring<BookEvent>(capacity: 4096), r7 = Ring<BookEvent>(capacity: 4096)
@@ -209,7 +209,7 @@ struct ApplyFixture: @unchecked Sendable {
     init() {
         // Pre-decode every USD-M diff (cold), load the snapshot, then apply diffs in order, cycling.
         let r = Recording(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], depthOnly: true)
-        var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(checksInvariants: false))
+        var feed = BookFeed(venue: r.venue, instruments: r.instruments, book: OrderBookConfiguration(invariantCheckInterval: 0))
         var diffLevels: [[DepthLevel]] = []
         var diffBidCounts: [Int] = []
         var snap: ([DepthLevel], [DepthLevel]) = ([], [])

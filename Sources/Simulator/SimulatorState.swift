@@ -58,7 +58,7 @@ struct SimulatorState: ~Copyable {
     }
 
     static func makeFeed(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)]) -> BookFeed {
-        BookFeed(venue: venue, instruments: instruments, book: OrderBookConfiguration(checksInvariants: false), levelsPerSide: 20_000,
+        BookFeed(venue: venue, instruments: instruments, book: OrderBookConfiguration(invariantCheckInterval: 0), levelsPerSide: 20_000,
                  bufferMessages: 4096)
     }
 

@@ -55,7 +55,7 @@ struct BookCheckCommand: ParsableCommand {
             "\($0.symbol) (price 1e-\($0.spec.priceScale.places), qty 1e-\($0.spec.quantityScale.places))"
         }.joined(separator: ", "))
 
-        var feed = BookFeed(venue: venueId, instruments: instruments, book: OrderBookConfiguration(checksInvariants: false))
+        var feed = BookFeed(venue: venueId, instruments: instruments, book: OrderBookConfiguration(invariantCheckInterval: 0))
         var failed = false
         var totalChecked = 0
         var totalMatched = 0

@@ -13,7 +13,7 @@ import HFTTestSupport
     }
 
     @Test func basicSetRemoveAndBest() {
-        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 64, overflowCapacity: 16, tick: 5, checksInvariants: true))
+        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 64, overflowCapacity: 16, tick: 5, invariantCheckInterval: 1))
         #expect(book.bestBid == nil && book.bestAsk == nil && !book.isCrossed)
         book.set(side: .buy, price: Price(raw: 1000), quantity: Quantity(raw: 3))
         book.set(side: .buy, price: Price(raw: 995), quantity: Quantity(raw: 4))
@@ -36,7 +36,7 @@ import HFTTestSupport
         var rng = SplitMix64(seed: seed)
         // A small ladder so that far levels, off-grid prices, re-centring and truncation all happen.
         let tick: Int64 = 10
-        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 128, overflowCapacity: 4096, tick: tick, checksInvariants: true))
+        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 128, overflowCapacity: 4096, tick: tick, invariantCheckInterval: 1))
         var bids: [Int64: Int64] = [:]
         var asks: [Int64: Int64] = [:]
         var mid: Int64 = 1_000_000
@@ -105,7 +105,7 @@ import HFTTestSupport
     }
 
     @Test func topLevelsAndForEachWalkBestFirst() {
-        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 256, overflowCapacity: 64, tick: 1, checksInvariants: true))
+        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 256, overflowCapacity: 64, tick: 1, invariantCheckInterval: 1))
         for i in 0..<50 { book.set(side: .sell, price: Price(raw: 100 + Int64(i) * 7), quantity: Quantity(raw: Int64(i) + 1)) }
         book.set(side: .sell, price: Price(raw: 100_000), quantity: Quantity(raw: 9)) // overflow
         let out = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 60)
@@ -120,7 +120,7 @@ import HFTTestSupport
     }
 
     @Test func fullOverflowDropsTheWorstLevelsAndKeepsTheTopExact() {
-        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 64, overflowCapacity: 4, tick: 1, checksInvariants: true))
+        var book = OrderBook(configuration: OrderBookConfiguration(ladderTicks: 64, overflowCapacity: 4, tick: 1, invariantCheckInterval: 1))
         book.set(side: .buy, price: Price(raw: 10_000), quantity: Quantity(raw: 1))
         for i in 1...10 { book.set(side: .buy, price: Price(raw: 10_000 - 1000 * Int64(i)), quantity: Quantity(raw: Int64(i))) }
         #expect(book.levelCount(.buy) == 5)
@@ -130,7 +130,7 @@ import HFTTestSupport
     }
 
     @Test func replaceAdoptsTheSnapshotAndItsTick() {
-        var book = OrderBook(configuration: OrderBookConfiguration(checksInvariants: true))
+        var book = OrderBook(configuration: OrderBookConfiguration(invariantCheckInterval: 1))
         let buf = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 4)
         defer { buf.deallocate() }
         buf[0] = DepthLevel(price: Price(raw: 268_380), quantity: Quantity(raw: 5))
@@ -142,5 +142,43 @@ import HFTTestSupport
         book.replace(tick: 10, bids: bids, asks: asks)
         #expect(book.tick == 10 && book.levelCount(.buy) == 2 && book.levelCount(.sell) == 2)
         #expect(book.bestBid?.price == Price(raw: 268_380) && book.bestAsk?.price == Price(raw: 268_390))
+    }
+
+    /// Debug builds check the invariants after every `invariantCheckInterval`-th public mutation and
+    /// after every `replace`; interval 1 after each, 0 never. The validator finds a corrupted ladder.
+    @Test func invariantCheckCadenceAndValidator() {
+        var book = OrderBook(configuration: OrderBookConfiguration(tick: 1, invariantCheckInterval: 4))
+        #expect(book.invariantCheckInterval == 4 && book.mutationsUntilCheck == 4)
+        for i in 0..<3 { book.set(side: .buy, price: Price(raw: 100 - Int64(i)), quantity: Quantity(raw: 1)) }
+        #expect(book.mutationsUntilCheck == 1)
+        book.set(side: .sell, price: Price(raw: 101), quantity: Quantity(raw: 1))
+        #expect(book.mutationsUntilCheck == 4)
+        book.set(side: .sell, price: Price(raw: 102), quantity: Quantity(raw: 1))
+        #expect(book.mutationsUntilCheck == 3)
+        let buf = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 2)
+        defer { buf.deallocate() }
+        buf[0] = DepthLevel(price: Price(raw: 90), quantity: Quantity(raw: 2))
+        buf[1] = DepthLevel(price: Price(raw: 91), quantity: Quantity(raw: 2))
+        book.replace(tick: 1, bids: UnsafeBufferPointer(rebasing: buf[0..<1]), asks: UnsafeBufferPointer(rebasing: buf[1..<2]))
+        #expect(book.mutationsUntilCheck == 4)
+        #expect(OrderBookConfiguration(invariantCheckInterval: -3).invariantCheckInterval == 0)
+        #expect(!OrderBookConfiguration(invariantCheckInterval: 0).checksInvariants)
+        #if DEBUG
+        #expect(OrderBookConfiguration().invariantCheckInterval == OrderBookConfiguration.debugInvariantCheckInterval)
+        #else
+        #expect(OrderBookConfiguration().invariantCheckInterval == 0)
+        #endif
+
+        // A quantity without its bitmap bit, then a count that disagrees: both reported.
+        #expect(book.validate() == nil)
+        let slot = book.bids.slot(of: 90)
+        #expect(slot >= 0)
+        book.bids.quantities[slot + 1] = 5
+        #expect(book.validate()?.hasPrefix("bids: slot \(slot + 1): bitmap false but quantity 5") == true)
+        book.bids.quantities[slot + 1] = 0
+        book.asks.ladderCount += 1
+        #expect(book.validate()?.hasPrefix("asks: ladder count") == true)
+        book.asks.ladderCount -= 1
+        #expect(book.validate() == nil)
     }
 }

@@ -523,33 +523,45 @@ struct BookSide: ~Copyable {
     }
 
     /// A description of the first broken invariant, or nil. O(slotCount + table).
+    ///
+    /// Written with `while` loops over raw pointers and the empty key in a local: debug builds run it
+    /// after book mutations, and there a `for … in` range walks a generic iterator per element.
     func validate() -> String? {
         var counted = 0
         var highest = -1
         var w = 0
-        while w < slotCount >> 6 {
+        let words = slotCount >> 6
+        while w < words {
             let word = occupied[w]
-            for b in 0..<64 {
-                let s = (w << 6) | b
+            let base = w << 6
+            var b = 0
+            while b < 64 {
+                let s = base | b
                 let bit = (word >> UInt64(b)) & 1 == 1
                 let q = quantities[s]
                 if bit != (q != 0) { return "slot \(s): bitmap \(bit) but quantity \(q)" }
                 if q < 0 { return "slot \(s): negative quantity \(q)" }
                 if bit { counted += 1; highest = s }
+                b += 1
             }
             w += 1
         }
         if counted != ladderCount { return "ladder count \(ladderCount) but \(counted) occupied slots" }
         if highest != bestSlot { return "best slot \(bestSlot) but highest occupied is \(highest)" }
         if anchored && baseKey % tick != 0 { return "base key \(baseKey) not on the tick grid \(tick)" }
+        let empty = BookSide.emptyKey
         var entries = 0
-        for i in 0...tableMask where tableKeys[i] != BookSide.emptyKey {
+        var i = 0
+        while i <= tableMask {
             let k = tableKeys[i]
-            entries += 1
-            if tableQuantities[i] <= 0 { return "overflow key \(k): non-positive quantity" }
-            if slot(of: k) >= 0 { return "overflow key \(k) belongs in the ladder" }
-            if k > overflowMaxBound { return "overflow key \(k) above the bound \(overflowMaxBound)" }
-            if probe(k).index != i { return "overflow key \(k) unreachable by probing" }
+            if k != empty {
+                entries += 1
+                if tableQuantities[i] <= 0 { return "overflow key \(k): non-positive quantity" }
+                if slot(of: k) >= 0 { return "overflow key \(k) belongs in the ladder" }
+                if k > overflowMaxBound { return "overflow key \(k) above the bound \(overflowMaxBound)" }
+                if probe(k).index != i { return "overflow key \(k) unreachable by probing" }
+            }
+            i += 1
         }
         if entries != overflowCount { return "overflow count \(overflowCount) but \(entries) entries" }
         return nil

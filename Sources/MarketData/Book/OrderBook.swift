@@ -17,14 +17,17 @@ import HFTPrimitives
 public struct OrderBook: ~Copyable {
     @usableFromInline var bids: BookSide
     @usableFromInline var asks: BookSide
-    /// Whether public mutations run `checkInvariants()` (debug builds by default).
-    public let checksInvariants: Bool
+    /// Public mutations between runs of `checkInvariants()` (0: never; see `OrderBookConfiguration`).
+    public let invariantCheckInterval: Int
+    /// Public mutations left before the next check.
+    @usableFromInline var mutationsUntilCheck: Int
 
     /// Allocates all storage. Cold.
     public init(configuration: OrderBookConfiguration = OrderBookConfiguration()) {
         self.bids = BookSide(slotCount: configuration.ladderTicks, overflowCapacity: configuration.overflowCapacity, tick: configuration.tick)
         self.asks = BookSide(slotCount: configuration.ladderTicks, overflowCapacity: configuration.overflowCapacity, tick: configuration.tick)
-        self.checksInvariants = configuration.checksInvariants
+        self.invariantCheckInterval = configuration.invariantCheckInterval
+        self.mutationsUntilCheck = configuration.invariantCheckInterval
     }
 
     /// The tick grid of the ladder, in raw price units.
@@ -47,7 +50,17 @@ public struct OrderBook: ~Copyable {
     @inlinable
     public mutating func set(side: Side, price: Price, quantity: Quantity) {
         setUnchecked(side: side, price: price, quantity: quantity)
-        if checksInvariants { checkInvariants() }
+        if invariantCheckInterval > 0 { mutated(always: false) }
+    }
+
+    /// Counts a public mutation and runs `checkInvariants()` when the interval has passed or `always`.
+    @usableFromInline
+    mutating func mutated(always: Bool) {
+        mutationsUntilCheck -= 1
+        if always || mutationsUntilCheck <= 0 {
+            mutationsUntilCheck = invariantCheckInterval
+            checkInvariants()
+        }
     }
 
     @inlinable @inline(__always)
@@ -62,9 +75,14 @@ public struct OrderBook: ~Copyable {
     /// Applies one venue message's levels (absolute quantities, 0 removes), bids then asks.
     @inlinable
     public mutating func apply(bids newBids: UnsafeBufferPointer<DepthLevel>, asks newAsks: UnsafeBufferPointer<DepthLevel>) {
+        applyUnchecked(bids: newBids, asks: newAsks)
+        if invariantCheckInterval > 0 { mutated(always: false) }
+    }
+
+    @inlinable @inline(__always)
+    mutating func applyUnchecked(bids newBids: UnsafeBufferPointer<DepthLevel>, asks newAsks: UnsafeBufferPointer<DepthLevel>) {
         for level in newBids { bids.set(key: level.price.raw, quantity: level.quantity.raw) }
         for level in newAsks { asks.set(key: 0 &- level.price.raw, quantity: level.quantity.raw) }
-        if checksInvariants { checkInvariants() }
     }
 
     /// Replaces the whole book with a snapshot's levels and adopts `tick` as the grid.
@@ -74,7 +92,8 @@ public struct OrderBook: ~Copyable {
         // Anchor each side on its best level first so the snapshot lands in the ladder.
         if let b = OrderBook.bestKey(newBids, sign: 1) { bids.anchor(on: b) }
         if let a = OrderBook.bestKey(newAsks, sign: -1) { asks.anchor(on: a) }
-        apply(bids: newBids, asks: newAsks)
+        applyUnchecked(bids: newBids, asks: newAsks)
+        if invariantCheckInterval > 0 { mutated(always: true) }
     }
 
     @inlinable
@@ -160,8 +179,8 @@ public struct OrderBook: ~Copyable {
         return nil
     }
 
-    /// Traps with a description when a structural invariant is broken. Run after every public
-    /// mutation when `checksInvariants` is set (debug builds).
+    /// Traps with a description when a structural invariant is broken. Run after every
+    /// `invariantCheckInterval`-th public mutation and every `replace` (debug builds).
     public func checkInvariants() {
         if let e = validate() { fatalError("OrderBook invariant broken: \(e)") }
     }
