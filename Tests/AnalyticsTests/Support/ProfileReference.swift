@@ -13,6 +13,11 @@ struct ProfileReference {
     var vah: Int64 = 0
     let config: VolumeProfileConfig
     let kernel: [Int64]
+    /// `volume` as an array over bins `denseBase ..< denseBase + dense.count` (`minBin − r ...
+    /// maxBin + r`, `r` the kernel radius, zeros between): `smoothed` reads it instead of the
+    /// dictionary (a debug build spends most of these tests in dictionary lookups otherwise).
+    var dense: [Int64] = []
+    var denseBase: Int64 = 0
 
     var hasVolume: Bool { total > 0 }
 
@@ -33,6 +38,10 @@ struct ProfileReference {
         minBin = volume.keys.min()!
         maxBin = volume.keys.max()!
         (poc, val, vah) = ProfileReference.pocAndValueArea(volume: volume, basisPoints: config.valueAreaBasisPoints)
+        let r = Int64(max(kernel.count - 1, 0))
+        denseBase = minBin - r - 1
+        dense = [Int64](repeating: 0, count: Int(maxBin - minBin + 2 * r + 3))
+        for (b, q) in volume { dense[Int(b - denseBase)] = q }
     }
 
     /// POC (max volume; tie → closest to (min+max)/2, then the lower) and the one-row value area.
@@ -53,11 +62,22 @@ struct ProfileReference {
         return (poc, a, b)
     }
 
+    /// `Σ_{|d| ≤ r} kernel[|d|] · volume[b + d]` (a bin without volume counts 0).
     func smoothed(_ b: Int64) -> Int64 {
-        let r = kernel.count - 1
-        var s: Int64 = 0
-        for d in -r...r { s += kernel[abs(d)] * volume[b + Int64(d), default: 0] }
-        return s
+        // Buffer pointers: a debug build retains and releases an array at every subscript of `self`'s.
+        kernel.withUnsafeBufferPointer { kernel in
+            dense.withUnsafeBufferPointer { dense in
+                let r = kernel.count - 1
+                var s: Int64 = 0
+                var d = -r
+                while d <= r {
+                    let i = Int(b - denseBase) + d
+                    if i >= 0 && i < dense.count { s += kernel[d < 0 ? -d : d] * dense[i] }
+                    d += 1
+                }
+                return s
+            }
+        }
     }
 
     func nearestNode(_ p: Int64, high: Bool) -> Int64? {
