@@ -27,9 +27,7 @@ enum EngineFixtures {
     }
 
     static func temporaryDirectory(_ name: String) -> String {
-        let d = NSTemporaryDirectory() + "hft-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
+        TestScratch.directory(name)
     }
 
     /// Whether the default model bundles are in the tree.

@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 
 /// A directory laid out like `/` (the `/sys`, `/proc` and `/etc` files `HostAudit` and
 /// `Tuning/host/*.sh` read), built in a temp dir. Starts as a well-tuned 6-CPU host for the colo
@@ -8,8 +9,7 @@ struct FakeHostTree: ~Copyable {
     let root: String
 
     init(cpus: Int = 6) throws {
-        root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("hft-fake-host-\(UUID().uuidString)").path
+        root = TestScratch.path("fake-host")
         let hot = cpus > 1 ? "1-\(cpus - 1)" : "0"
         try write("/sys/devices/system/cpu/online", "0-\(cpus - 1)")
         try write("/sys/devices/system/cpu/isolated", hot)

@@ -11,8 +11,7 @@ import Testing
     static let spot09 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240809.gz"
 
     static func directory(_ name: String) throws -> String {
-        let dir = NSTemporaryDirectory() + "hft-feature-export-\(name)-\(getpid())"
-        try? FileManager.default.removeItem(atPath: dir)
+        let dir = TestScratch.path("feature-export-\(name)")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 import HFTRuntime
 import Testing
 @testable import Engine
@@ -40,7 +41,7 @@ import Testing
     @Test func targetCPUNeedsEveryHaswellFlag() throws {
         let script = URL(fileURLWithPath: Self.scripts).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".ci/target-cpu").path
-        let cpuinfo = FileManager.default.temporaryDirectory.appendingPathComponent("hft-cpuinfo-\(getpid())").path
+        let cpuinfo = TestScratch.path("cpuinfo")
         defer { try? FileManager.default.removeItem(atPath: cpuinfo) }
         func targetCPU(_ flags: [String]) throws -> String {
             try "processor\t: 0\nflags\t\t: fpu tsc \(flags.joined(separator: " ")) sse4_2\n\nprocessor\t: 1\n"

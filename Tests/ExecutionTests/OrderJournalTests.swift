@@ -1,12 +1,13 @@
 import Testing
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 @testable import Execution
 
 /// A fresh temporary path per test (removed by the caller's `defer`).
 func temporaryJournalPath(_ name: String = #function) -> String {
     let clean = name.filter { $0.isLetter || $0.isNumber }
-    return NSTemporaryDirectory() + "hft-journal-\(clean)-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).log"
+    return TestScratch.path("journal-\(clean)", suffix: ".log")
 }
 
 @Suite struct OrderJournalTests {

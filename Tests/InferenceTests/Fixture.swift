@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 import Testing
 @testable import Inference
 
@@ -84,7 +85,7 @@ func writeSafeTensors(_ tensors: [(String, String, [Int], [UInt8])], to path: St
 }
 
 func temporaryDirectory(_ tag: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "hft-inference-\(tag)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    let dir = TestScratch.path("inference-\(tag)")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }

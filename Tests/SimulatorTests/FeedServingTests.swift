@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 import MarketData
 import Simulator
@@ -51,7 +52,7 @@ struct FeedServingTests {
             return Array(frame[(k + key.count)..<(frame.count - 1)])
         }
         #expect(expected.count > 10)
-        let directory = NSTemporaryDirectory() + "hft-sim-tls-\(getpid())"
+        let directory = TestScratch.path("sim-tls")
         let sim = try makeSimulator([Self.cryptofeed], waitFor: 1, tls: .selfSigned(directory: directory))
         defer { sim.stop() }
         #expect(sim.webSocketBase.hasPrefix("wss://"))

@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 import MarketData
 import Signing
@@ -29,7 +30,7 @@ struct OrderEntryTests {
         """
 
     static func writeMarket() throws -> String {
-        let path = NSTemporaryDirectory() + "hft-sim-orders-\(getpid())-\(UInt64.random(in: 0..<UInt64.max)).hb"
+        let path = TestScratch.path("sim-orders", suffix: ".hb")
         try market.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 import MarketData
 import Simulator
@@ -29,7 +30,7 @@ struct ReplayControlTests {
     /// `startOffset` skips recorded time.
     @Test func captureFormatLoopAndStartOffset() throws {
         let recording = try RecordingImporter.load(path: FeedServingTests.cryptofeed)
-        let path = NSTemporaryDirectory() + "hft-sim-capture-\(getpid()).cap"
+        let path = TestScratch.path("sim-capture", suffix: ".cap")
         unlink(path)
         var writer = try CaptureWriter(path: path, venue: recording.venue, symbols: recording.symbols)
         for i in 0..<recording.count {

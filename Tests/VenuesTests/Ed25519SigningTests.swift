@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 import Signing
 import Simulator
@@ -42,8 +43,7 @@ struct Ed25519SigningTests {
     }
 
     @Test func anEd25519KeyTradesAgainstTheSimulatorOverTheWebSocketAPIAndREST() async throws {
-        let dir = NSTemporaryDirectory()
-        let marketPath = dir + "hft-ed25519-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).hb"
+        let marketPath = TestScratch.path("ed25519", suffix: ".hb")
         try L.market.write(toFile: marketPath, atomically: true, encoding: .utf8)
         defer { unlink(marketPath) }
         let seed = Self.seed()

@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import HFTTestSupport
 import HFTPrimitives
 import Testing
 @testable import Venues
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func credentialsComeFromA0600FileOrTheEnvironmentAndAreNeverPrinted() throws {
-        let path = NSTemporaryDirectory() + "hft-creds-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let path = TestScratch.path("creds")
         defer { unlink(path) }
         try "# test\napi_key=\(Self.credentials.apiKey)\nsecret=\(Self.credentials.secret)\n".write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o644)

@@ -30,7 +30,7 @@ func waitUntil(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
 
 /// A held simulator of `path` (frames go out only as the test steps them).
 func makeSimulator(_ path: String, venue: VenueId, tls: Bool) throws -> MarketSimulator {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("venues-tls-\(UUID().uuidString)").path
+    let dir = TestScratch.path("venues-tls")
     let sim = try MarketSimulator(configuration: SimulatorConfiguration(
         recordingPaths: [path], venue: venue, tls: tls ? .selfSigned(directory: dir) : .none, startHeld: true))
     try sim.start()
