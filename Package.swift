@@ -29,12 +29,12 @@ let strict: [SwiftSetting] = [
 /// The test targets whose references and harnesses do heavy work (AnalyticsTests: window
 /// recomputations, dictionaries, sorted copies; MarketDataTests: reference parsers and book
 /// mirrors): `strict`, and in debug builds (the ones `make test` runs) their own code optimised
-/// (`-O`, with `assert` kept: `-assert-config Debug`). At `-Onone` they ran 2–7× slower (AnalyticsTests
-/// 220 s against 58 s); for the other test targets the longer compile outweighs the gain. The
-/// modules under test stay `-Onone` with their debug checks (`DEBUG`, exclusivity, the book's
-/// invariant checks); `@inlinable` code a test inlines runs optimised there,
-/// with its `assert`s and `DEBUG` checks, and unoptimised in every other caller (`hft`'s debug binary
-/// in `.ci/release-check` among them).
+/// (`-O`, with `assert` kept: `-assert-config Debug`). At `-Onone` they ran 2–7× slower
+/// (AnalyticsTests 220 s against 58 s); for the other test targets the longer compile outweighs
+/// the gain. The modules under test stay `-Onone` with their debug checks (`DEBUG`, exclusivity,
+/// the book's invariant checks); `@inlinable` code a test inlines runs optimised there, with its
+/// `assert`s and `DEBUG` checks, and unoptimised in every other caller (`hft`'s debug binary in
+/// `.ci/release-check` among them).
 let testSettings: [SwiftSetting] = strict + [.unsafeFlags(["-O", "-assert-config", "Debug"], .when(configuration: .debug))]
 
 /// C targets of ours compile warning-free too, and for `targetCPU` in release builds (which also

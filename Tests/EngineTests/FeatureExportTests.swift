@@ -10,11 +10,7 @@ import Testing
     static let spot08 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240808.gz"
     static let spot09 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240809.gz"
 
-    static func directory(_ name: String) throws -> String {
-        let dir = TestScratch.path("feature-export-\(name)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    static func directory(_ name: String) throws -> String { TestScratch.directory("feature-export-\(name)") }
 
     /// Reads an `.npy` header without numpy: magic, version 1.0, little-endian header length, the dict.
     static func npyHeader(_ bytes: [UInt8]) throws -> (descr: String, rows: Int, columns: Int, dataOffset: Int) {

@@ -84,8 +84,4 @@ func writeSafeTensors(_ tensors: [(String, String, [Int], [UInt8])], to path: St
     try Data(out).write(to: URL(fileURLWithPath: path))
 }
 
-func temporaryDirectory(_ tag: String) throws -> String {
-    let dir = TestScratch.path("inference-\(tag)")
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
+func temporaryDirectory(_ tag: String) throws -> String { TestScratch.directory("inference-\(tag)") }
