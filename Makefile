@@ -11,7 +11,7 @@ HFT_TARGET_CPU := $(shell bash .ci/target-cpu)
 endif
 export HFT_TARGET_CPU
 
-.PHONY: deps build release test demo bench bench-inference clean
+.PHONY: deps build release test demo bench bench-inference fuzz fuzz-check clean
 
 ## Installs the Debian and Python packages the build, tests and demo need (only when missing).
 deps:
@@ -32,6 +32,7 @@ test: deps
 	$(SWIFT) test --skip-build $(TEST_FLAGS)
 	$(MAKE) release
 	bash .ci/release-check
+	$(MAKE) fuzz-check
 
 ## The demo on the embedded default: hft sim on the bundled capture, hft in paper mode with RegimeScalper
 ## and the default models; prints the per-hop report, trades and PnL; writes JSON and SVG to out/.
@@ -51,5 +52,25 @@ bench-inference: deps
 	$(SWIFT) package --allow-writing-to-package-directory benchmark --target InferenceBenchmarks --no-progress | tee .build/inference-bench.txt
 	python3 Tuning/models/bench_onnxruntime.py --swift-results .build/inference-bench.txt
 
+## Coverage-guided fuzzing of the market-data path (Tests/Fuzz: frames -> parser -> book sync -> book,
+## libFuzzer with AddressSanitizer): seeds cut from ../shared/data/market, then FUZZ_SECONDS of mutation.
+## The corpus it grows and any crashing input (crash-*) stay in .build-fuzz/.
+FUZZ_SECONDS ?= 300
+FUZZ_DATA ?= ../shared/data/market
+FUZZ = .build-fuzz/debug/hft-fuzz -max_len=12000 -artifact_prefix=.build-fuzz/crashes/
+fuzz: deps
+	HFT_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product hft-fuzz
+	python3 Tests/Fuzz/seeds.py $(FUZZ_DATA) .build-fuzz/seeds
+	@mkdir -p .build-fuzz/corpus .build-fuzz/crashes
+	$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 .build-fuzz/corpus .build-fuzz/seeds Tests/Fuzz/regressions
+
+## The fuzz target over the seeds and the committed regression inputs, once each (no mutation: the
+## same result every run); part of `make test`.
+fuzz-check: deps
+	HFT_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product hft-fuzz
+	python3 Tests/Fuzz/seeds.py $(FUZZ_DATA) .build-fuzz/seeds
+	@mkdir -p .build-fuzz/crashes
+	$(FUZZ) -runs=0 .build-fuzz/seeds Tests/Fuzz/regressions
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz out

@@ -283,3 +283,20 @@ let package = Package(
         ),
     ]
 )
+
+/// `HFT_FUZZ=1` (set by `make fuzz` only) adds `hft-fuzz`, the libFuzzer target of the market-data
+/// path (`Tests/Fuzz`: libFuzzer's driver under our `main`), and compiles the code it exercises with libFuzzer's
+/// coverage and AddressSanitizer. A debug build (`@testable` reaches the parser's fast path); other
+/// builds never see it. The sanitizers are set per target, not with `swift build --sanitize`, which
+/// would also instrument the package's plugin tools.
+if Context.environment["HFT_FUZZ"] == "1" {
+    let fuzzed: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-O", "-assert-config", "Debug"])]
+    for target in package.targets where ["MarketData", "HFTPrimitives", "HFTRuntime"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + fuzzed
+    }
+    package.targets.append(.executableTarget(
+        name: "hft-fuzz", dependencies: ["MarketData", "HFTPrimitives"], path: "Tests/Fuzz", exclude: ["seeds.py", "regressions"],
+        swiftSettings: strict + fuzzed,
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    ))
+}
