@@ -11,7 +11,7 @@ HFT_TARGET_CPU := $(shell bash .ci/target-cpu)
 endif
 export HFT_TARGET_CPU
 
-.PHONY: deps build release test demo bench bench-inference fuzz fuzz-check clean
+.PHONY: deps build release test demo bench bench-inference fuzz fuzz-check fuzz-build clean
 
 ## Installs the Debian and Python packages the build, tests and demo need (only when missing).
 deps:
@@ -58,19 +58,20 @@ bench-inference: deps
 FUZZ_SECONDS ?= 300
 FUZZ_DATA ?= ../shared/data/market
 FUZZ = .build-fuzz/debug/hft-fuzz -max_len=12000 -artifact_prefix=.build-fuzz/crashes/
-fuzz: deps
-	HFT_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product hft-fuzz
-	python3 Tests/Fuzz/seeds.py $(FUZZ_DATA) .build-fuzz/seeds
-	@mkdir -p .build-fuzz/corpus .build-fuzz/crashes
+fuzz: fuzz-build
+	@mkdir -p .build-fuzz/corpus
 	$(FUZZ) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 .build-fuzz/corpus .build-fuzz/seeds Tests/Fuzz/regressions
 
 ## The fuzz target over the seeds and the committed regression inputs, once each (no mutation: the
 ## same result every run); part of `make test`.
-fuzz-check: deps
+fuzz-check: fuzz-build
+	$(FUZZ) -runs=0 .build-fuzz/seeds Tests/Fuzz/regressions
+
+## The fuzz target (HFT_FUZZ=1, its own build directory) and the seeds.
+fuzz-build: deps
 	HFT_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --product hft-fuzz
 	python3 Tests/Fuzz/seeds.py $(FUZZ_DATA) .build-fuzz/seeds
 	@mkdir -p .build-fuzz/crashes
-	$(FUZZ) -runs=0 .build-fuzz/seeds Tests/Fuzz/regressions
 
 clean:
 	rm -rf .build .build-fuzz out

@@ -284,19 +284,20 @@ let package = Package(
     ]
 )
 
-/// `HFT_FUZZ=1` (set by `make fuzz` only) adds `hft-fuzz`, the libFuzzer target of the market-data
-/// path (`Tests/Fuzz`: libFuzzer's driver under our `main`), and compiles the code it exercises with libFuzzer's
-/// coverage and AddressSanitizer. A debug build (`@testable` reaches the parser's fast path); other
-/// builds never see it. The sanitizers are set per target, not with `swift build --sanitize`, which
-/// would also instrument the package's plugin tools.
+/// `HFT_FUZZ=1` (set by `make fuzz` and `make fuzz-check` only) adds `hft-fuzz`, the libFuzzer
+/// target of the market-data path (`Tests/Fuzz`: libFuzzer's driver called from our `main`), and
+/// compiles the code it exercises with libFuzzer's coverage, AddressSanitizer and `-O` with
+/// `assert`s kept. A debug build, so `@testable` reaches the parser's fast path; no other build
+/// sees the target or the flags. The sanitizers are set per target, not with `swift build
+/// --sanitize`, which would also instrument the benchmark plugin's tools (they then fail to link).
 if Context.environment["HFT_FUZZ"] == "1" {
     let fuzzed: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-O", "-assert-config", "Debug"])]
     for target in package.targets where ["MarketData", "HFTPrimitives", "HFTRuntime"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + fuzzed
     }
     package.targets.append(.executableTarget(
-        name: "hft-fuzz", dependencies: ["MarketData", "HFTPrimitives"], path: "Tests/Fuzz", exclude: ["seeds.py", "regressions"],
-        swiftSettings: strict + fuzzed,
+        name: "hft-fuzz", dependencies: ["MarketData", "HFTPrimitives"],
+        path: "Tests/Fuzz", exclude: ["seeds.py", "regressions"], swiftSettings: strict + fuzzed,
         linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
     ))
 }
