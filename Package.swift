@@ -298,6 +298,6 @@ if Context.environment["HFT_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "hft-fuzz", dependencies: ["MarketData", "HFTPrimitives"],
         path: "Tests/Fuzz", exclude: ["seeds.py", "regressions"], swiftSettings: strict + fuzzed,
-        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
     ))
 }

@@ -6,7 +6,8 @@ import HFTPrimitives
 // debug build, so `@testable` reaches the parser's fast path.
 //
 // An input is a venue byte (`input[0] % 3`: Binance USD-M, Binance spot, Bybit) and then frames
-// separated by `\n`; a Binance frame starting `{"lastUpdateId"` is a REST snapshot. Each frame is
+// separated by `\n`; a Binance frame starting `{"lastUpdateId"` is a REST snapshot of instrument
+// `input[0] / 3` (modulo the venue's instrument count). Each frame is
 // copied into an allocation of exactly its size, so AddressSanitizer reports any read past its end
 // (the parsers read whole words ahead). Per frame it checks:
 // - the fast Binance path (`fastFrame`), where it answers, gives what the general walker gives

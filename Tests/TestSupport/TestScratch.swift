@@ -19,8 +19,11 @@ public enum TestScratch {
         return d
     }()
 
+    /// The start of every process's directory name; the pid follows.
+    static let prefix = "hft-tests-"
+
     static func directory(forProcess pid: pid_t) -> String {
-        (NSTemporaryDirectory() as NSString).appendingPathComponent("hft-tests-\(pid)")
+        (NSTemporaryDirectory() as NSString).appendingPathComponent("\(prefix)\(pid)")
     }
 
     /// Removes every `hft-tests-<pid>` directory in `parent` whose process is gone (`kill(pid, 0)`
@@ -29,7 +32,6 @@ public enum TestScratch {
     /// - Returns: the names removed.
     @discardableResult
     public static func removeStale(in parent: String) -> [String] {
-        let prefix = "hft-tests-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(prefix) {
