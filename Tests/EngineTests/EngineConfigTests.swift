@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Engine
 import Foundation
 import Testing
@@ -79,7 +80,7 @@ import Testing
         #expect(c.control.token == "0123456789abcdef0123")
         #expect(refusal(withEnv, environment: ["HFT_TEST_TOKEN": "short"]) == "config: control: the token must have at least 16 characters")
 
-        let dir = EngineFixtures.temporaryDirectory("secret")
+        let dir = TestScratch.directory("secret")
         let file = dir + "/token"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("0123456789abcdef0123\n".utf8), attributes: [.posixPermissions: 0o644]))
         let withFile = variant { $0["control"] = ["enabled": true, "tokenFile": file] }

@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Engine
 import Execution
 import Foundation
@@ -12,7 +13,7 @@ import Transport
     static let token = "e2e-token-0123456789abcdef"
 
     @Test func paperTradingAgainstTheSimulator() async throws {
-        let dir = EngineFixtures.temporaryDirectory("e2e")
+        let dir = TestScratch.directory("e2e")
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(
             recordingPaths: [EngineFixtures.demoExcerpt], pacing: .recorded(speed: 6), waitForSubscribers: 1, log: { _ in }))
         try sim.start()

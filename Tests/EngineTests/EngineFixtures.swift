@@ -26,10 +26,6 @@ enum EngineFixtures {
         return dir.path
     }
 
-    static func temporaryDirectory(_ name: String) -> String {
-        TestScratch.directory(name)
-    }
-
     /// Whether the default model bundles are in the tree.
     static var hasDefaultModels: Bool {
         ["tcn", "tabnet", "ppo"].allSatisfy { FileManager.default.fileExists(atPath: "\(defaultModels)/\($0)/config.json") }

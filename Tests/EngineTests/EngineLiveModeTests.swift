@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Engine
 import Execution
 import Foundation
@@ -32,7 +33,7 @@ import Venues
     }
 
     @Test func paperThenArmedLiveThenBackToPaperAgainstTheSimulator() async throws {
-        let dir = EngineFixtures.temporaryDirectory("live")
+        let dir = TestScratch.directory("live")
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(
             recordingPaths: [EngineFixtures.demoExcerpt], pacing: .recorded(speed: 3), waitForSubscribers: 1,
             credentials: [SimulatorCredential(apiKey: Self.apiKey, secret: Self.secret)], log: { _ in }))
@@ -121,7 +122,7 @@ import Venues
     /// place never left the process. Trading waits until `order.status` settled both (acked, and
     /// rejected by -2013); shutdown then cancels the resting one at the venue.
     @Test func liveStartReconcilesTheJournalBeforeTrading() async throws {
-        let dir = EngineFixtures.temporaryDirectory("live-restart")
+        let dir = TestScratch.directory("live-restart")
         let journal = dir + "/journal.bin"
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(
             recordingPaths: [EngineFixtures.demoExcerpt], pacing: .recorded(speed: 2), waitForSubscribers: 0,
@@ -231,7 +232,7 @@ import Venues
     /// The Execution thread's live path without sockets: 500 round trips (intent → journal →
     /// request ring → ack + fill reports → order manager → strategy updates), all accounted for.
     @Test func liveHarnessRoundTripsAreAllAccountedFor() async throws {
-        let dir = EngineFixtures.temporaryDirectory("live-harness")
+        let dir = TestScratch.directory("live-harness")
         let spec = InstrumentSpec(id: InstrumentId(raw: 0), venue: .binanceUsdm, priceScale: DecimalScale(places: 2),
                                   quantityScale: DecimalScale(places: 3), tick: 1, lot: 1)
         let summary: ExecutionSummary = try await Task.detached {

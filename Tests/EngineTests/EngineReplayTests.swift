@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Engine
 import Execution
 import Foundation
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func aReplayRunTwiceGivesIdenticalDecisionsAndReport() async throws {
-        let dir = EngineFixtures.temporaryDirectory("replay")
+        let dir = TestScratch.directory("replay")
         let a = try await Self.replay(EngineFixtures.spotCapture, journal: dir + "/a.journal")
         let b = try await Self.replay(EngineFixtures.spotCapture, journal: dir + "/b.journal")
         #expect(a.deterministicJSON() == b.deterministicJSON())
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func replayLatencyHopsAreRecordedInProcess() async throws {
-        let dir = EngineFixtures.temporaryDirectory("replay-hops")
+        let dir = TestScratch.directory("replay-hops")
         var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/j"))
         config.mode = .replay
         let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt])
@@ -74,7 +75,7 @@ import Testing
     /// switch, not a queue (64 frames written per cycle, as an open-loop source does when it falls
     /// behind, would put the median wait at tens of µs).
     @Test func aClosedLoopPutsOneFrameAtATimeThroughEveryStage() async throws {
-        let dir = EngineFixtures.temporaryDirectory("closed-loop")
+        let dir = TestScratch.directory("closed-loop")
         let topology = #""topology": {"profile": "custom", "threads": [{"name": "pipeline", "core": 1, "idle": "backoff", "stages": ["feed", "book", "signals", "strategy", "execution"]}]},"#
         let config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/j", extra: topology))
         let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt], closedLoop: true)
@@ -101,7 +102,7 @@ import Testing
     /// decisions, byte for byte, as TabNet run in Signals on every tick, at a fraction of the evaluations.
     @Test func tabnetOnDemandDecidesExactlyLikeEveryTick() async throws {
         try #require(EngineFixtures.hasDefaultModels)
-        let dir = EngineFixtures.temporaryDirectory("replay-tabnet")
+        let dir = TestScratch.directory("replay-tabnet")
         func run(everyTick: Bool) async throws -> (EngineReport, UInt64, Data?) {
             var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/\(everyTick).journal"))
             config.mode = .replay
@@ -127,7 +128,7 @@ import Testing
     /// `engine.warmModels` runs TabNet in idle spells; they must change nothing: the same decisions,
     /// report and journal bytes with them on and off.
     @Test func warmingTheOrderPathAndModelsChangesNothing() async throws {
-        let dir = EngineFixtures.temporaryDirectory("replay-warm")
+        let dir = TestScratch.directory("replay-warm")
         func run(warm: Bool) async throws -> (EngineReport, Data?, UInt64) {
             var config = try EngineFixtures.parse(EngineFixtures.config(journal: dir + "/\(warm).journal"))
             config.mode = .replay

@@ -10,8 +10,6 @@ import Testing
     static let spot08 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240808.gz"
     static let spot09 = data + "/binance/spot/hftbacktest_spot_ethusdt_20240809.gz"
 
-    static func directory(_ name: String) throws -> String { TestScratch.directory("feature-export-\(name)") }
-
     /// Reads an `.npy` header without numpy: magic, version 1.0, little-endian header length, the dict.
     static func npyHeader(_ bytes: [UInt8]) throws -> (descr: String, rows: Int, columns: Int, dataOffset: Int) {
         try #require(bytes.count >= 10 && bytes[0] == 0x93 && Array(bytes[1..<6]) == Array("NUMPY".utf8) && bytes[6] == 1)
@@ -24,7 +22,7 @@ import Testing
     }
 
     @Test func spotCaptureExportsOneRowPerEngineUpdate() throws {
-        let dir = try Self.directory("spot")
+        let dir = TestScratch.directory("feature-export-spot")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = try FeatureExport.run(capturePaths: [Self.spot08], npyPath: dir + "/f.npy", csvPath: dir + "/f.csv", schemaPath: dir + "/s.json")
 
@@ -69,7 +67,7 @@ import Testing
     }
 
     @Test func consecutiveCapturesContinueOneBook() throws {
-        let dir = try Self.directory("b2b")
+        let dir = TestScratch.directory("feature-export-b2b")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try FeatureExport.run(capturePaths: [Self.spot08], npyPath: nil, csvPath: dir + "/a.csv")
         let both = try FeatureExport.run(capturePaths: [Self.spot08, Self.spot09], npyPath: dir + "/b.npy", csvPath: nil)

@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Engine
 import Foundation
 import HFTTelemetry
@@ -7,7 +8,7 @@ import Testing
 /// strategy, message rate and clock used"), from the engine the report comes from.
 @Suite struct ReportContextEngineTests {
     @Test func theContextNamesTheMachineEachThreadItsIdleStrategyTheRateAndTheClock() throws {
-        let dir = EngineFixtures.temporaryDirectory("report-context")
+        let dir = TestScratch.directory("report-context")
         let twoThreads = """
             "topology": {"profile": "custom", "threads": [
               {"name": "feed", "core": 0, "idle": "backoff", "stages": ["feed"]},

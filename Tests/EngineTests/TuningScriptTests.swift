@@ -42,7 +42,6 @@ import Testing
         let script = URL(fileURLWithPath: Self.scripts).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent(".ci/target-cpu").path
         let cpuinfo = TestScratch.path("cpuinfo")
-        defer { try? FileManager.default.removeItem(atPath: cpuinfo) }
         func targetCPU(_ flags: [String]) throws -> String {
             try "processor\t: 0\nflags\t\t: fpu tsc \(flags.joined(separator: " ")) sse4_2\n\nprocessor\t: 1\n"
                 .write(toFile: cpuinfo, atomically: true, encoding: .utf8)

@@ -30,6 +30,9 @@ enum MarketDataFuzz {
     static let bybit = [(symbol: "BTCUSDT", spec: spec(0, .bybitSpot, 2, 6)), (symbol: "ETHUSDT", spec: spec(1, .bybitSpot, 2, 5)),
                         (symbol: "XRPUSDT", spec: spec(2, .bybitSpot, 4, 0))]
 
+    /// How a Binance REST depth snapshot body starts.
+    static let snapshotStart = Array(#"{"lastUpdateId""#.utf8)
+
     static func spec(_ id: UInt32, _ venue: VenueId, _ pricePlaces: Int, _ quantityPlaces: Int) -> InstrumentSpec {
         InstrumentSpec(id: InstrumentId(raw: id), venue: venue, priceScale: DecimalScale(places: pricePlaces),
                        quantityScale: DecimalScale(places: quantityPlaces))
@@ -71,7 +74,7 @@ enum MarketDataFuzz {
             if binance {
                 checkFastPath(parser, bytes, receiveTime: Nanos(raw: time), &fastLevels, &fastTrades, &walkedLevels, &walkedTrades)
             }
-            if binance, count >= 16, bytes.starts(with: Array(#"{"lastUpdateId""#.utf8)) {
+            if binance, bytes.starts(with: snapshotStart) {
                 _ = feed.ingestSnapshot(bytes, instrument: InstrumentId(raw: UInt32(input[0] / 3) % UInt32(instruments.count)),
                                         receiveTime: Nanos(raw: time))
             } else {

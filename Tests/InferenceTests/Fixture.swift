@@ -84,4 +84,3 @@ func writeSafeTensors(_ tensors: [(String, String, [Int], [UInt8])], to path: St
     try Data(out).write(to: URL(fileURLWithPath: path))
 }
 
-func temporaryDirectory(_ tag: String) throws -> String { TestScratch.directory("inference-\(tag)") }

@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Foundation
 import Testing
 @testable import Inference
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func missingTensorListsEveryAliasTried() throws {
-        let dir = try temporaryDirectory("missing")
+        let dir = TestScratch.directory("inference-missing")
         let path = dir + "/m.safetensors"
         try writeSafeTensors(try Self.ppoTensors().filter { $0.0 != "value_net.weight" }, to: path)
         #expect(throws: ModelLoadError.missingTensor(aliases: ["value_net.weight"])) {
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func wrongDtypeIsRefused() throws {
-        let dir = try temporaryDirectory("dtype")
+        let dir = TestScratch.directory("inference-dtype")
         let path = dir + "/d.safetensors"
         let tensors = try Self.ppoTensors().map { t -> (String, String, [Int], [UInt8]) in
             t.0 == "action_net.bias" ? (t.0, "I64", t.2, [UInt8](repeating: 0, count: 8 * t.2.reduce(1, *))) : t
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func truncatedFilesAreTypedErrors() throws {
-        let dir = try temporaryDirectory("trunc")
+        let dir = TestScratch.directory("inference-trunc")
         let bytes = try #require(FileManager.default.contents(atPath: Fixture.path("tcn_small.safetensors")))
         for (label, length) in [("data", bytes.count - 100), ("header", 40), ("size", 5), ("empty", 0)] {
             let path = dir + "/\(label).safetensors"
@@ -92,7 +93,7 @@ import Testing
     }
 
     @Test func badHeadersAreTypedErrors() throws {
-        let dir = try temporaryDirectory("header")
+        let dir = TestScratch.directory("inference-header")
         let path = dir + "/h.safetensors"
         let four = [UInt8](repeating: 0, count: 16)
         for header in ["{not json", "[1,2]", "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,16]}}",

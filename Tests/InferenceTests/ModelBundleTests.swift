@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Foundation
 import Testing
 @testable import Inference
@@ -5,7 +6,7 @@ import Testing
 /// Bundles: import from a state_dict + params, reload, feature-schema checks, architecture checks.
 @Suite struct ModelBundleTests {
     @Test func importedBundleRunsLikeTheStateDictAndChecksTheSchema() throws {
-        let dir = try temporaryDirectory("bundle")
+        let dir = TestScratch.directory("inference-bundle")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let config = try Fixture.config("ppo_box", .ppo)
         let features = try #require(config.features)
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func importRefusesWeightsThatDoNotFitTheParams() throws {
-        let dir = try temporaryDirectory("refuse")
+        let dir = TestScratch.directory("inference-refuse")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let config = try Fixture.config("tabnet_entmax", .tabnet)
         #expect(throws: ModelLoadError.self) {
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func bundleWithoutFeaturesIsRefusedWhenASchemaIsExpected() throws {
-        let dir = try temporaryDirectory("nofeatures")
+        let dir = TestScratch.directory("inference-nofeatures")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var config = try Fixture.config("tcn_small", .tcn)
         config.features = nil

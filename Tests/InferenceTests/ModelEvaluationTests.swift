@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Foundation
 import Testing
 @testable import Inference
@@ -12,7 +13,7 @@ import Testing
         ("ppo_box", ModelArch.ppo, ["mean_actions", "actions", "values"]),
     ])
     func evaluatesEveryOutput(name: String, arch: ModelArch, outputs: [String]) throws {
-        let dir = try temporaryDirectory("eval")
+        let dir = TestScratch.directory("inference-eval")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bundle = try ModelBundle.write(config: Fixture.config(name, arch), stateDict: Fixture.path("\(name).safetensors"), to: dir)
         let result = try ModelEvaluation.evaluate(bundle, input: Fixture.array(name, "x"))

@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Foundation
 import Testing
 @testable import Inference
@@ -91,7 +92,7 @@ import Testing
     @Test func newStyleAndFoldedNamesGiveTheSameModel() throws {
         let params = try Fixture.config("tcn_small", .tcn).decodeParams(TCNParams.self)
         let source = try SafeTensorsFile(path: Fixture.path("tcn_small.model.safetensors"))
-        let dir = try temporaryDirectory("wn")
+        let dir = TestScratch.directory("inference-wn")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func bytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
         var renamed: [(String, String, [Int], [UInt8])] = []
