@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["HFTTestSupport", "MarketData", "HFTPrimitives", "HFTRuntime"], swiftSettings: testSettings),
         .testTarget(name: "AnalyticsTests", dependencies: ["HFTTestSupport", "Analytics", "MarketData", "HFTPrimitives"], swiftSettings: testSettings),
         .testTarget(name: "InferenceTests", dependencies: ["HFTTestSupport", "Inference", "Analytics"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["HFTTestSupport", "Transport", "CSystemShims", "HFTPrimitives", "HFTRuntime"], swiftSettings: strict),
         .testTarget(
             name: "VenuesTests",
             dependencies: ["HFTTestSupport", "Venues", "Simulator", "Transport", "MarketData", "HFTRuntime", "HFTPrimitives", "CSystemShims", "Execution", "Signing"],

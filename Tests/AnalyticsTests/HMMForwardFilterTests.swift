@@ -1,7 +1,7 @@
 import Foundation
+import HFTTestSupport
 import Testing
 @testable import Analytics
-import HFTTestSupport
 
 /// The online forward filter against hmmlearn's forward pass (Python oracle
 /// `Tuning/analytics/hmm_oracle.py`, run at test time; needs python3 with numpy and hmmlearn from
@@ -14,9 +14,7 @@ struct HMMForwardFilterTests {
     }
 
     func oracle(_ p: HMMParameters, _ obs: [[Double]]) throws -> [[Double]] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmm-oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = URL(fileURLWithPath: TestScratch.directory("hmm-oracle"))
         let input = dir.appendingPathComponent("in.json")
         let payload: [String: Any] = ["startProbabilities": p.startProbabilities, "transitions": p.transitions, "means": p.means,
                                       "variances": p.variances, "observations": obs]

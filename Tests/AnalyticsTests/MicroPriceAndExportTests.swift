@@ -1,5 +1,6 @@
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 import Testing
 @testable import Analytics
@@ -45,9 +46,7 @@ struct MicroPriceAndExportTests {
 
     @Test func csvAndNpyWritersRoundTrip() throws {
         let e = try FeatureEngine(config: AnalyticsConfig(), instrument: spec)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("features-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = URL(fileURLWithPath: TestScratch.directory("features"))
         let csv = try FeatureCSVWriter(path: dir.appendingPathComponent("f.csv").path, schema: e.schema)
         let npy = try FeatureNPYWriter(path: dir.appendingPathComponent("f.npy").path, schema: e.schema, precision: .float64)
         var rows: [[Double]] = []

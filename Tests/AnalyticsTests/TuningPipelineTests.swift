@@ -1,5 +1,6 @@
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 import Testing
 @testable import Analytics
@@ -26,9 +27,7 @@ struct TuningPipelineTests {
 
     @Test func microPriceAndHMMEstimatedFromExportedFeaturesLoadAndRun() throws {
         let data = try MarketReplay.load(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuning-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = URL(fileURLWithPath: TestScratch.directory("tuning"))
         let csvPath = dir.appendingPathComponent("features.csv").path
 
         func replay(_ engine: inout FeatureEngine, into csv: FeatureCSVWriter?) throws {

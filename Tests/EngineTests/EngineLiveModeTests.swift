@@ -1,8 +1,8 @@
-import HFTTestSupport
 import Engine
 import Execution
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import Simulator
 import Testing
 import Transport
@@ -213,8 +213,7 @@ import Venues
             try EngineFixtures.parse(text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"signature\": \"rsa\""))
         }
         // `live.credentialsFile`: a 0600 file wins over the environment; a group-readable one is refused.
-        let file = NSTemporaryDirectory() + "hft-live-creds-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        defer { unlink(file) }
+        let file = TestScratch.path("live-creds")
         #expect(FileManager.default.createFile(atPath: file, contents: Data("# test\napi_key=file-key\nsecret=file-secret\n".utf8),
                                                attributes: [.posixPermissions: 0o600]))
         let fromFile = text.replacingOccurrences(of: "\"requestTimeoutMs\": 1500", with: "\"requestTimeoutMs\": 1500, \"credentialsFile\": \"\(file)\"")

@@ -82,7 +82,7 @@ import Testing
 
     @Test func refusesAnUnknownSymbolAndNoOutput() throws {
         #expect(throws: FeatureExportInputError.self) {
-            _ = try FeatureExport.run(capturePaths: [Self.spot08], symbol: "BTCUSDT", npyPath: NSTemporaryDirectory() + "never.npy")
+            _ = try FeatureExport.run(capturePaths: [Self.spot08], symbol: "BTCUSDT", npyPath: TestScratch.path("never", suffix: ".npy"))
         }
         #expect(throws: FeatureExportInputError.noOutput) { _ = try FeatureExport.run(capturePaths: [Self.spot08], npyPath: nil) }
         #expect(throws: FeatureExportInputError.noCaptures) { _ = try FeatureExport.run(capturePaths: [], npyPath: "x.npy") }

@@ -1,16 +1,11 @@
 import Foundation
 import Testing
 import HFTPrimitives
+import HFTTestSupport
 @testable import MarketData
 
 /// CRC32C, the capture file format (round trip, torn tails) and the importers.
 @Suite(.serialized) struct CaptureTests {
-    func tempPath(_ name: String) -> String {
-        let p = FileManager.default.temporaryDirectory.appendingPathComponent("book-capture-\(getpid())-\(name)").path
-        try? FileManager.default.removeItem(atPath: p)
-        return p
-    }
-
     @Test func crc32cCheckValue() {
         #expect(CRC32C.checksum("123456789") == 0xE306_9283)
         #expect(CRC32C.checksum("") == 0)
@@ -29,8 +24,7 @@ import HFTPrimitives
 
     @Test func writerReaderRoundTripWithEveryFsyncPolicy() throws {
         for (n, policy) in [CaptureFsyncPolicy.none, .everyRecords(3), .everyRecord].enumerated() {
-            let path = tempPath("rt\(n)")
-            defer { try? FileManager.default.removeItem(atPath: path) }
+            let path = TestScratch.path("rt\(n)")
             var w = try CaptureWriter(path: path, venue: .binanceSpot, symbols: ["ETHUSDT", "BTCUSDT"], fsync: policy, bufferBytes: 4096)
             var expected: [(Int64, UInt16, [UInt8])] = []
             for i in 0..<200 {
@@ -51,8 +45,7 @@ import HFTPrimitives
     }
 
     @Test func tornTailIsReportedByTheReaderAndTruncatedByTheWriter() throws {
-        let path = tempPath("torn")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = TestScratch.path("torn")
         var w = try CaptureWriter(path: path, venue: .bybitLinear, symbols: ["BTCUSDT"])
         for i in 0..<10 { try w.append(receiveTime: Nanos(raw: Int64(i)), channel: .websocket, contents: Array("record \(i)".utf8)) }
         try w.close()
@@ -85,8 +78,7 @@ import HFTPrimitives
     @Test func capturedRecordingReplaysIdentically() throws {
         // Import → write a capture → read it back → same frames, same oracle.
         let fx = try ReplayFixture(["binance/cryptofeed-2021/BINANCE.ws.1.0"])
-        let path = tempPath("cf")
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = TestScratch.path("cf")
         var w = try CaptureWriter(path: path, venue: fx.frames.venue, symbols: fx.frames.symbols)
         for i in 0..<fx.frames.count {
             let f = fx.frames.frames[i]

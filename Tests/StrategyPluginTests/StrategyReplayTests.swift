@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import HFTTestSupport
 import StrategyABI
 import Testing
 
@@ -30,10 +31,8 @@ import Testing
         let harness = try StrategyReplayHarness(path: PluginFixtures.spotCapture, positionLimit: 1000)
         let old = try StrategyPlugin(path: PluginFixtures.library("TouchQuoter"), featureSchemaId: harness.schema.id)
         // A second copy of the library at another path: dlopen loads it as a distinct library (new code, new statics).
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("libTouchQuoter-v2-\(getpid()).so").path
-        try? FileManager.default.removeItem(atPath: copy)
+        let copy = TestScratch.path("libTouchQuoter-v2", suffix: ".so")
         try FileManager.default.copyItem(atPath: PluginFixtures.library("TouchQuoter"), toPath: copy)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
         let new = try StrategyPlugin(path: copy, featureSchemaId: harness.schema.id)
         #expect(old !== new)
 

@@ -1,3 +1,4 @@
+import HFTTestSupport
 import Synchronization
 import Testing
 import Transport
@@ -88,8 +89,7 @@ import Glibc
     }
 
     @Test func httpsVerifiesCertificatesUnlessTheLoopbackTestFlagIsSet() async throws {
-        let directory = makeTemporaryDirectory()
-        defer { removeDirectory(directory) }
+        let directory = TestScratch.directory("http-tls")
         let server = try startServer(tls: SelfSignedCertificate.generate(in: directory))
         defer { server.stop() }
         let url = TransportURL("https://127.0.0.1:\(server.port)/api/ping")!

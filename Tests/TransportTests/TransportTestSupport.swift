@@ -86,18 +86,6 @@ final class FeedServerState: Sendable {
     }
 }
 
-/// A fresh temporary directory (removed by the caller with `removeDirectory`).
-func makeTemporaryDirectory() -> String {
-    var template = Array("/tmp/hft-transport-XXXXXX".utf8CString)
-    let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: path!)
-}
-
-func removeDirectory(_ path: String) {
-    for name in ["cert.pem", "key.pem"] { unlink(path + "/" + name) }
-    rmdir(path)
-}
-
 func loopbackURL(_ scheme: TransportURL.Scheme, port: Int, path: String = "/") -> TransportURL {
     TransportURL(scheme: scheme, host: "127.0.0.1", port: port, pathAndQuery: path)
 }

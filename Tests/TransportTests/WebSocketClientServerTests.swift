@@ -1,5 +1,6 @@
 import CSystemShims
 import HFTPrimitives
+import HFTTestSupport
 import Synchronization
 import Testing
 import Transport
@@ -52,8 +53,7 @@ import Glibc
     }
 
     @Test func wssWithInsecureLoopbackFlagDeliversAndVerificationRefusesSelfSigned() throws {
-        let directory = makeTemporaryDirectory()
-        defer { removeDirectory(directory) }
+        let directory = TestScratch.directory("ws-tls")
         let tls = try SelfSignedCertificate.generate(in: directory)
         let state = FeedServerState()
         let server = try startServer(state, tls: tls)

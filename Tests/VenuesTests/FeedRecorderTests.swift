@@ -1,6 +1,7 @@
 import CSystemShims
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import MarketData
 import Simulator
 import Testing
@@ -16,8 +17,7 @@ struct FeedRecorderTests {
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(recordingPaths: [Captures.spot], venue: .binanceSpot))
         try sim.start()
         defer { sim.stop() }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-record-\(UUID().uuidString).cap").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = TestScratch.path("venues-record", suffix: ".cap")
         let instruments = BookReplay.instruments(for: sim.recording, venue: .binanceSpot)
         let config = VenueFeedConfig(venue: .binanceSpot, instruments: instruments, streamBaseOverride: sim.webSocketBase,
                                      restBaseOverride: sim.httpBase)

@@ -2,6 +2,7 @@ import CSystemShims
 import Execution
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import Signing
 import Simulator
 import Synchronization
@@ -83,10 +84,8 @@ struct LiveGatewayTests {
     }
 
     @Test func placeFillCancelRejectDisconnectAndReconcile() async throws {
-        let dir = NSTemporaryDirectory()
-        let marketPath = dir + "hft-live-gw-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).hb"
+        let marketPath = TestScratch.path("live-gw", suffix: ".hb")
         try Self.market.write(toFile: marketPath, atomically: true, encoding: .utf8)
-        defer { unlink(marketPath) }
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(
             recordingPaths: [marketPath], waitForSubscribers: 0, startHeld: true, credentials: [SimulatorCredential(apiKey: Self.apiKey, secret: Self.secret)]))
         try sim.start()
@@ -117,8 +116,7 @@ struct LiveGatewayTests {
         defer { user.stop() }
         #expect(Self.poll(5) { sim.userDataSubscriberCount == 1 })
 
-        let journal = dir + "hft-live-gw-journal-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).log"
-        defer { unlink(journal) }
+        let journal = TestScratch.path("live-gw-journal", suffix: ".log")
         var manager = try OrderManager.open(OrderManagerConfiguration(journalPath: journal, capacity: 64))
         var cursor = 0
 

@@ -2,6 +2,7 @@ import CSystemShims
 import Execution
 import Foundation
 import HFTPrimitives
+import HFTTestSupport
 import Simulator
 import Synchronization
 import Testing
@@ -22,10 +23,8 @@ struct WebSocketGatewayTests {
     }
 
     @Test func placeFillCancelRejectDisconnectReconcileAndRestFallback() async throws {
-        let dir = NSTemporaryDirectory()
-        let marketPath = dir + "hft-ws-gw-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).hb"
+        let marketPath = TestScratch.path("ws-gw", suffix: ".hb")
         try L.market.write(toFile: marketPath, atomically: true, encoding: .utf8)
-        defer { unlink(marketPath) }
         let sim = try MarketSimulator(configuration: SimulatorConfiguration(
             recordingPaths: [marketPath], waitForSubscribers: 0, startHeld: true, credentials: [SimulatorCredential(apiKey: L.apiKey, secret: L.secret)]))
         try sim.start()
@@ -56,8 +55,7 @@ struct WebSocketGatewayTests {
         defer { user.stop() }
         #expect(L.poll(5) { sim.userDataSubscriberCount == 1 })
 
-        let journal = dir + "hft-ws-gw-journal-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).log"
-        defer { unlink(journal) }
+        let journal = TestScratch.path("ws-gw-journal", suffix: ".log")
         var manager = try OrderManager.open(OrderManagerConfiguration(journalPath: journal, capacity: 64))
         var cursor = 0
 
