@@ -36,6 +36,8 @@ struct TuneCommand: ParsableCommand {
         var root: String = "/"
         @Option(help: "Also measure each topology core's jitter for this many seconds (spins those cores meanwhile): idle cycles of a busy-spinning thread that took ≥ 10 µs.")
         var jitter: Double?
+        @Flag(help: "Also measure how far each topology core's caches reach: dependent-load latency by working set, 16 KiB to past the last-level cache (a few seconds per core, one core at a time).")
+        var memory = false
 
         func validate() throws {
             if let cores, cores < 1 { throw ValidationError("--cores must be at least 1") }
@@ -61,6 +63,19 @@ struct TuneCommand: ParsableCommand {
                     report.findings += try JitterProbe.measure(cores: cores, seconds: jitter).map { JitterProbe.finding(core: $0.core, jitter: $0.jitter) }
                 } catch {
                     throw ValidationError("jitter probe: \(error)")
+                }
+            }
+            if memory {
+                guard root == "/" else { throw ValidationError("--memory measures this host: it cannot be combined with --root") }
+                let lastLevel = MachineDescription.read().caches.filter { $0.type != "Instruction" }.max { $0.level < $1.level }
+                    .flatMap { MemoryLatencyProbe.bytes(sysfsSize: $0.size) }
+                for core in Array(Set(chosen.threads.map(\.core))).sorted() {
+                    do {
+                        let points = try MemoryLatencyProbe.measure(core: core, sizes: MemoryLatencyProbe.sizes(lastLevelBytes: lastLevel))
+                        report.findings.append(MemoryLatencyProbe.finding(core: core, points: points, lastLevelBytes: lastLevel))
+                    } catch {
+                        throw ValidationError("memory probe: \(error)")
+                    }
                 }
             }
             print(json ? report.json() : report.text())
