@@ -71,6 +71,9 @@ import Testing
         #expect(refusal("[1,2]") == "config: not a JSON object: the top level must be an object")
         let coreProblem = refusal(variant { $0["topology"] = ["profile": "custom", "threads": [["name": "all", "core": 999, "stages": ["feed", "book"]]]] })
         #expect(coreProblem?.hasPrefix("config: topology: ") == true)
+        // Analytics ranges are checked with the rest of the file (a window of 2⁴⁰ events cannot be allocated).
+        #expect(refusal(variant { $0["analytics"] = ["eventWindow": 1 << 40] }) == "config: analytics.eventWindow: 1...1048576")
+        #expect(refusal(variant { $0["analytics"] = ["rollingProfile": ["binTicks": 0]] }) == "config: analytics.rollingProfile.binTicks: 1...1048576")
     }
 
     @Test func secretsComeFromTheEnvironmentOrAPrivateFile() throws {

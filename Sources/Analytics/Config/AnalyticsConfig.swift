@@ -80,8 +80,13 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         wallLevels = try v(.wallLevels, d.wallLevels)
         wallFactorPermille = try v(.wallFactorPermille, d.wallFactorPermille)
         wallPersistNanos = try v(.wallPersistNanos, d.wallPersistNanos)
-        rollingProfile = try v(.rollingProfile, d.rollingProfile)
-        sessionProfile = try v(.sessionProfile, d.sessionProfile)
+        // A profile's absent keys keep that profile's defaults.
+        func profile(_ k: CodingKeys, _ d: VolumeProfileConfig) throws -> VolumeProfileConfig {
+            guard c.contains(k) else { return d }
+            return try VolumeProfileConfig(from: c.nestedContainer(keyedBy: VolumeProfileConfig.CodingKeys.self, forKey: k), defaults: d)
+        }
+        rollingProfile = try profile(.rollingProfile, d.rollingProfile)
+        sessionProfile = try profile(.sessionProfile, d.sessionProfile)
         sessionLengthNanos = try v(.sessionLengthNanos, d.sessionLengthNanos)
         sessionNodes = try v(.sessionNodes, d.sessionNodes)
         profileRefreshNanos = try v(.profileRefreshNanos, d.profileRefreshNanos)
@@ -97,25 +102,51 @@ public struct AnalyticsConfig: Codable, Hashable, Sendable {
         return c
     }
 
+    /// Upper bounds of the sizes and durations (`validate`): every buffer is allocated at start-up, so
+    /// a size must be one the machine can hold, and a duration added to a timestamp must not overflow.
+    public static let maxEvents = 1 << 20
+    public static let maxCapacity = 1 << 22
+    public static let maxBins = 1 << 20
+    public static let maxBinTicks: Int64 = 1 << 20
+    public static let maxNanos: Int64 = 366 * 86_400_000_000_000
+    public static let maxPermille: Int64 = 1_000_000
+
+    /// Checks every parameter against its range; the error names the first one outside it.
     public func validate() throws(AnalyticsConfigError) {
         func need(_ ok: Bool, _ p: String, _ r: String) throws(AnalyticsConfigError) { if !ok { throw .invalid(parameter: p, reason: r) } }
+        let events = 1...Self.maxEvents, capacity = 1...Self.maxCapacity, nanos = 1...Self.maxNanos, permille = 0...Self.maxPermille
         try need((1...32).contains(imbalanceLevels), "imbalanceLevels", "1...32")
         try need((1...32).contains(ofiLevels), "ofiLevels", "1...32")
         try need((1...32).contains(wallLevels), "wallLevels", "1...32")
-        try need(eventWindow >= 1, "eventWindow", "≥ 1")
-        try need(bookWindowNanos > 0 && bookWindowCapacity >= 1, "bookWindowNanos", "window and capacity must be positive")
-        try need(ewmaHalfLifeEvents > 0, "ewmaHalfLifeEvents", "> 0")
-        try need(tradeWindowNanos > 0 && tradeWindowCapacity >= 1, "tradeWindowNanos", "window and capacity must be positive")
-        try need(largeTradeWindow >= 1 && (0...1000).contains(largeTradePercentilePermille), "largeTradeWindow", "window ≥ 1, percentile 0...1000")
-        try need(sessionLengthNanos > 0, "sessionLengthNanos", "> 0")
-        try need(profileRefreshNanos >= 0, "profileRefreshNanos", "≥ 0")
-        try need(rvPercentileWindow >= 1, "rvPercentileWindow", "≥ 1")
+        try need(events.contains(eventWindow), "eventWindow", "1...\(Self.maxEvents)")
+        try need(nanos.contains(bookWindowNanos), "bookWindowNanos", "1...\(Self.maxNanos) ns")
+        try need(capacity.contains(bookWindowCapacity), "bookWindowCapacity", "1...\(Self.maxCapacity)")
+        try need(ewmaHalfLifeEvents > 0 && ewmaHalfLifeEvents.isFinite, "ewmaHalfLifeEvents", "> 0")
+        try need(nanos.contains(tradeWindowNanos), "tradeWindowNanos", "1...\(Self.maxNanos) ns")
+        try need(capacity.contains(tradeWindowCapacity), "tradeWindowCapacity", "1...\(Self.maxCapacity)")
+        try need(events.contains(largeTradeWindow), "largeTradeWindow", "1...\(Self.maxEvents)")
+        try need((0...1000).contains(largeTradePercentilePermille), "largeTradePercentilePermille", "0...1000")
+        try need(largeTradeMinimumSamples >= 0, "largeTradeMinimumSamples", "≥ 0")
+        try need(permille.contains(icebergRatioPermille), "icebergRatioPermille", "0...\(Self.maxPermille)")
+        try need(icebergMinimumExecuted >= 0, "icebergMinimumExecuted", "≥ 0")
+        try need(permille.contains(wallFactorPermille), "wallFactorPermille", "0...\(Self.maxPermille)")
+        try need(nanos.contains(wallPersistNanos), "wallPersistNanos", "1...\(Self.maxNanos) ns")
+        try need(nanos.contains(sessionLengthNanos), "sessionLengthNanos", "1...\(Self.maxNanos) ns")
+        try need((0...Self.maxNanos).contains(profileRefreshNanos), "profileRefreshNanos", "0...\(Self.maxNanos) ns")
+        try need(events.contains(rvPercentileWindow), "rvPercentileWindow", "1...\(Self.maxEvents)")
         for (name, p) in [("rollingProfile", rollingProfile), ("sessionProfile", sessionProfile)] {
-            try need(p.binCount >= 2 && p.binCount & (p.binCount - 1) == 0, name, "binCount must be a power of two ≥ 2")
-            try need(p.binTicks >= 1, name, "binTicks ≥ 1")
-            try need(p.smoothingSigmaBins >= 0 && p.smoothingSigmaBins <= 64, name, "smoothingSigmaBins 0...64")
+            try need((2...Self.maxBins).contains(p.binCount) && p.binCount & (p.binCount - 1) == 0, "\(name).binCount",
+                     "a power of two in 2...\(Self.maxBins)")
+            try need((1...Self.maxBinTicks).contains(p.binTicks), "\(name).binTicks", "1...\(Self.maxBinTicks)")
+            // A kernel narrower than a tenth of a bin is no smoothing, and 1e-300 would divide by an underflowed 0.
+            try need(p.smoothingSigmaBins == 0 || (0.1...64).contains(p.smoothingSigmaBins), "\(name).smoothingSigmaBins", "0 (off) or 0.1...64")
+            try need(capacity.contains(p.tradeCapacity), "\(name).tradeCapacity", "1...\(Self.maxCapacity)")
+            try need((1...10_000).contains(p.valueAreaBasisPoints), "\(name).valueAreaBasisPoints", "1...10000")
+            try need(permille.contains(p.hvnFactorPermille), "\(name).hvnFactorPermille", "0...\(Self.maxPermille)")
+            try need(permille.contains(p.lvnFactorPermille), "\(name).lvnFactorPermille", "0...\(Self.maxPermille)")
+            try need((0...p.binCount).contains(p.maxNodeScanBins), "\(name).maxNodeScanBins", "0...binCount")
         }
-        try need(rollingProfile.windowNanos > 0 && rollingProfile.tradeCapacity >= 1, "rollingProfile", "windowNanos and tradeCapacity > 0")
+        try need(nanos.contains(rollingProfile.windowNanos), "rollingProfile.windowNanos", "1...\(Self.maxNanos) ns")
         try hmm?.validate()
     }
 }

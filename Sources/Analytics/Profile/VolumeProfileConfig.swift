@@ -13,7 +13,7 @@ public struct VolumeProfileConfig: Codable, Hashable, Sendable {
     public var tradeCapacity: Int
     /// Value-area share of total volume in basis points (7000 = 70 %).
     public var valueAreaBasisPoints: Int64
-    /// Gaussian smoothing σ in bins for HVN/LVN; 0 disables node detection.
+    /// Gaussian smoothing σ in bins for HVN/LVN (0.1...64); 0 disables node detection.
     public var smoothingSigmaBins: Double
     /// HVN: a local maximum of the smoothed profile with at least this many thousandths of the
     /// mean smoothed bin volume over the occupied range (1500 = 1.5 × mean).
@@ -35,6 +35,29 @@ public struct VolumeProfileConfig: Codable, Hashable, Sendable {
         self.hvnFactorPermille = hvnFactorPermille
         self.lvnFactorPermille = lvnFactorPermille
         self.maxNodeScanBins = maxNodeScanBins
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case binTicks, binCount, windowNanos, tradeCapacity, valueAreaBasisPoints, smoothingSigmaBins, hvnFactorPermille,
+             lvnFactorPermille, maxNodeScanBins
+    }
+
+    /// Every key optional: an absent one keeps `VolumeProfileConfig()`'s value.
+    public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder.container(keyedBy: CodingKeys.self), defaults: VolumeProfileConfig())
+    }
+
+    /// The keys present in `c`, the others from `defaults` (the session profile's differ from the rolling one's).
+    init(from c: KeyedDecodingContainer<CodingKeys>, defaults d: VolumeProfileConfig) throws {
+        binTicks = try c.decodeIfPresent(Int64.self, forKey: .binTicks) ?? d.binTicks
+        binCount = try c.decodeIfPresent(Int.self, forKey: .binCount) ?? d.binCount
+        windowNanos = try c.decodeIfPresent(Int64.self, forKey: .windowNanos) ?? d.windowNanos
+        tradeCapacity = try c.decodeIfPresent(Int.self, forKey: .tradeCapacity) ?? d.tradeCapacity
+        valueAreaBasisPoints = try c.decodeIfPresent(Int64.self, forKey: .valueAreaBasisPoints) ?? d.valueAreaBasisPoints
+        smoothingSigmaBins = try c.decodeIfPresent(Double.self, forKey: .smoothingSigmaBins) ?? d.smoothingSigmaBins
+        hvnFactorPermille = try c.decodeIfPresent(Int64.self, forKey: .hvnFactorPermille) ?? d.hvnFactorPermille
+        lvnFactorPermille = try c.decodeIfPresent(Int64.self, forKey: .lvnFactorPermille) ?? d.lvnFactorPermille
+        maxNodeScanBins = try c.decodeIfPresent(Int.self, forKey: .maxNodeScanBins) ?? d.maxNodeScanBins
     }
 
     /// The integer Gaussian kernel used for smoothing: `round(1000 · exp(−d² / 2σ²))` for

@@ -251,6 +251,13 @@ public struct EngineConfig: Sendable {
             do { config.analytics = try JSONDecoder().decode(AnalyticsConfig.self, from: d) } catch {
                 throw .invalid(key: "analytics", problem: "\(error)")
             }
+            // Checked here, not first when the feature engine is built, so the error names the key.
+            do throws(AnalyticsConfigError) { try config.analytics.validate() } catch {
+                switch error {
+                case .invalid(let parameter, let reason): throw .invalid(key: "analytics.\(parameter)", problem: reason)
+                default: throw .invalid(key: "analytics", problem: error.description)
+                }
+            }
         }
         if var m = try r.object("models") {
             config.models.tcn = try m.string("tcn").map(resolve)
