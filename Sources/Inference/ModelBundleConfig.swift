@@ -89,7 +89,9 @@ public struct ModelBundleConfig: Sendable {
 
     static func decodeValue<T: Decodable>(_ type: T.Type, _ value: Any, _ what: String) throws -> T {
         do {
-            let data = try JSONSerialization.data(withJSONObject: value)
+            // Fragments allowed: a number or string where an object belongs is a decoding error, not the
+            // trap `data(withJSONObject:)` gives a top-level value that is neither array nor object.
+            let data = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
             throw ModelLoadError.badConfig("\(what): \(error)")

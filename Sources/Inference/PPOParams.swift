@@ -71,13 +71,16 @@ public struct PPOParams: Codable, Sendable, Equatable {
     }
 
     func validate() throws -> Activation {
-        guard obsDim > 0, (policyLayers + valueLayers).allSatisfy({ $0 > 0 }) else {
-            throw ModelLoadError.badConfig("PPO obs_dim and net_arch sizes must be positive")
+        guard (1...ModelLimits.features).contains(obsDim), policyLayers.count <= ModelLimits.levels, valueLayers.count <= ModelLimits.levels,
+              (policyLayers + valueLayers).allSatisfy({ (1...ModelLimits.width).contains($0) }) else {
+            throw ModelLoadError.badConfig("PPO obs_dim (1...\(ModelLimits.features)) and net_arch sizes (1...\(ModelLimits.width), "
+                                           + "at most \(ModelLimits.levels) layers) out of range")
         }
         switch actionSpace {
-        case let .discrete(n): guard n > 0 else { throw ModelLoadError.badConfig("discrete action space needs n > 0") }
+        case let .discrete(n):
+            guard (1...ModelLimits.features).contains(n) else { throw ModelLoadError.badConfig("discrete action space needs n in 1...\(ModelLimits.features)") }
         case let .box(low, high):
-            guard !low.isEmpty, low.count == high.count, zip(low, high).allSatisfy({ $0 <= $1 }) else {
+            guard !low.isEmpty, low.count <= ModelLimits.features, low.count == high.count, zip(low, high).allSatisfy({ $0 <= $1 }) else {
                 throw ModelLoadError.badConfig("box action space needs low.count == high.count > 0 and low <= high")
             }
         }

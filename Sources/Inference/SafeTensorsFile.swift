@@ -131,6 +131,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
         resolve(aliases).flatMap { entries[$0]?.shape }
     }
 
+    /// The largest dimension, offset or tensor size in bytes a header may state (2⁴⁸: past any file
+    /// that can be mapped, and every product of a checked size by a dtype width stays in `Int`).
+    static let maxCount = 1 << 48
+
     static func parseHeader(_ data: Data, path: String) throws -> (entries: [String: Entry], metadata: [String: String]) {
         let object: Any
         do {
@@ -140,6 +144,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
         guard let dict = object as? [String: Any] else {
             throw ModelLoadError.badHeader(path: path, detail: "header is not a JSON object")
+        }
+        /// A non-negative integer of the header (a dimension or an offset), nil for anything else
+        /// (a fraction, a negative, a string, a value past `maxCount`).
+        func count(_ v: Any) -> Int? {
+            guard let d = (v as? NSNumber)?.doubleValue, d >= 0, d <= Double(Self.maxCount), d == d.rounded(.towardZero) else { return nil }
+            return Int(d)
         }
         var entries: [String: Entry] = [:]
         var metadata: [String: String] = [:]
@@ -154,18 +164,24 @@ public final class SafeTensorsFile: @unchecked Sendable {
                   let offsAny = t["data_offsets"] as? [Any], offsAny.count == 2
             else { throw ModelLoadError.badHeader(path: path, detail: "entry \(name) lacks dtype, shape or data_offsets") }
             let shape = try shapeAny.map { v -> Int in
-                guard let n = (v as? NSNumber)?.intValue, n >= 0 else {
-                    throw ModelLoadError.badHeader(path: path, detail: "entry \(name) has a bad shape")
-                }
+                guard let n = count(v) else { throw ModelLoadError.badHeader(path: path, detail: "entry \(name) has a bad shape") }
                 return n
             }
-            guard let b = (offsAny[0] as? NSNumber)?.intValue, let e = (offsAny[1] as? NSNumber)?.intValue, b >= 0, e >= b else {
+            guard let b = count(offsAny[0]), let e = count(offsAny[1]), e >= b else {
                 throw ModelLoadError.badHeader(path: path, detail: "entry \(name) has bad data_offsets")
             }
             guard let width = SafeTensorsDType.byteWidth(of: dtype) else {
                 throw ModelLoadError.badHeader(path: path, detail: "entry \(name) has unknown dtype \(dtype)")
             }
-            let expected = shape.reduce(1, *) * width
+            // The product in checked arithmetic: a header may name any shape.
+            var expected = width
+            for d in shape {
+                let (p, overflow) = expected.multipliedReportingOverflow(by: d)
+                guard !overflow, p <= Self.maxCount else {
+                    throw ModelLoadError.badHeader(path: path, detail: "entry \(name) has a shape of more than \(Self.maxCount) bytes")
+                }
+                expected = p
+            }
             guard e - b == expected else {
                 throw ModelLoadError.badHeader(path: path, detail: "entry \(name) spans \(e - b) bytes, its shape needs \(expected)")
             }

@@ -53,8 +53,12 @@ public struct TCNParams: Codable, Sendable, Equatable {
     }
 
     func validate() throws {
-        guard inputSize > 0, outputSize > 0, kernelSize > 0, window > 0, !numChannels.isEmpty, numChannels.allSatisfy({ $0 > 0 }) else {
-            throw ModelLoadError.badConfig("TCN params must be positive and num_channels non-empty: \(self)")
+        guard (1...ModelLimits.features).contains(inputSize), (1...ModelLimits.features).contains(outputSize),
+              (1...ModelLimits.kernel).contains(kernelSize), (1...ModelLimits.window).contains(window),
+              (1...ModelLimits.levels).contains(numChannels.count), numChannels.allSatisfy({ (1...ModelLimits.width).contains($0) }) else {
+            throw ModelLoadError.badConfig("TCN params must be positive (at most \(ModelLimits.features) inputs and outputs, kernel "
+                                           + "\(ModelLimits.kernel), window \(ModelLimits.window), \(ModelLimits.levels) levels of "
+                                           + "\(ModelLimits.width) channels) and num_channels non-empty: \(self)")
         }
     }
 }

@@ -50,8 +50,10 @@ public struct TabNetParams: Codable, Sendable, Equatable {
     public enum MaskType: Sendable { case sparsemax, entmax }
 
     func validate() throws -> MaskType {
-        guard inputDim > 0, outputDim > 0, nD > 0, nA > 0, nSteps > 0, nIndependent >= 0, nShared >= 0,
-              nIndependent + nShared > 0 else {
+        // Upper bounds far above any trained TabNet, so that sizes and their sums stay allocatable.
+        guard (1...ModelLimits.features).contains(inputDim), (1...ModelLimits.features).contains(outputDim),
+              (1...ModelLimits.width).contains(nD), (1...ModelLimits.width).contains(nA), (1...ModelLimits.steps).contains(nSteps),
+              (0...ModelLimits.layers).contains(nIndependent), (0...ModelLimits.layers).contains(nShared), nIndependent + nShared > 0 else {
             throw ModelLoadError.badConfig("TabNet params out of range: \(self)")
         }
         guard catIdxs.isEmpty, catDims.isEmpty else {

@@ -247,7 +247,10 @@ public struct EngineConfig: Sendable {
         }
 
         if let raw = r.raw("analytics") {
-            guard let d = try? JSONSerialization.data(withJSONObject: raw) else { throw .invalid(key: "analytics", problem: "expected an object") }
+            // `data(withJSONObject:)` traps (it does not throw) on a top-level value that is not an array or object.
+            guard raw is [String: Any], let d = try? JSONSerialization.data(withJSONObject: raw) else {
+                throw .invalid(key: "analytics", problem: "expected an object")
+            }
             do { config.analytics = try JSONDecoder().decode(AnalyticsConfig.self, from: d) } catch {
                 throw .invalid(key: "analytics", problem: "\(error)")
             }
