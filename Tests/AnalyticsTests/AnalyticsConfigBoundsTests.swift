@@ -4,7 +4,7 @@ import MarketData
 import Testing
 @testable import Analytics
 
-/// Every numeric analytics parameter set to the extremes a typo or a hostile config produces
+/// Every numeric analytics parameter (the HMM's step too) set to the extremes a typo or a hostile config produces
 /// (negative, zero, one, 2⁴⁰, `Int64.max`, `Int64.min`): the config is refused with an error naming
 /// the parameter, or the engine it gives runs on real data (the first 3 000 events of the USD-M
 /// capture, whose trades expire out of short windows) with every feature finite or NaN. A value that
@@ -45,6 +45,10 @@ import Testing
                         #"{"sessionNodes": true, "\#(profile)": {"binCount": 2, "smoothingSigmaBins": 64, "maxNodeScanBins": 2}}"#))
         }
         for v in ["-1", "0", "1e-300", "1e300"] { out.append(("ewmaHalfLifeEvents = \(v)", #"{"ewmaHalfLifeEvents": \#(v)}"#)) }
+        for v in extremes {
+            out.append(("stepNanos = \(v)", #"{"hmm": {"observations": ["return_events"], "stepNanos": \#(v), "startProbabilities": [1], "#
+                        + #""transitions": [[1]], "means": [[0]], "variances": [[1]]}}"#))
+        }
         return out
     }
 

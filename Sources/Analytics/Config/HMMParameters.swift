@@ -43,7 +43,9 @@ public struct HMMParameters: Codable, Hashable, Sendable {
         let k = states, d = observations.count
         guard k >= 1, k <= 16 else { throw .invalid(parameter: "startProbabilities", reason: "1...16 states") }
         guard d >= 1, d <= 16 else { throw .invalid(parameter: "observations", reason: "1...16 features") }
-        guard stepNanos >= 0 else { throw .invalid(parameter: "stepNanos", reason: "must be ≥ 0") }
+        guard (0...AnalyticsConfig.maxNanos).contains(stepNanos) else {
+            throw .invalid(parameter: "stepNanos", reason: "0...\(AnalyticsConfig.maxNanos) ns")
+        }
         func stochastic(_ row: [Double]) -> Bool { row.allSatisfy { $0 >= 0 && $0.isFinite } && abs(row.reduce(0, +) - 1) < 1e-6 }
         guard stochastic(startProbabilities) else { throw .invalid(parameter: "startProbabilities", reason: "must be a probability vector") }
         guard transitions.count == k, transitions.allSatisfy({ $0.count == k && stochastic($0) }) else {
