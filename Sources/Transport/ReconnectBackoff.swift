@@ -5,11 +5,11 @@ public struct ReconnectBackoff: Sendable {
     public let policy: ReconnectPolicy
     /// Attempts made since the last reset.
     public private(set) var attempt: Int = 0
-    private var rngState: UInt64
+    private var rng: XorShift64Star
 
     public init(policy: ReconnectPolicy, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) {
         self.policy = policy
-        self.rngState = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed
+        self.rng = XorShift64Star(seed: seed)
     }
 
     /// Counts one more attempt and returns how long to wait before it.
@@ -26,11 +26,7 @@ public struct ReconnectBackoff: Sendable {
     public mutating func reset() { attempt = 0 }
 
     private mutating func nextUnit() -> Double {
-        rngState ^= rngState >> 12
-        rngState ^= rngState << 25
-        rngState ^= rngState >> 27
-        let r = rngState &* 0x2545_F491_4F6C_DD1D
-        return Double(r >> 11) / Double(UInt64(1) << 53)
+        Double(rng.next() >> 11) / Double(UInt64(1) << 53)
     }
 
     private func pow2(_ base: Double, _ exponent: Double) -> Double {

@@ -1,5 +1,6 @@
 import CSystemShims
 import Foundation
+import HFTPrimitives
 import HFTRuntime
 import Synchronization
 #if canImport(Glibc)
@@ -48,15 +49,10 @@ public enum MemoryLatencyProbe {
     /// deterministic xorshift64* generator): following `next[i]` from any line visits every line once.
     static func cycle(_ n: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [Int32] {
         var next = (0..<n).map { Int32($0) }
-        var state = seed | 1
+        var g = XorShift64Star(seed: seed)
         var i = n &- 1
         while i > 0 {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            let r = state &* 0x2545_F491_4F6C_DD1D
-            let j = Int(r % UInt64(i))
-            next.swapAt(i, j)
+            next.swapAt(i, Int(g.next() % UInt64(i)))
             i &-= 1
         }
         return next
