@@ -83,7 +83,9 @@ static int32_t tq_create(const hft_host_api *host, const char *config_json, size
         tq_json_number(config_json, config_length, "stop_ticks", &stop) != 0 ||
         tq_json_number(config_json, config_length, "max_hold_ms", &hold_ms) != 0 ||
         tq_json_number(config_json, config_length, "quote_ttl_ms", &ttl_ms) != 0) return HFT_ERR_CONFIG;
-    if (!(threshold > 0) || !(quantity >= 1) || !(target >= 1) || !(stop >= 1) || !(hold_ms > 0) || !(ttl_ms > 0)) return HFT_ERR_CONFIG;
+    // Upper bounds keep every conversion to int64_t and every time sum in range (a C cast of 1e308 is undefined).
+    if (!(threshold > 0 && threshold <= 1e12) || !(quantity >= 1 && quantity <= 1e15) || !(target >= 1 && target <= 1e9) ||
+        !(stop >= 1 && stop <= 1e9) || !(hold_ms > 0 && hold_ms <= 3.2e10) || !(ttl_ms > 0 && ttl_ms <= 3.2e10)) return HFT_ERR_CONFIG;
     static const char name[] = "ofi_depth_normalized";
     int32_t ofi = host->feature_index(host->context, name, (uint32_t)(sizeof name - 1));
     if (ofi < 0) return HFT_ERR_CONFIG;
