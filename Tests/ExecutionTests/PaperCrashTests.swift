@@ -22,7 +22,8 @@ import HFTPrimitives
         var fills: [UInt64: [(side: Int, price: Int64, quantity: Int64)]] = [:]
     }
 
-    /// Runs the child for a random 250–900 ms, SIGKILLs it, and parses what it printed.
+    /// Runs the child until it has said READY (it has opened and recovered the journal; up to 20 s on
+    /// a loaded machine), then for a random 250–900 ms more, SIGKILLs it, and parses what it printed.
     static func runAndKill(journal: String, seed: UInt64) throws -> ChildOutput {
         let out = journal + ".out"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
@@ -32,6 +33,14 @@ import HFTPrimitives
         p.arguments = [journal, String(seed)]
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         try p.run()
+        // The kill must land while the child trades, not while it starts: under load (a CI run, a
+        // debug build recovering a journal of several rounds) start-up alone can take longer than
+        // 250 ms, and a child killed before READY reports nothing to check.
+        let readyBy = Date().addingTimeInterval(20)
+        while p.isRunning && Date() < readyBy,
+              !((try? String(contentsOfFile: out, encoding: .utf8))?.hasPrefix("READY") ?? false) {
+            usleep(5_000)
+        }
         usleep(UInt32(250_000 + seed % 650_000))
         #expect(p.isRunning, "the child must still be trading when it is killed")
         kill(p.processIdentifier, SIGKILL)
