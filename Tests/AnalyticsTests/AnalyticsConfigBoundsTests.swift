@@ -45,6 +45,16 @@ import Testing
                         #"{"sessionNodes": true, "\#(profile)": {"binCount": 2, "smoothingSigmaBins": 64, "maxNodeScanBins": 2}}"#))
         }
         for v in ["-1", "0", "1e-300", "1e300"] { out.append(("ewmaHalfLifeEvents = \(v)", #"{"ewmaHalfLifeEvents": \#(v)}"#)) }
+        // Variances whose 1/(2σ²) or log(2πσ²) is not finite are refused; the rest run.
+        for v in ["-1", "0", "5e-324", "1e-310", "1e-300", "1e300", "1.7e308"] {
+            out.append(("variances = \(v)", #"{"hmm": {"observations": ["return_events", "spread_bps"], "stepNanos": 0, "#
+                        + #""startProbabilities": [0.5, 0.5], "transitions": [[0.9, 0.1], [0.1, 0.9]], "#
+                        + #""means": [[0, 1], [0, 2]], "variances": [[1, 1], [\#(v), 1]]}}"#))
+        }
+        for v in ["-1.7e308", "1e300", "1.7e308"] {
+            out.append(("means = \(v)", #"{"hmm": {"observations": ["return_events"], "stepNanos": 0, "startProbabilities": [0.5, 0.5], "#
+                        + #""transitions": [[0.9, 0.1], [0.1, 0.9]], "means": [[0], [\#(v)]], "variances": [[1], [1]]}}"#))
+        }
         for v in extremes {
             out.append(("stepNanos = \(v)", #"{"hmm": {"observations": ["return_events"], "stepNanos": \#(v), "startProbabilities": [1], "#
                         + #""transitions": [[1]], "means": [[0]], "variances": [[1]]}}"#))
@@ -68,6 +78,7 @@ import Testing
         let data = try MarketReplay.load(["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"])
         let events = data.events.prefix(3_000)
         var refused = 0, ran = 0
+        var refusedNames: Set<String> = []
         for (name, json) in Self.cases() {
             let config: AnalyticsConfig
             do {
@@ -83,6 +94,7 @@ import Testing
                 case .unknownFeature: Issue.record("\(name): \(error)")
                 }
                 refused += 1
+                refusedNames.insert(name)
                 continue
             }
             var engine = try FeatureEngine(config: config, instrument: data.spec)
@@ -100,8 +112,16 @@ import Testing
                 let v = engine.features[k]
                 #expect(v.isFinite || v.isNaN, "\(name): \(engine.schema.features[k].name) = \(v)")
             }
+            if config.hmm != nil {
+                // An accepted HMM gives a probability vector (observations it cannot explain are skipped and counted).
+                let p = engine.layout.hmm.map { engine.features[$0] }
+                #expect(p.allSatisfy { $0.isFinite && $0 >= 0 } && abs(p.reduce(0, +) - 1) < 1e-9, "\(name): hmm \(p)")
+            }
             ran += 1
         }
         #expect(refused > 0 && ran > 0)
+        // 1/(2σ²) or log(2πσ²) of these is not finite: the filter would skip every observation.
+        for v in ["-1", "0", "5e-324", "1e-310", "1.7e308"] { #expect(refusedNames.contains("variances = \(v)"), "variances = \(v) accepted") }
+        #expect(!refusedNames.contains("variances = 1e-300") && !refusedNames.contains("variances = 1e300"))
     }
 }

@@ -31,6 +31,9 @@ public struct HMMParameters: Codable, Hashable, Sendable {
 
     public var states: Int { startProbabilities.count }
 
+    /// The emission variances accepted.
+    public static let varianceRange = 1e-300...1e300
+
     /// Decodes and validates parameters from JSON bytes (cold path).
     public static func load(json: Data) throws(AnalyticsConfigError) -> HMMParameters {
         let p: HMMParameters
@@ -54,8 +57,10 @@ public struct HMMParameters: Codable, Hashable, Sendable {
         guard means.count == k, means.allSatisfy({ $0.count == d && $0.allSatisfy(\.isFinite) }) else {
             throw .invalid(parameter: "means", reason: "must be K×D finite values")
         }
-        guard variances.count == k, variances.allSatisfy({ $0.count == d && $0.allSatisfy { $0 > 0 && $0.isFinite } }) else {
-            throw .invalid(parameter: "variances", reason: "must be K×D positive values")
+        // The filter keeps 1/(2σ²) and log(2πσ²): both must be finite, or a state's log-likelihood
+        // is NaN (0 · ∞) and every observation is skipped. Real fitted variances are nowhere near.
+        guard variances.count == k, variances.allSatisfy({ $0.count == d && $0.allSatisfy { Self.varianceRange.contains($0) } }) else {
+            throw .invalid(parameter: "variances", reason: "must be K×D values in 1e-300...1e300")
         }
     }
 }
