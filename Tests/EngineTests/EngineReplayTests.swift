@@ -137,6 +137,13 @@ import Testing
             let engine = try TradingEngine(config: config, captures: [EngineFixtures.demoExcerpt])
             try engine.start()
             try await engine.waitForReplay()
+            // Warming needs an idle spell of the strategy stage; on a loaded machine the replay may
+            // have none, but the stage idles once it is over (warming changes no result, which is
+            // what this test checks).
+            let deadline = ContinuousClock.now + .seconds(20)
+            while warm, EngineFixtures.hasDefaultModels, await engine.strategy.modelWarmups == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let r = await engine.shutdown()
             let warmups = await engine.strategy.modelWarmups
             return (r, FileManager.default.contents(atPath: dir + "/\(warm).journal"), warmups)
