@@ -38,6 +38,8 @@ public actor BookStage: Agent {
     let everCurrent: UnsafeMutablePointer<Bool>
     let requestState: UnsafeMutablePointer<UInt8>
     var handledEpoch = 0
+    /// `feed.counters.duplicateTrades` already added to `status.duplicateTrades`.
+    var reportedDuplicateTrades = 0
     /// `status.receiveToBook`, held directly: reaching it through `status` per record costs a
     /// retain/release pair (a class loaded from a class), a stored `let` of the actor does not.
     let receiveToBook: LatencyHistogram
@@ -81,7 +83,7 @@ public actor BookStage: Agent {
         if publisher.isActive { return publishingWork() }
         return reader.consume(maxRecords: batch) { record in
             checkConnection()
-            let result = feed.ingest(record.bytes, receiveTime: record.receiveTime)
+            let result = feed.ingest(record.bytes, receiveTime: record.receiveTime, connection: record.channel)
             receiveToBook.record(hft_monotonic_ns() &- record.receiveTime.raw)
             status.bump(status.frames)
             handle(result)
@@ -106,7 +108,7 @@ public actor BookStage: Agent {
                     result = deliverSnapshotRecord(record.bytes, instrument: i, receiveTime: record.receiveTime)
                     decodeEnd = start.raw
                 } else {
-                    result = feed.ingest(record.bytes, receiveTime: record.receiveTime, decodeEnd: &decodeEnd)
+                    result = feed.ingest(record.bytes, receiveTime: record.receiveTime, connection: record.channel, decodeEnd: &decodeEnd)
                     status.bump(status.frames)
                     handle(result)
                 }
@@ -186,6 +188,7 @@ public actor BookStage: Agent {
         case .depth(let id, let outcome):
             let i = Int(id.raw)
             if outcome == .needSnapshot { status.bump(status.gaps) }
+            if _slowPath(outcome == .held) { status.bump(status.heldDiffs) }
             if usesRESTSnapshots {
                 if outcome.needsSnapshot || (outcome == .buffered && requestState[i] == 1) { request(i) }
             } else if outcome.needsSnapshot && requestState[i] != 2 {
@@ -194,6 +197,12 @@ public actor BookStage: Agent {
                 status.requestSnapshot(i)
             }
             if feed.isStale(id) != lastStale[i] { publish(i) }
+        case .trades:
+            let duplicates = feed.counters.duplicateTrades
+            if _slowPath(duplicates != reportedDuplicateTrades) {
+                status.bump(status.duplicateTrades, by: duplicates &- reportedDuplicateTrades)
+                reportedDuplicateTrades = duplicates
+            }
         case .parseFailure:
             status.bump(status.parseErrors)
         default:

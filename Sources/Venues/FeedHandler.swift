@@ -64,12 +64,14 @@ public final class FeedHandler: @unchecked Sendable {
 
         let urlString = isBybit ? BybitURLs.publicStreamURL(config) : BinanceURLs.combinedStreamURL(config)
         guard let url = TransportURL(urlString) else { throw .invalidURL(urlString) }
-        let wsConfig = WebSocketClientConfiguration(
+        var wsConfig = WebSocketClientConfiguration(
             url: url, subscribeMessages: isBybit ? BybitMessages.subscribe(config) : [],
             heartbeatMessage: isBybit ? BybitMessages.ping : nil, heartbeatInterval: .seconds(20),
             maxMessageBytes: config.maxMessageBytes, reconnect: config.reconnect, staleAfter: config.staleAfter,
             maxConnectionLifetime: config.maxConnectionLifetime, allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS,
             serviceCore: config.serviceCore, threadName: "hft-ws-\(config.venue.name)", jitterSeed: config.jitterSeed)
+        wsConfig.rolloverMargin = config.rolloverMargin
+        wsConfig.rolloverDrain = config.rolloverDrain
         self.wsConfig = wsConfig
         clients = Mutex((FeedHandler.makeClient(wsConfig, ring.writer, status, config.sendSchedule), nil))
         if config.usesRESTSnapshots {

@@ -48,11 +48,13 @@ public final class FeedRecorder: Sendable {
         var writer = try CaptureWriter(path: path, venue: config.venue, symbols: config.symbols)
         let ring = ByteRing(capacity: 1 << 24, maxRecordLength: config.maxMessageBytes)
         let reader = ring.reader
-        let wsConfig = WebSocketClientConfiguration(
+        var wsConfig = WebSocketClientConfiguration(
             url: streamURL, subscribeMessages: isBybit ? BybitMessages.subscribe(config) : [],
             heartbeatMessage: isBybit ? BybitMessages.ping : nil, maxMessageBytes: config.maxMessageBytes,
             reconnect: config.reconnect, staleAfter: config.staleAfter, maxConnectionLifetime: config.maxConnectionLifetime,
             allowInsecureLoopbackTLS: config.allowInsecureLoopbackTLS, threadName: "hft-rec-ws")
+        wsConfig.rolloverMargin = config.rolloverMargin
+        wsConfig.rolloverDrain = config.rolloverDrain
         let connections = ConnectionTally()
         let client = WebSocketClient(configuration: wsConfig, sink: ByteRingMessageSink(writer: ring.writer)) { event in
             switch event {

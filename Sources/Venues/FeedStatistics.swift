@@ -19,4 +19,6 @@ public struct FeedStatistics: Sendable, Hashable {
     public var weightDelays: Int
     public var resubscriptions: Int
     public var parseErrors: Int
+    public var heldDiffs: Int
+    public var duplicateTrades: Int
 }

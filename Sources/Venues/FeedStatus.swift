@@ -49,6 +49,10 @@ public final class FeedStatus: @unchecked Sendable {
     public let weightDelays = Atomic<Int>(0)
     /// Frames that failed to parse (dropped without touching a book).
     public let parseErrors = Atomic<Int>(0)
+    /// Overlapping rollovers: diffs of the new connection held until the old one bridged to them
+    /// (`SyncedOrderBook`), and trades both connections delivered, dropped once (`BookFeed`).
+    public let heldDiffs = Atomic<Int>(0)
+    public let duplicateTrades = Atomic<Int>(0)
     /// Per frame: from the websocket client's receive time (last fragment read) to the frame
     /// applied by the Book stage (ring hop + parse + sync + book), monotonic ns.
     public let receiveToBook = LatencyHistogram()
@@ -118,6 +122,7 @@ public final class FeedStatus: @unchecked Sendable {
             initialSyncs: initialSyncs.load(ordering: .relaxed), snapshotRequests: snapshotRequests.load(ordering: .relaxed),
             snapshotsFetched: snapshotsFetched.load(ordering: .relaxed), snapshotFailures: snapshotFailures.load(ordering: .relaxed),
             snapshotsApplied: snapshotsApplied.load(ordering: .relaxed), snapshotsTooOld: snapshotsTooOld.load(ordering: .relaxed),
-            weightDelays: weightDelays.load(ordering: .relaxed), resubscriptions: resubscriptions.load(ordering: .relaxed), parseErrors: parseErrors.load(ordering: .relaxed))
+            weightDelays: weightDelays.load(ordering: .relaxed), resubscriptions: resubscriptions.load(ordering: .relaxed), parseErrors: parseErrors.load(ordering: .relaxed),
+            heldDiffs: heldDiffs.load(ordering: .relaxed), duplicateTrades: duplicateTrades.load(ordering: .relaxed))
     }
 }

@@ -38,6 +38,10 @@ public struct VenueFeedConfig: Sendable {
     public var staleAfter: Nanos?
     /// Binance: open an overlapping replacement before the 24 h limit (nil = off).
     public var maxConnectionLifetime: Nanos?
+    /// The replacement opens this long before the lifetime ends; after the switch the old
+    /// connection keeps delivering for `rolloverDrain` (`WebSocketClientConfiguration`).
+    public var rolloverMargin: Nanos = .seconds(600)
+    public var rolloverDrain: Nanos = .seconds(1)
     /// Feed → Book `ByteRing` size in bytes (power of two) and its largest record.
     public var ringCapacity: Int
     public var maxMessageBytes: Int

@@ -26,6 +26,11 @@ extension TradingEngine {
         family("hft_feed_frames_total", "counter", "Market-data frames the Book stage processed.", ["hft_feed_frames_total \(r.frames)"])
         family("hft_feed_parse_errors_total", "counter", "Frames that failed to parse.", ["hft_feed_parse_errors_total \(r.parseErrors)"])
         family("hft_feed_gaps_total", "counter", "Sequence gaps (each resyncs the book).", ["hft_feed_gaps_total \(r.gaps)"])
+        let feedStatistics = feed?.statistics
+        family("hft_feed_held_diffs_total", "counter", "Diffs of a rollover's new connection held until the old one caught up.",
+               ["hft_feed_held_diffs_total \(feedStatistics?.heldDiffs ?? 0)"])
+        family("hft_feed_duplicate_trades_total", "counter", "Trades both connections of a rollover delivered, dropped once.",
+               ["hft_feed_duplicate_trades_total \(feedStatistics?.duplicateTrades ?? 0)"])
         let stale = feed.map { $0.isStale(traded) } ?? false
         family("hft_book_stale", "gauge", "1 while the traded book must not be trusted.", ["hft_book_stale{\(sym)} \(stale ? 1 : 0)"])
         family("hft_book_oracle_checked_total", "counter", "bookTicker points compared with the book.", ["hft_book_oracle_checked_total{\(sym)} \(r.oracleChecked)"])

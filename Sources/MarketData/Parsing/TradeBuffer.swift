@@ -51,6 +51,19 @@ public struct TradeBuffer: ~Copyable {
         return true
     }
 
+    /// Keeps the first `count` trades (`count` ≤ `self.count`).
+    @inlinable @inline(__always)
+    public mutating func truncate(to count: Int) {
+        storedCount = min(max(0, count), storedCount)
+    }
+
+    /// Overwrites the trade at `i` (`i` < `count`).
+    @inlinable @inline(__always)
+    public mutating func set(_ i: Int, _ trade: TradeEvent) {
+        precondition(i >= 0 && i < storedCount, "trade index out of range")
+        storage[i] = trade
+    }
+
     /// The valid trades, in message order. Valid until the next mutation.
     @inlinable
     public var events: UnsafeBufferPointer<TradeEvent> { UnsafeBufferPointer(start: storage, count: storedCount) }

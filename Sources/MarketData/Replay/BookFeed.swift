@@ -26,6 +26,15 @@ public struct BookFeed: ~Copyable {
     @usableFromInline let tickerRing: UnsafeMutablePointer<BookTickerEvent>
     @usableFromInline let tickerHead: UnsafeMutablePointer<Int>
     public let oracleWindow: Int
+    /// The last `recentTradeWindow` trade ids per instrument (a ring each), the connection of the
+    /// last trade seen, and how many trades ago that connection last changed. While the ring may
+    /// hold trades of more than one connection (a change less than a window ago: the overlap of a
+    /// rollover), a trade whose id is in it is a duplicate and is dropped (`counters.duplicateTrades`).
+    @usableFromInline let recentTradeIds: UnsafeMutablePointer<UInt64>
+    @usableFromInline let recentTradeHead: UnsafeMutablePointer<Int>
+    @usableFromInline let tradeConnection: UnsafeMutablePointer<UInt16>
+    @usableFromInline let tradesSinceConnectionChange: UnsafeMutablePointer<Int>
+    @usableFromInline static var recentTradeWindow: Int { 256 }
     /// Parse failures by `MarketDataParseError.rawValue`.
     @usableFromInline let parseFailures: UnsafeMutablePointer<Int>
     @usableFromInline static var failureKinds: Int { MarketDataParseError.allCases.count }
@@ -33,10 +42,12 @@ public struct BookFeed: ~Copyable {
     /// - Parameters:
     ///   - instruments: symbol and spec per instrument; `spec.id.raw` must equal its index.
     ///   - levelsPerSide: capacity of the level buffer (REST snapshots: up to 5000 per side).
+    ///   - reorderHoldMessages: diffs of a newer connection held while an older one catches up (`SyncedOrderBook`).
     /// - Precondition: ids dense and in order; `venue` is not `.paper`.
     public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)],
                 book: OrderBookConfiguration = OrderBookConfiguration(), levelsPerSide: Int = 5000,
-                tradeCapacity: Int = 1024, bufferMessages: Int = 1024, bufferLevels: Int = 262_144, oracleWindow: Int = 128) {
+                tradeCapacity: Int = 1024, bufferMessages: Int = 1024, bufferLevels: Int = 262_144, oracleWindow: Int = 128,
+                reorderHoldMessages: Int = 64) {
         precondition(!instruments.isEmpty, "a feed needs at least one instrument")
         for (i, entry) in instruments.enumerated() {
             precondition(Int(entry.spec.id.raw) == i, "instrument ids must be dense 0..<count in order")
@@ -52,7 +63,8 @@ public struct BookFeed: ~Copyable {
         for (i, entry) in instruments.enumerated() {
             (specs + i).initialize(to: entry.spec)
             (books + i).initialize(to: SyncedOrderBook(policy: policy, tick: entry.spec.tick, book: book,
-                                                       bufferMessages: bufferMessages, bufferLevels: bufferLevels))
+                                                       bufferMessages: bufferMessages, bufferLevels: bufferLevels,
+                                                       reorderHoldMessages: reorderHoldMessages))
             (oracles + i).initialize(to: BookOracleCounters())
         }
         self.levels = DepthLevelBuffer(capacityPerSide: levelsPerSide)
@@ -67,6 +79,14 @@ public struct BookFeed: ~Copyable {
         let none = BookTickerEvent(instrument: InstrumentId(raw: 0), venue: venue, updateId: 0, bidPrice: .zero, bidQuantity: .zero,
                                    askPrice: .zero, askQuantity: .zero, exchangeTime: .zero, receiveTime: .zero)
         self.tickerRing.initialize(repeating: none, count: instruments.count * max(1, oracleWindow))
+        self.recentTradeIds = .allocate(capacity: instruments.count * BookFeed.recentTradeWindow)
+        self.recentTradeIds.initialize(repeating: 0, count: instruments.count * BookFeed.recentTradeWindow)
+        self.recentTradeHead = .allocate(capacity: instruments.count)
+        self.recentTradeHead.initialize(repeating: 0, count: instruments.count)
+        self.tradeConnection = .allocate(capacity: instruments.count)
+        self.tradeConnection.initialize(repeating: 0, count: instruments.count)
+        self.tradesSinceConnectionChange = .allocate(capacity: instruments.count)
+        self.tradesSinceConnectionChange.initialize(repeating: BookFeed.recentTradeWindow, count: instruments.count)
         self.parseFailures = .allocate(capacity: BookFeed.failureKinds)
         self.parseFailures.initialize(repeating: 0, count: BookFeed.failureKinds)
     }
@@ -80,25 +100,30 @@ public struct BookFeed: ~Copyable {
         oracles.deallocate()
         tickerRing.deallocate()
         tickerHead.deallocate()
+        recentTradeIds.deallocate()
+        recentTradeHead.deallocate()
+        tradeConnection.deallocate()
+        tradesSinceConnectionChange.deallocate()
         parseFailures.deallocate()
     }
 
     /// Decodes one websocket frame and applies it. O(frame bytes + levels); no allocation.
+    /// - Parameter connection: the connection the frame arrived on (overlapping rollovers: see `SyncedOrderBook`).
     @inlinable
-    public mutating func ingest(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos) -> BookFeedResult {
+    public mutating func ingest(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt16 = 0) -> BookFeedResult {
         counters.frames &+= 1
         let message = parser.parse(frame, receiveTime: receiveTime, levels: &levels, trades: &trades)
-        return route(message)
+        return route(message, connection: connection)
     }
 
     /// `ingest` that also reports when decoding ended (`hft_monotonic_ns`), so the caller can
     /// time the `decode` and `book` hops separately. Same cost plus one clock read.
     @inlinable
-    public mutating func ingest(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos, decodeEnd: inout Int64) -> BookFeedResult {
+    public mutating func ingest(_ frame: UnsafeRawBufferPointer, receiveTime: Nanos, connection: UInt16 = 0, decodeEnd: inout Int64) -> BookFeedResult {
         counters.frames &+= 1
         let message = parser.parse(frame, receiveTime: receiveTime, levels: &levels, trades: &trades)
         decodeEnd = hft_monotonic_ns()
-        return route(message)
+        return route(message, connection: connection)
     }
 
     /// Decodes a REST depth snapshot body for `instrument` (Binance) and applies it.
@@ -117,7 +142,7 @@ public struct BookFeed: ~Copyable {
     }
 
     @inlinable @inline(__always)
-    mutating func route(_ message: ParsedMessage) -> BookFeedResult {
+    mutating func route(_ message: ParsedMessage, connection: UInt16 = 0) -> BookFeedResult {
         switch message {
         case .depth(let header):
             let i = Int(header.instrument.raw)
@@ -125,13 +150,14 @@ public struct BookFeed: ~Copyable {
             counters.depthMessages &+= 1
             lastDepth = header
             let before = books[i].lastUpdateId
-            let outcome = books[i].apply(header, bids: levels.bids, asks: levels.asks)
+            let outcome = books[i].apply(header, bids: levels.bids, asks: levels.asks, connection: connection)
             if books[i].phase == .live && books[i].lastUpdateId != before { checkPendingTickers(i) }
             return .depth(header.instrument, outcome)
         case .trades(let count):
             counters.tradeMessages &+= 1
-            counters.trades &+= count
-            return .trades(count: count)
+            let kept = keepNewTrades(count, connection: connection)
+            counters.trades &+= kept
+            return .trades(count: kept)
         case .bookTicker(let ticker):
             let i = Int(ticker.instrument.raw)
             guard i < instrumentCount else { counters.unroutable &+= 1; return .unroutable }
@@ -159,6 +185,48 @@ public struct BookFeed: ~Copyable {
             parseFailures[Int(e.rawValue)] &+= 1
             return .parseFailure(e)
         }
+    }
+
+    /// Drops the trades of the buffer that another connection already delivered (see
+    /// `recentTradeIds`); remembers the ids of the others. Returns how many remain, in order.
+    /// O(trades) on one connection; within a window of a connection change (the overlap of a
+    /// rollover) each trade also scans its instrument's recent ids.
+    @inlinable @inline(__always)
+    mutating func keepNewTrades(_ count: Int, connection: UInt16) -> Int {
+        var kept = 0
+        let w = BookFeed.recentTradeWindow
+        for r in 0..<count {
+            let t = trades[r]
+            let i = Int(t.instrument.raw)
+            if _fastPath(i < instrumentCount && t.tradeId != 0) {
+                // Trade and aggregate-trade ids are separate sequences.
+                let key = t.flags.contains(.aggregated) ? t.tradeId ^ (1 << 63) : t.tradeId
+                if _slowPath(tradeConnection[i] != connection) {
+                    tradeConnection[i] = connection
+                    tradesSinceConnectionChange[i] = 0
+                }
+                if _slowPath(tradesSinceConnectionChange[i] < w) {
+                    if isRecentTrade(i, key) {
+                        counters.duplicateTrades &+= 1
+                        continue
+                    }
+                    tradesSinceConnectionChange[i] &+= 1
+                }
+                recentTradeIds[i &* w &+ recentTradeHead[i]] = key
+                recentTradeHead[i] = recentTradeHead[i] &+ 1 == w ? 0 : recentTradeHead[i] &+ 1
+            }
+            if kept != r { trades.set(kept, t) }
+            kept &+= 1
+        }
+        trades.truncate(to: kept)
+        return kept
+    }
+
+    @usableFromInline
+    func isRecentTrade(_ i: Int, _ id: UInt64) -> Bool {
+        let base = recentTradeIds + i &* BookFeed.recentTradeWindow
+        for k in 0..<BookFeed.recentTradeWindow where base[k] == id { return true }
+        return false
     }
 
     /// Compares instrument `i`'s top of book with `ticker` and counts the result.

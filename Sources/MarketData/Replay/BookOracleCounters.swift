@@ -51,6 +51,9 @@ public struct BookFeedCounters: BitwiseCopyable, Sendable, Hashable {
     public var parseErrors: Int = 0
     /// Frames for an instrument id outside this feed (a symbol table / feed mismatch).
     public var unroutable: Int = 0
+    /// Trades dropped because another connection had already delivered them (the overlap of a
+    /// connection rollover: both connections carry the trade stream for a while).
+    public var duplicateTrades: Int = 0
 
     @inlinable public init() {}
 }

@@ -20,6 +20,10 @@ public enum BookSyncOutcome: UInt8, BitwiseCopyable, Sendable, Hashable, CustomS
     /// The snapshot is older than the first buffered diff can bridge (updates missing in between)
     /// or older than the book: the book stays stale; the caller must request a newer snapshot.
     case snapshotTooOld
+    /// The diff came from another connection than the last applied one and skips ahead of the book
+    /// (an overlapping rollover): held until the older connection delivers what lies between. The
+    /// book is unchanged and still current.
+    case held
 
     /// Whether the caller must obtain a (new) snapshot.
     @inlinable
@@ -34,6 +38,7 @@ public enum BookSyncOutcome: UInt8, BitwiseCopyable, Sendable, Hashable, CustomS
         case .needSnapshot: return "needSnapshot"
         case .bufferOverflowed: return "bufferOverflowed"
         case .snapshotTooOld: return "snapshotTooOld"
+        case .held: return "held"
         }
     }
 }
@@ -72,6 +77,10 @@ public struct BookSyncCounters: BitwiseCopyable, Sendable, Hashable {
     public var snapshotsTooOld: Int = 0
     /// Times the book was crossed after a whole message (treated as corruption: stale + resync).
     public var crossedBooks: Int = 0
+    /// Times diffs of a newer connection were held because they skipped ahead (see `SyncedOrderBook`).
+    public var reorderHolds: Int = 0
+    /// Holds that ended with the older connection bridging to the held diffs (the others became gaps).
+    public var reordersBridged: Int = 0
 
     @inlinable public init() {}
 }

@@ -7,6 +7,16 @@ import HFTPrimitives
 /// happened; `isStale` is true from the message that revealed a gap until a snapshot bridges it,
 /// so a consumer reading or publishing the book knows at once. Nothing is ever applied across a gap.
 ///
+/// Overlapping connections (a rollover: the replacement opens before the old one closes, and both
+/// carry the same stream for a while) can interleave: the new connection's first diff may be read
+/// before the old connection's last ones. Pass each diff's `connection` (any id that differs
+/// between the two): a diff that skips ahead *and* comes from another connection than the last
+/// applied one is held, with the ones after it from the same connection, while the book stays
+/// current (not stale, just not yet moved by them). When the old connection delivers the missing
+/// updates, they and then the held diffs are applied in order (`counters.reordersBridged`). If
+/// `reorderHoldMessages` diffs wait without being bridged, or the old connection gaps too, it is a
+/// gap as before (stale, held diffs kept to bridge from a snapshot).
+///
 /// - Complexity: a diff costs its level updates (O(1) each in the ladder) plus O(1) sequencing.
 ///   No allocation, no throwing.
 @frozen
@@ -21,12 +31,19 @@ public struct SyncedOrderBook: ~Copyable {
     /// Counters since creation.
     public var counters: BookSyncCounters
     @usableFromInline var hasBeenCurrent: Bool
+    /// Connection of the last applied diff.
+    @usableFromInline var lastConnection: UInt16
+    /// The connection whose diffs wait in `buffer` for an older connection to bridge, or −1.
+    @usableFromInline var heldConnection: Int32
+    /// Diffs of another connection held at most before a gap is declared (0: never hold).
+    public let reorderHoldMessages: Int
 
     /// - Parameters:
     ///   - bufferMessages / bufferLevels: bounds of the stale-diff buffer (Binance recommends buffering
     ///     from connect until the REST snapshot arrives: size it for that latency at peak rate).
+    ///   - reorderHoldMessages: see the type's discussion; ≤ `bufferMessages`.
     public init(policy: BookSyncPolicy, tick: Int64 = 1, book: OrderBookConfiguration = OrderBookConfiguration(),
-                bufferMessages: Int = 1024, bufferLevels: Int = 262_144) {
+                bufferMessages: Int = 1024, bufferLevels: Int = 262_144, reorderHoldMessages: Int = 64) {
         self.policy = policy
         self.configuredTick = max(1, tick)
         var bookConfiguration = book
@@ -37,6 +54,9 @@ public struct SyncedOrderBook: ~Copyable {
         self.lastId = 0
         self.counters = BookSyncCounters()
         self.hasBeenCurrent = false
+        self.lastConnection = 0
+        self.heldConnection = -1
+        self.reorderHoldMessages = max(0, min(reorderHoldMessages, bufferMessages))
     }
 
     /// Where the book is in the venue's sync procedure.
@@ -49,9 +69,13 @@ public struct SyncedOrderBook: ~Copyable {
     @inlinable
     public var isStale: Bool { currentPhase == .awaitingSnapshot }
 
-    /// Diffs currently buffered.
+    /// Diffs currently buffered (while stale, or held while another connection catches up).
     @inlinable
     public var bufferedCount: Int { buffer.count }
+
+    /// Whether diffs of a newer connection are held, waiting for an older one to bridge to them.
+    @inlinable
+    public var isHoldingReorder: Bool { heldConnection >= 0 }
 
     /// Applies one depth message (its levels in `levels`) according to the venue's rules.
     @inlinable
@@ -60,26 +84,34 @@ public struct SyncedOrderBook: ~Copyable {
     }
 
     /// Applies one depth message given its bid and ask levels.
+    /// - Parameter connection: the connection it arrived on (see the type's discussion; 0 when there is one).
     @inlinable
-    public mutating func apply(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>) -> BookSyncOutcome {
+    public mutating func apply(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
+                               connection: UInt16 = 0) -> BookSyncOutcome {
         if header.kind == .snapshot { return applySnapshot(header, bids: bids, asks: asks) }
         switch currentPhase {
         case .awaitingSnapshot:
             return bufferWhileStale(header, bids: bids, asks: asks)
         case .bridging:
-            return applyVerdict(policy.bridge(header, snapshotId: lastId), header, bids: bids, asks: asks)
+            return applyVerdict(policy.bridge(header, snapshotId: lastId), header, bids: bids, asks: asks, connection: connection)
         case .live:
-            return applyVerdict(policy.next(header, previous: lastId), header, bids: bids, asks: asks)
+            if _slowPath(heldConnection >= 0) { return applyWhileHolding(header, bids: bids, asks: asks, connection: connection) }
+            let verdict = policy.next(header, previous: lastId)
+            if _slowPath(verdict == .gap && connection != lastConnection && reorderHoldMessages > 0) {
+                return hold(header, bids: bids, asks: asks, connection: connection)
+            }
+            return applyVerdict(verdict, header, bids: bids, asks: asks, connection: connection)
         }
     }
 
     @inlinable @inline(__always)
     mutating func applyVerdict(_ verdict: BookSyncPolicy.Verdict, _ header: DepthUpdateHeader,
-                               bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>) -> BookSyncOutcome {
+                               bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>, connection: UInt16) -> BookSyncOutcome {
         switch verdict {
         case .apply:
             book.apply(bids: bids, asks: asks)
             lastId = header.finalUpdateId
+            lastConnection = connection
             currentPhase = .live
             counters.appliedDiffs &+= 1
             counters.appliedLevels &+= bids.count &+ asks.count
@@ -89,18 +121,93 @@ public struct SyncedOrderBook: ~Copyable {
             counters.droppedStale &+= 1
             return .droppedStale
         case .gap:
-            counters.gaps &+= 1
-            currentPhase = .awaitingSnapshot
-            buffer.removeAll()
-            _ = bufferWhileStale(header, bids: bids, asks: asks)
-            return .needSnapshot
+            return declareGap(header, bids: bids, asks: asks, keepHeld: false)
         }
+    }
+
+    /// The book goes stale at this diff; it (after the held diffs when `keepHeld`) is buffered to bridge from a snapshot.
+    @usableFromInline
+    mutating func declareGap(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
+                             keepHeld: Bool) -> BookSyncOutcome {
+        counters.gaps &+= 1
+        currentPhase = .awaitingSnapshot
+        heldConnection = -1
+        if !keepHeld || policy.snapshotSupersedesBuffer {
+            counters.droppedStale &+= buffer.count
+            buffer.removeAll()
+        }
+        _ = bufferWhileStale(header, bids: bids, asks: asks)
+        return .needSnapshot
+    }
+
+    /// A diff of another connection skips ahead of the book: hold it (the type's discussion).
+    @usableFromInline
+    mutating func hold(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
+                       connection: UInt16) -> BookSyncOutcome {
+        // The buffer is empty while live; a diff larger than all of it cannot be held.
+        guard buffer.append(header, bids: bids, asks: asks) else { return declareGap(header, bids: bids, asks: asks, keepHeld: false) }
+        heldConnection = Int32(connection)
+        counters.reorderHolds &+= 1
+        return .held
+    }
+
+    /// While diffs of `heldConnection` wait: more of them queue behind; the other connection's diffs
+    /// apply as usual, then bridge to the held ones if they can.
+    @usableFromInline
+    mutating func applyWhileHolding(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
+                                    connection: UInt16) -> BookSyncOutcome {
+        if Int32(connection) == heldConnection {
+            guard buffer.count < reorderHoldMessages, buffer.append(header, bids: bids, asks: asks) else {
+                // Held too long: the older connection is not bridging. A gap, from the first held diff.
+                return declareGap(header, bids: bids, asks: asks, keepHeld: true)
+            }
+            return .held
+        }
+        switch policy.next(header, previous: lastId) {
+        case .drop:
+            counters.droppedStale &+= 1
+            return .droppedStale
+        case .gap:
+            return declareGap(header, bids: bids, asks: asks, keepHeld: true)
+        case .apply:
+            book.apply(bids: bids, asks: asks)
+            lastId = header.finalUpdateId
+            lastConnection = connection
+            counters.appliedDiffs &+= 1
+            counters.appliedLevels &+= bids.count &+ asks.count
+        }
+        var i = 0
+        while i < buffer.count {
+            let h = buffer.header(i)
+            switch policy.next(h, previous: lastId) {
+            case .drop:
+                counters.droppedStale &+= 1
+            case .apply:
+                book.apply(bids: buffer.bids(i), asks: buffer.asks(i))
+                lastId = h.finalUpdateId
+                lastConnection = UInt16(truncatingIfNeeded: heldConnection)
+                counters.appliedDiffs &+= 1
+                counters.appliedLevels &+= Int(h.bidCount) &+ Int(h.askCount)
+            case .gap:
+                // Still ahead: keep holding the rest.
+                buffer.removeFirst(i)
+                if book.isCrossed { return markCrossed() }
+                return .applied
+            }
+            i &+= 1
+        }
+        buffer.removeAll()
+        heldConnection = -1
+        counters.reordersBridged &+= 1
+        if book.isCrossed { return markCrossed() }
+        return .applied
     }
 
     @usableFromInline
     mutating func markCrossed() -> BookSyncOutcome {
         counters.crossedBooks &+= 1
         currentPhase = .awaitingSnapshot
+        heldConnection = -1
         buffer.removeAll()
         return .needSnapshot
     }
@@ -137,6 +244,8 @@ public struct SyncedOrderBook: ~Copyable {
         }
         let tick = configuredTick > 1 ? configuredTick : TickInference.tick(bids: bids, asks: asks)
         book.replace(tick: tick, bids: bids, asks: asks)
+        // Held diffs (if any) are bridged from like stale-buffered ones.
+        heldConnection = -1
         counters.snapshots &+= 1
         counters.appliedLevels &+= bids.count &+ asks.count
         lastId = id
