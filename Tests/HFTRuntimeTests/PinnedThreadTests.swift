@@ -304,7 +304,7 @@ struct PinnedThreadTests {
         let stage = ProbeStage(on: thread)
         try thread.attach(stage)
         try thread.start()
-        #expect(await waitUntil(timeoutMs: 1_000) { await stage.snapshot().polls > 1_000 })
+        #expect(await waitUntil(timeoutMs: 10_000) { await stage.snapshot().polls > 1_000 })
         thread.stop()
         #expect(thread.runStatistics.cycles > 1_000)
     }

@@ -106,7 +106,7 @@ actor StallingStage: Agent {
         let stage = StallingStage(on: thread, every: 1_000_000, nanos: 0)
         try thread.attach(stage)
         try thread.start()
-        #expect(await waitUntil(timeoutMs: 1_000) { await stage.pollCount() > 100 })
+        #expect(await waitUntil(timeoutMs: 10_000) { await stage.pollCount() > 100 })
         thread.stop()
         #expect(thread.runStatistics.jitter.idleCycles == 0)
     }
