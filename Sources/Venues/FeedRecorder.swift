@@ -87,7 +87,8 @@ public final class FeedRecorder: Sendable {
             let n = reader.consume(maxRecords: 1024) { record in
                 guard appendError == nil else { return }
                 do throws(CaptureError) {
-                    try writer.append(receiveTime: Nanos(raw: record.receiveTime.raw &+ offset), channel: .websocket, bytes: record.bytes)
+                    try writer.append(receiveTime: Nanos(raw: record.receiveTime.raw &+ offset),
+                                      channel: .websocket(connection: record.channel), bytes: record.bytes)
                 } catch {
                     appendError = error
                 }
@@ -126,7 +127,8 @@ public final class FeedRecorder: Sendable {
             summary.frames += reader.consume(maxRecords: Int.max) { record in
                 guard appendError == nil else { return }
                 do throws(CaptureError) {
-                    try writer.append(receiveTime: Nanos(raw: record.receiveTime.raw &+ offset), channel: .websocket, bytes: record.bytes)
+                    try writer.append(receiveTime: Nanos(raw: record.receiveTime.raw &+ offset),
+                                      channel: .websocket(connection: record.channel), bytes: record.bytes)
                 } catch {
                     appendError = error
                 }

@@ -61,7 +61,8 @@ public actor ReplaySource: Agent {
                 guard let s = r.channel.symbolIndex, s < routes.count, routes[s] >= 0 else { skippedAtLoad += 1; continue }
                 r.channel = .restDepthSnapshot(symbolIndex: routes[s])
             case .websocket, .depthStream, .tradeStream, .bookTickerStream, .control:
-                r.channel = CaptureChannel(raw: 0)
+                // Kind 0 (not a snapshot) and the frame's connection (the Book stage tells a rollover's two apart).
+                r.channel = CaptureChannel(raw: r.channel.connection)
             case nil:
                 skippedAtLoad += 1
                 continue

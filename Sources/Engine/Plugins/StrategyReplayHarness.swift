@@ -187,7 +187,7 @@ public struct StrategyReplayHarness: ~Copyable {
                     guard let s = record.channel.symbolIndex, s < routes.count, routes[s] >= 0 else { continue }
                     result = feed.ingestSnapshot(bytes, instrument: InstrumentId(raw: UInt32(routes[s])), receiveTime: now)
                 case .websocket, .depthStream, .tradeStream, .bookTickerStream, .control:
-                    result = feed.ingest(bytes, receiveTime: now)
+                    result = feed.ingest(bytes, receiveTime: now, connection: record.channel.connection)
                 case nil:
                     continue
                 }

@@ -70,7 +70,7 @@ public enum FeatureExport {
                     guard let s = record.channel.symbolIndex, s < routes.count, routes[s] >= 0 else { continue }
                     result = feed.ingestSnapshot(bytes, instrument: InstrumentId(raw: UInt32(routes[s])), receiveTime: record.receiveTime)
                 case .websocket, .depthStream, .tradeStream, .bookTickerStream, .control:
-                    result = feed.ingest(bytes, receiveTime: record.receiveTime)
+                    result = feed.ingest(bytes, receiveTime: record.receiveTime, connection: record.channel.connection)
                 case nil:
                     continue
                 }

@@ -1,6 +1,8 @@
 /// Which source a captured frame came from. Stored as 16 bits: the kind in the top 4 bits and,
 /// for per-symbol sources such as a REST depth snapshot (whose body does not name its symbol),
-/// the index of the symbol in the capture's symbol list in the low 12 bits.
+/// the index of the symbol in the capture's symbol list in the low 12 bits. A websocket frame
+/// recorded by `hft record` carries its connection (modulo 4095) there instead, so that a replay
+/// tells the two connections of a rollover apart; imported recordings leave it at 0xFFF.
 @frozen
 public struct CaptureChannel: BitwiseCopyable, Hashable, Sendable, CustomStringConvertible {
     public var raw: UInt16
@@ -43,6 +45,15 @@ public struct CaptureChannel: BitwiseCopyable, Hashable, Sendable, CustomStringC
     }
 
     public static let websocket = CaptureChannel(.websocket)
+
+    /// A websocket frame of connection `connection` (any id; kept modulo 4095).
+    @inlinable public static func websocket(connection: UInt16) -> CaptureChannel {
+        CaptureChannel(.websocket, symbolIndex: Int(connection % 0xFFF))
+    }
+
+    /// The connection a live frame came on, as the Book stage's rollover handling needs it (the low
+    /// 12 bits: equal for every frame of one connection, different for consecutive connections).
+    @inlinable public var connection: UInt16 { raw & 0xFFF }
 
     /// A REST depth snapshot of the capture's `symbolIndex`-th symbol.
     @inlinable public static func restDepthSnapshot(symbolIndex: Int) -> CaptureChannel { CaptureChannel(.restDepthSnapshot, symbolIndex: symbolIndex) }

@@ -86,7 +86,7 @@ public enum BookReplay {
                         counters.snapshots &+= 1
                         result = feed.ingestSnapshot(bytes, instrument: InstrumentId(raw: UInt32(r[s])), receiveTime: f.receiveTime)
                     case .websocket, .depthStream, .tradeStream, .bookTickerStream, .control:
-                        result = feed.ingest(bytes, receiveTime: f.receiveTime)
+                        result = feed.ingest(bytes, receiveTime: f.receiveTime, connection: f.channel.connection)
                     case nil:
                         counters.skippedFrames &+= 1
                         continue
