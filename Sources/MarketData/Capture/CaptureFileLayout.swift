@@ -9,6 +9,9 @@ import HFTPrimitives
 /// record:  payloadLength u32 | channel u16 | flags u16 | receiveTime i64 (ns) | payload | crc32c u32
 ///          (CRC over the 16-byte record header and the payload)
 /// ```
+/// `channel` is a `CaptureChannel`: kind in the top 4 bits; the symbol index of a REST snapshot, or
+/// the connection of a websocket frame (`hft record` since session 17; 0xFFF before and in imports),
+/// in the low 12 bits. Readers of either meaning read both kinds of file (version unchanged).
 /// Append-only: a crash can leave only a torn tail (a partial record or a bad CRC at the end),
 /// which the writer truncates on open and the reader reports and stops at.
 public enum CaptureFileLayout {
