@@ -109,9 +109,10 @@ import HFTPrimitives
         #expect(oracle.matched == oracle.checked && oracle.checked >= referenceOracle.checked - 2 * rollovers)
     }
 
-    /// The old connection is gone: the new one's diffs are held up to the limit, then the gap is
-    /// declared (the book stays at the old connection's last update), and a snapshot bridges to the
-    /// held diffs, ending exactly where one connection would.
+    /// The old connection stops short of the new one's first diff: the new one's diffs are held
+    /// while the old one still delivers (a diff of the old one restarts the count), then, after
+    /// `reorderHoldMessages` in a row, the gap is declared (the book stays at the old connection's
+    /// last update) and a snapshot bridges to the held diffs, ending exactly where one connection would.
     @Test func heldDiffsNeverBridgedBecomeAGapAndBridgeFromASnapshot() throws {
         let fx = try ReplayFixture([Self.captures[0]])
         let id = InstrumentId(raw: 0)
@@ -120,16 +121,27 @@ import HFTPrimitives
         let k = 2_000, lead = 3
         var feed = fx.makeFeed()
         for i in 0..<applied[k] { _ = Self.deliver(fx, i, connection: 0, into: &feed) }
-        let before = feed.withBook(id) { $0.lastUpdateId }
         let limit = feed.withBook(id) { $0.reorderHoldMessages }
+        try #require(limit >= 2)
         var outcomes: [BookSyncOutcome] = []
-        var last = applied[k + lead]
-        for i in applied[k + lead]..<fx.frames.count where outcomes.count <= limit {
-            if case .depth(_, let o) = Self.deliver(fx, i, connection: 1, into: &feed) { outcomes.append(o) }
-            last = i
+        var next = applied[k + lead], last = next
+        /// The new connection's frames until `n` more depth outcomes.
+        func newConnection(_ n: Int, _ feed: inout BookFeed) {
+            let target = outcomes.count + n
+            while outcomes.count < target && next < fx.frames.count {
+                if case .depth(_, let o) = Self.deliver(fx, next, connection: 1, into: &feed) { outcomes.append(o) }
+                last = next
+                next += 1
+            }
         }
-        #expect(outcomes.count == limit + 1)
-        #expect(outcomes.prefix(limit).allSatisfy { $0 == .held })
+        newConnection(limit - 1, &feed)
+        // The old connection delivers one more diff (not enough to bridge): the count restarts.
+        guard case .depth(_, let old) = Self.deliver(fx, applied[k], connection: 0, into: &feed) else { Issue.record("not a diff"); return }
+        #expect(old == .applied)
+        let before = feed.withBook(id) { $0.lastUpdateId }
+        newConnection(limit + 1, &feed)
+        #expect(outcomes.count == 2 * limit)
+        #expect(outcomes.dropLast().allSatisfy { $0 == .held }, "\(outcomes)")
         #expect(outcomes.last == .needSnapshot)
         let staleAfterGap = feed.isStale(id)
         #expect(staleAfterGap)
@@ -137,7 +149,7 @@ import HFTPrimitives
         #expect(counters.gaps == 1 && counters.reorderHolds == 1 && counters.reordersBridged == 0)
         let (after, buffered) = feed.withBook(id) { ($0.lastUpdateId, $0.bufferedCount) }
         #expect(after == before, "nothing applied across the gap")
-        #expect(buffered == limit + 1)
+        #expect(buffered == 2 * limit)
 
         // A REST snapshot at the first held diff's update: bridges to every held diff.
         let atFirstHeld = Self.single(fx, through: applied[k + lead])

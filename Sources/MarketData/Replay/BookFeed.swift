@@ -47,7 +47,7 @@ public struct BookFeed: ~Copyable {
     public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)],
                 book: OrderBookConfiguration = OrderBookConfiguration(), levelsPerSide: Int = 5000,
                 tradeCapacity: Int = 1024, bufferMessages: Int = 1024, bufferLevels: Int = 262_144, oracleWindow: Int = 128,
-                reorderHoldMessages: Int = 64) {
+                reorderHoldMessages: Int = 8) {
         precondition(!instruments.isEmpty, "a feed needs at least one instrument")
         for (i, entry) in instruments.enumerated() {
             precondition(Int(entry.spec.id.raw) == i, "instrument ids must be dense 0..<count in order")

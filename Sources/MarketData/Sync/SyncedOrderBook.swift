@@ -13,9 +13,11 @@ import HFTPrimitives
 /// between the two): a diff that skips ahead *and* comes from another connection than the last
 /// applied one is held, with the ones after it from the same connection, while the book stays
 /// current (not stale, just not yet moved by them). When the old connection delivers the missing
-/// updates, they and then the held diffs are applied in order (`counters.reordersBridged`). If
-/// `reorderHoldMessages` diffs wait without being bridged, or the old connection gaps too, it is a
-/// gap as before (stale, held diffs kept to bridge from a snapshot).
+/// updates, they and then the held diffs are applied in order (`counters.reordersBridged`). While
+/// the old connection is alive it delivers the same stream at the same pace, so when the new one
+/// delivers `reorderHoldMessages` diffs in a row with none from the old one in between (it has
+/// closed, or really lost updates), or the old one gaps too, it is a gap as before (stale, held
+/// diffs kept to bridge from a snapshot): the book lags unflagged by at most that many diffs.
 ///
 /// - Complexity: a diff costs its level updates (O(1) each in the ladder) plus O(1) sequencing.
 ///   No allocation, no throwing.
@@ -35,15 +37,17 @@ public struct SyncedOrderBook: ~Copyable {
     @usableFromInline var lastConnection: UInt16
     /// The connection whose diffs wait in `buffer` for an older connection to bridge, or −1.
     @usableFromInline var heldConnection: Int32
-    /// Diffs of another connection held at most before a gap is declared (0: never hold).
+    /// Diffs of the held connection in a row (none of another in between) after which a hold
+    /// becomes a gap (0: never hold).
     public let reorderHoldMessages: Int
+    @usableFromInline var heldInARow: Int
 
     /// - Parameters:
     ///   - bufferMessages / bufferLevels: bounds of the stale-diff buffer (Binance recommends buffering
     ///     from connect until the REST snapshot arrives: size it for that latency at peak rate).
     ///   - reorderHoldMessages: see the type's discussion; ≤ `bufferMessages`.
     public init(policy: BookSyncPolicy, tick: Int64 = 1, book: OrderBookConfiguration = OrderBookConfiguration(),
-                bufferMessages: Int = 1024, bufferLevels: Int = 262_144, reorderHoldMessages: Int = 64) {
+                bufferMessages: Int = 1024, bufferLevels: Int = 262_144, reorderHoldMessages: Int = 8) {
         self.policy = policy
         self.configuredTick = max(1, tick)
         var bookConfiguration = book
@@ -57,6 +61,7 @@ public struct SyncedOrderBook: ~Copyable {
         self.lastConnection = 0
         self.heldConnection = -1
         self.reorderHoldMessages = max(0, min(reorderHoldMessages, bufferMessages))
+        self.heldInARow = 0
     }
 
     /// Where the book is in the venue's sync procedure.
@@ -147,6 +152,7 @@ public struct SyncedOrderBook: ~Copyable {
         // The buffer is empty while live; a diff larger than all of it cannot be held.
         guard buffer.append(header, bids: bids, asks: asks) else { return declareGap(header, bids: bids, asks: asks, keepHeld: false) }
         heldConnection = Int32(connection)
+        heldInARow = 1
         counters.reorderHolds &+= 1
         return .held
     }
@@ -157,12 +163,14 @@ public struct SyncedOrderBook: ~Copyable {
     mutating func applyWhileHolding(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
                                     connection: UInt16) -> BookSyncOutcome {
         if Int32(connection) == heldConnection {
-            guard buffer.count < reorderHoldMessages, buffer.append(header, bids: bids, asks: asks) else {
-                // Held too long: the older connection is not bridging. A gap, from the first held diff.
+            guard heldInARow < reorderHoldMessages, buffer.append(header, bids: bids, asks: asks) else {
+                // The older connection has stopped delivering without bridging. A gap, from the first held diff.
                 return declareGap(header, bids: bids, asks: asks, keepHeld: true)
             }
+            heldInARow &+= 1
             return .held
         }
+        heldInARow = 0
         switch policy.next(header, previous: lastId) {
         case .drop:
             counters.droppedStale &+= 1
