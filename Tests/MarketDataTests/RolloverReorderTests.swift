@@ -119,10 +119,9 @@ import HFTPrimitives
         var applied: [Int] = []
         _ = Self.single(fx, applied: &applied)
         let k = 2_000, lead = 3
-        var feed = fx.makeFeed()
+        let limit = 8
+        var feed = BookFeed(venue: fx.venue, instruments: fx.instruments, reorderHoldMessages: limit, reorderHoldNanos: .max)
         for i in 0..<applied[k] { _ = Self.deliver(fx, i, connection: 0, into: &feed) }
-        let limit = feed.withBook(id) { $0.reorderHoldMessages }
-        try #require(limit >= 2)
         var outcomes: [BookSyncOutcome] = []
         var next = applied[k + lead], last = next
         /// The new connection's frames until `n` more depth outcomes.
@@ -167,6 +166,33 @@ import HFTPrimitives
         let expected = Self.single(fx, through: last)
         let a = Self.levels(feed, id), b = Self.levels(expected, id)
         #expect(a.2 == b.2 && a.0 == b.0 && a.1 == b.1)
+    }
+
+    /// The hold's bound in venue time: the first held diff whose exchange time is more than
+    /// `reorderHoldNanos` past the first held one's is the gap (the default count never binds here).
+    @Test func aHoldSpanningTooMuchExchangeTimeBecomesAGap() throws {
+        let fx = try ReplayFixture([Self.captures[0]])
+        let id = InstrumentId(raw: 0)
+        var applied: [Int] = []
+        _ = Self.single(fx, applied: &applied)
+        let k = 2_000, bound: Int64 = 1_000_000_000
+        var feed = BookFeed(venue: fx.venue, instruments: fx.instruments, reorderHoldNanos: bound)
+        for i in 0..<applied[k] { _ = Self.deliver(fx, i, connection: 0, into: &feed) }
+        var times: [Int64] = [], outcomes: [BookSyncOutcome] = []
+        var i = applied[k + 2]
+        while i < fx.frames.count && outcomes.last != .needSnapshot {
+            if case .depth(_, let o) = Self.deliver(fx, i, connection: 1, into: &feed) {
+                outcomes.append(o)
+                times.append(feed.lastDepthHeader.exchangeTime.raw)
+            }
+            i += 1
+        }
+        try #require(outcomes.count >= 4, "\(outcomes.count) diffs")
+        #expect(outcomes.dropLast().allSatisfy { $0 == .held } && outcomes.last == .needSnapshot)
+        #expect(times.dropLast().allSatisfy { $0 - times[0] <= bound } && times.last! - times[0] > bound)
+        let held = feed.syncCounters(id).reorderHolds
+        #expect(held == 1)
+        print("exchange-time bound \(bound / 1_000_000) ms: \(outcomes.count - 1) diffs held over \((times[times.count - 2] - times[0]) / 1_000_000) ms, then a gap")
     }
 
     /// One connection's gap is still a gap at once (no hold), and holding can be turned off.

@@ -42,12 +42,12 @@ public struct BookFeed: ~Copyable {
     /// - Parameters:
     ///   - instruments: symbol and spec per instrument; `spec.id.raw` must equal its index.
     ///   - levelsPerSide: capacity of the level buffer (REST snapshots: up to 5000 per side).
-    ///   - reorderHoldMessages: diffs of a newer connection held while an older one catches up (`SyncedOrderBook`).
+    ///   - reorderHoldMessages, reorderHoldNanos: bounds of holding a newer connection's diffs while an older one catches up (`SyncedOrderBook`).
     /// - Precondition: ids dense and in order; `venue` is not `.paper`.
     public init(venue: VenueId, instruments: [(symbol: String, spec: InstrumentSpec)],
                 book: OrderBookConfiguration = OrderBookConfiguration(), levelsPerSide: Int = 5000,
                 tradeCapacity: Int = 1024, bufferMessages: Int = 1024, bufferLevels: Int = 262_144, oracleWindow: Int = 128,
-                reorderHoldMessages: Int = 8) {
+                reorderHoldMessages: Int = 256, reorderHoldNanos: Int64 = 250_000_000) {
         precondition(!instruments.isEmpty, "a feed needs at least one instrument")
         for (i, entry) in instruments.enumerated() {
             precondition(Int(entry.spec.id.raw) == i, "instrument ids must be dense 0..<count in order")
@@ -64,7 +64,7 @@ public struct BookFeed: ~Copyable {
             (specs + i).initialize(to: entry.spec)
             (books + i).initialize(to: SyncedOrderBook(policy: policy, tick: entry.spec.tick, book: book,
                                                        bufferMessages: bufferMessages, bufferLevels: bufferLevels,
-                                                       reorderHoldMessages: reorderHoldMessages))
+                                                       reorderHoldMessages: reorderHoldMessages, reorderHoldNanos: reorderHoldNanos))
             (oracles + i).initialize(to: BookOracleCounters())
         }
         self.levels = DepthLevelBuffer(capacityPerSide: levelsPerSide)

@@ -13,11 +13,12 @@ import HFTPrimitives
 /// between the two): a diff that skips ahead *and* comes from another connection than the last
 /// applied one is held, with the ones after it from the same connection, while the book stays
 /// current (not stale, just not yet moved by them). When the old connection delivers the missing
-/// updates, they and then the held diffs are applied in order (`counters.reordersBridged`). While
-/// the old connection is alive it delivers the same stream at the same pace, so when the new one
-/// delivers `reorderHoldMessages` diffs in a row with none from the old one in between (it has
-/// closed, or really lost updates), or the old one gaps too, it is a gap as before (stale, held
-/// diffs kept to bridge from a snapshot): the book lags unflagged by at most that many diffs.
+/// updates, they and then the held diffs are applied in order (`counters.reordersBridged`). When
+/// a held diff's exchange time is more than `reorderHoldNanos` past the first held one's (the old
+/// connection has closed, lags that far, or really lost updates), or `reorderHoldMessages` diffs
+/// of the new one arrive in a row with none of the old one between, or the old one gaps too, it is
+/// a gap as before (stale, held diffs kept to bridge from a snapshot). A bound in venue time, not in
+/// diffs: one socket read can carry dozens of one connection's diffs before the other's are read.
 ///
 /// - Complexity: a diff costs its level updates (O(1) each in the ladder) plus O(1) sequencing.
 ///   No allocation, no throwing.
@@ -38,16 +39,20 @@ public struct SyncedOrderBook: ~Copyable {
     /// The connection whose diffs wait in `buffer` for an older connection to bridge, or −1.
     @usableFromInline var heldConnection: Int32
     /// Diffs of the held connection in a row (none of another in between) after which a hold
-    /// becomes a gap (0: never hold).
+    /// becomes a gap (0: never hold), and the exchange time the held diffs may span.
     public let reorderHoldMessages: Int
+    public let reorderHoldNanos: Int64
+    /// Exchange time of the first held diff.
+    @usableFromInline var heldSince: Int64
     @usableFromInline var heldInARow: Int
 
     /// - Parameters:
     ///   - bufferMessages / bufferLevels: bounds of the stale-diff buffer (Binance recommends buffering
     ///     from connect until the REST snapshot arrives: size it for that latency at peak rate).
-    ///   - reorderHoldMessages: see the type's discussion; ≤ `bufferMessages`.
+    ///   - reorderHoldMessages, reorderHoldNanos: see the type's discussion; the count ≤ `bufferMessages`.
     public init(policy: BookSyncPolicy, tick: Int64 = 1, book: OrderBookConfiguration = OrderBookConfiguration(),
-                bufferMessages: Int = 1024, bufferLevels: Int = 262_144, reorderHoldMessages: Int = 8) {
+                bufferMessages: Int = 1024, bufferLevels: Int = 262_144, reorderHoldMessages: Int = 256,
+                reorderHoldNanos: Int64 = 250_000_000) {
         self.policy = policy
         self.configuredTick = max(1, tick)
         var bookConfiguration = book
@@ -62,6 +67,8 @@ public struct SyncedOrderBook: ~Copyable {
         self.heldConnection = -1
         self.reorderHoldMessages = max(0, min(reorderHoldMessages, bufferMessages))
         self.heldInARow = 0
+        self.reorderHoldNanos = max(0, reorderHoldNanos)
+        self.heldSince = 0
     }
 
     /// Where the book is in the venue's sync procedure.
@@ -152,6 +159,7 @@ public struct SyncedOrderBook: ~Copyable {
         // The buffer is empty while live; a diff larger than all of it cannot be held.
         guard buffer.append(header, bids: bids, asks: asks) else { return declareGap(header, bids: bids, asks: asks, keepHeld: false) }
         heldConnection = Int32(connection)
+        heldSince = header.exchangeTime.raw
         heldInARow = 1
         counters.reorderHolds &+= 1
         return .held
@@ -163,7 +171,8 @@ public struct SyncedOrderBook: ~Copyable {
     mutating func applyWhileHolding(_ header: DepthUpdateHeader, bids: UnsafeBufferPointer<DepthLevel>, asks: UnsafeBufferPointer<DepthLevel>,
                                     connection: UInt16) -> BookSyncOutcome {
         if Int32(connection) == heldConnection {
-            guard heldInARow < reorderHoldMessages, buffer.append(header, bids: bids, asks: asks) else {
+            guard heldInARow < reorderHoldMessages, header.exchangeTime.raw &- heldSince <= reorderHoldNanos,
+                  buffer.append(header, bids: bids, asks: asks) else {
                 // The older connection has stopped delivering without bridging. A gap, from the first held diff.
                 return declareGap(header, bids: bids, asks: asks, keepHeld: true)
             }
