@@ -167,6 +167,32 @@ import HFTTestSupport
         #expect(m.checkInvariants() == nil)
     }
 
+    /// The cancel/fill race: the order fills before the cancel reaches the venue, which refuses the
+    /// cancel (Binance -2011). Late news, counted apart; a refusal for a working order that was not
+    /// being cancelled is still a duplicate.
+    @Test func aCancelRejectAfterTheFillIsLateNotADuplicate() throws {
+        let path = temporaryJournalPath()
+        defer { unlink(path) }
+        var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
+        let a = try Self.admit(&m, Self.intent(.sell, px: 100, qty: 5))
+        _ = m.apply(.sent, to: a, now: .zero)
+        _ = m.apply(.acked(VenueOrderId(raw: 9)), to: a, now: .zero)
+        _ = m.apply(.cancelRequested, to: a, now: .zero)
+        _ = m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 5), fee: 0, isMaker: true), to: a, now: .zero)
+        #expect(m.order(a)?.status == .filled)
+        let r = ExecutionReport(clientOrderId: a, venueOrderId: VenueOrderId(raw: 9), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
+        #expect(!m.apply(report: r, now: .zero).isApplied)
+        #expect(m.lateCancelRejects == 1 && m.duplicates == 0)
+        #expect(m.order(a)?.status == .filled && m.checkInvariants() == nil)
+
+        let b = try Self.admit(&m, Self.intent(.sell, px: 101, qty: 5))
+        _ = m.apply(.sent, to: b, now: .zero)
+        _ = m.apply(.acked(VenueOrderId(raw: 10)), to: b, now: .zero)
+        let stray = ExecutionReport(clientOrderId: b, venueOrderId: VenueOrderId(raw: 10), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
+        #expect(!m.apply(report: stray, now: .zero).isApplied)
+        #expect(m.lateCancelRejects == 1 && m.duplicates == 1)
+    }
+
     /// Own best prices come from the working-order list, not a table scan: thousands of orders on
     /// both sides, two instruments, filled (fully or in part) and cancelled (directly or after a
     /// request) in a seeded random order, with `checkInvariants` (exposures and the list against a

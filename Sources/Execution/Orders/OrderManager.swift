@@ -37,6 +37,9 @@ public struct OrderManager: ~Copyable {
     public private(set) var overfills: UInt64
     public private(set) var unknownOrders: UInt64
     public private(set) var journalFailures: UInt64
+    /// Cancel refusals for orders that had already ended (filled or cancelled before the cancel
+    /// reached the venue: the cancel/fill race). Expected news, not an error; not in `duplicates`.
+    public private(set) var lateCancelRejects: UInt64
     /// Records replayed at open, bytes of torn tail cut off, and intents that were never sent.
     public let recoveredRecords: Int
     public let tornBytes: Int
@@ -74,6 +77,7 @@ public struct OrderManager: ~Copyable {
         overfills = 0
         unknownOrders = 0
         journalFailures = 0
+        lateCancelRejects = 0
         recoveredRecords = journal.recovered.records.count
         tornBytes = journal.recovered.tornBytes
         neverSent = 0
@@ -244,7 +248,10 @@ public struct OrderManager: ~Copyable {
     public mutating func apply(report: ExecutionReport, now: Nanos) -> OrderUpdate {
         if report.kind == .cancelRejected {
             guard let o = order(report.clientOrderId) else { unknownOrders &+= 1; return .unknownOrder }
-            guard o.status == .cancelPending else { duplicates &+= 1; return .transition(.duplicate) }
+            guard o.status == .cancelPending else {
+                if o.status.isTerminal { lateCancelRejects &+= 1 } else { duplicates &+= 1 }
+                return .transition(.duplicate)
+            }
             return apply(.reconciled(status: o.previousStatus, filled: o.filled), to: report.clientOrderId, now: now)
         }
         return apply(report.orderEvent, to: report.clientOrderId, now: now)
