@@ -155,13 +155,10 @@ import HFTTestSupport
         let path = temporaryJournalPath()
         defer { unlink(path) }
         var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
-        let a = try Self.admit(&m, Self.intent(.sell, px: 100, qty: 5))
-        _ = m.apply(.sent, to: a, now: .zero)
-        _ = m.apply(.acked(VenueOrderId(raw: 9)), to: a, now: .zero)
+        let a = try Self.ackedSell(&m, px: 100, venueId: 9)
         _ = m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 2), fee: 0, isMaker: true), to: a, now: .zero)
         _ = m.apply(.cancelRequested, to: a, now: .zero)
-        let r = ExecutionReport(clientOrderId: a, venueOrderId: VenueOrderId(raw: 9), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
-        #expect(m.apply(report: r, now: .zero).isApplied)
+        #expect(m.apply(report: Self.cancelRejected(a, venueId: 9), now: .zero).isApplied)
         #expect(m.order(a)?.status == .partiallyFilled && m.order(a)?.filled.raw == 2)
         #expect(m.exposure(InstrumentId(raw: 1)).position.raw == -2)
         #expect(m.checkInvariants() == nil)
@@ -174,23 +171,31 @@ import HFTTestSupport
         let path = temporaryJournalPath()
         defer { unlink(path) }
         var m = try OrderManager.open(OrderManagerConfiguration(journalPath: path, capacity: 8))
-        let a = try Self.admit(&m, Self.intent(.sell, px: 100, qty: 5))
-        _ = m.apply(.sent, to: a, now: .zero)
-        _ = m.apply(.acked(VenueOrderId(raw: 9)), to: a, now: .zero)
+        let a = try Self.ackedSell(&m, px: 100, venueId: 9)
         _ = m.apply(.cancelRequested, to: a, now: .zero)
         _ = m.apply(.fill(price: Price(raw: 100), quantity: Quantity(raw: 5), fee: 0, isMaker: true), to: a, now: .zero)
         #expect(m.order(a)?.status == .filled)
-        let r = ExecutionReport(clientOrderId: a, venueOrderId: VenueOrderId(raw: 9), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
-        #expect(!m.apply(report: r, now: .zero).isApplied)
+        #expect(!m.apply(report: Self.cancelRejected(a, venueId: 9), now: .zero).isApplied)
         #expect(m.lateCancelRejects == 1 && m.duplicates == 0)
         #expect(m.order(a)?.status == .filled && m.checkInvariants() == nil)
 
-        let b = try Self.admit(&m, Self.intent(.sell, px: 101, qty: 5))
-        _ = m.apply(.sent, to: b, now: .zero)
-        _ = m.apply(.acked(VenueOrderId(raw: 10)), to: b, now: .zero)
-        let stray = ExecutionReport(clientOrderId: b, venueOrderId: VenueOrderId(raw: 10), kind: .cancelRejected, side: .sell, code: -2011, venueTime: .zero, deliverAt: .zero)
-        #expect(!m.apply(report: stray, now: .zero).isApplied)
+        let b = try Self.ackedSell(&m, px: 101, venueId: 10)
+        #expect(!m.apply(report: Self.cancelRejected(b, venueId: 10), now: .zero).isApplied)
         #expect(m.lateCancelRejects == 1 && m.duplicates == 1)
+    }
+
+    /// A 5-lot sell at `px`, admitted, sent and acked as venue order `venueId`.
+    static func ackedSell(_ m: inout OrderManager, px: Int64, venueId: UInt64) throws -> ClientOrderId {
+        let id = try admit(&m, intent(.sell, px: px, qty: 5))
+        _ = m.apply(.sent, to: id, now: .zero)
+        _ = m.apply(.acked(VenueOrderId(raw: venueId)), to: id, now: .zero)
+        return id
+    }
+
+    /// The venue's refusal of a cancel of `id` (Binance -2011, unknown order).
+    static func cancelRejected(_ id: ClientOrderId, venueId: UInt64) -> ExecutionReport {
+        ExecutionReport(clientOrderId: id, venueOrderId: VenueOrderId(raw: venueId), kind: .cancelRejected, side: .sell, code: -2011,
+                        venueTime: .zero, deliverAt: .zero)
     }
 
     /// Own best prices come from the working-order list, not a table scan: thousands of orders on
