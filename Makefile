@@ -11,7 +11,7 @@ HFT_TARGET_CPU := $(shell bash .ci/target-cpu)
 endif
 export HFT_TARGET_CPU
 
-.PHONY: deps build release test demo bench bench-inference fuzz fuzz-check fuzz-build clean
+.PHONY: deps build release test demo bench bench-inference instructions fuzz fuzz-check fuzz-build clean
 
 ## Installs the Debian and Python packages the build, tests and demo need (only when missing).
 deps:
@@ -51,6 +51,14 @@ bench-inference: deps
 	@mkdir -p .build
 	$(SWIFT) package --allow-writing-to-package-directory benchmark --target InferenceBenchmarks --no-progress | tee .build/inference-bench.txt
 	python3 Tuning/models/bench_onnxruntime.py --swift-results .build/inference-bench.txt
+
+## Instructions per event of the feature engine and per frame of the Book stage on the USD-M capture,
+## with the integer and double divisions among them (valgrind callgrind: exact and the same on every
+## run, whatever the machine's load; for comparing builds on a noisy host). INSTRUCTION_PASSES replays.
+INSTRUCTION_PASSES ?= 10
+instructions: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product InstructionCounts
+	bash Benchmarks/InstructionCounts/count.sh .build/release/InstructionCounts $(INSTRUCTION_PASSES)
 
 ## Coverage-guided fuzzing of the market-data path (Tests/Fuzz: frames -> parser -> book sync -> book,
 ## libFuzzer with AddressSanitizer): seeds cut from ../shared/data/market, then FUZZ_SECONDS of mutation.

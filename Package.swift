@@ -213,6 +213,8 @@ let package = Package(
             path: "Benchmarks/TelemetryBenchmarks", swiftSettings: strict,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(name: "InstructionCounts", dependencies: ["Analytics", "MarketData", "HFTPrimitives", "HFTTestSupport"],
+                         path: "Benchmarks/InstructionCounts", exclude: ["count.sh"], swiftSettings: strict),
         .executableTarget(
             name: "AnalyticsBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims", "HFTTestSupport"],

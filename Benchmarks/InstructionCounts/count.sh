@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Instructions executed per event, counted by valgrind's callgrind inside the measured functions
+# only: the feature engine's onBook/onTrade per event and the Book stage (BookReplay.run: parse,
+# sync, book) per frame, on a real capture. Also the 64-bit integer divisions (div/idiv) and the
+# double-precision divisions and square roots per event, from the instruction-level counts
+# (objdump finds those instructions in the binary). Counts are exact and the same on every run of
+# the same binary, whatever load the machine is under: compare two builds with them, and time with
+# the package-benchmark suites.
+#
+# usage: count.sh BINARY [PASSES] [CAPTURE...]   (BINARY: a release build of InstructionCounts)
+set -euo pipefail
+binary=$1
+passes=${2:-10}
+captures=("${@:3}")
+command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# valgrind 3.19 cannot read the DWARF 5 that the toolchain writes; symbols are enough.
+cp "$binary" "$work/bin"
+strip --strip-debug "$work/bin"
+objdump -d --no-show-raw-insn "$work/bin" | awk '$2 ~ /^i?div[bwlq]?$/ { sub(":", "", $1); print $1 }' > "$work/idiv"
+objdump -d --no-show-raw-insn "$work/bin" | awk '$2 ~ /^v?(div|sqrt)[sp]d$/ { sub(":", "", $1); print $1 }' > "$work/fdiv"
+
+# count NAME UNIT TOGGLE...: runs the workload NAME, prints instructions and divisions per UNIT.
+count() {
+    local name=$1 unit=$2
+    shift 2
+    local toggles=()
+    for t in "$@"; do toggles+=("--toggle-collect=$t"); done
+    valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" --dump-instr=yes --compress-pos=no \
+        --compress-strings=no "${toggles[@]}" "$work/bin" "$name" "$passes" "${captures[@]}" > "$work/$name.log" 2> "$work/$name.err" ||
+        { cat "$work/$name.err" >&2; exit 1; }
+    local line events
+    line=$(grep -E "^$name " "$work/$name.log")
+    events=$(echo "$line" | grep -oE "(events|frames) [0-9]+" | awk '{ print $2 }')
+    awk -v events="$events" -v name="$name" -v unit="$unit" -v line="$line" '
+        FILENAME ~ /idiv$/ { idiv["0x" $1] = 1; next }
+        FILENAME ~ /fdiv$/ { fdiv["0x" $1] = 1; next }
+        /^ob=/ { ours = ($0 ~ /\/bin$/); next }
+        /^calls=/ { skip = 1; next }
+        /^0x/ {
+            if (skip) { skip = 0; next }
+            if (ours) { if ($1 in idiv) d += $3; if ($1 in fdiv) f += $3 }
+            next
+        }
+        /^summary:/ { total = $2 }
+        END {
+            printf "%s: %s\n", name, line
+            printf "  %.0f instructions per %s (%d in all), %.2f integer divisions, %.2f double divisions/square roots\n",
+                total / events, unit, total, d / events, f / events
+        }' "$work/idiv" "$work/fdiv" "$work/$name.out"
+}
+
+cd "$(dirname "$0")/../.."
+count features event '$s9Analytics13FeatureEngineV6onBook*' '$s9Analytics13FeatureEngineV7onTrade*'
+count book frame '$s10MarketData10BookReplayO3run_6routes4feedAA0cD8Counters*'
