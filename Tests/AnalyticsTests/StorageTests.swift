@@ -159,6 +159,31 @@ struct StorageTests {
         }
     }
 
+    /// The cursor's prefix counts and selects against the sorted window, for a rolling window of
+    /// samples that mostly move a bin or two (what the percentiles see) with jumps across the range,
+    /// queries alternating between near and far bins and ranks.
+    @Test func cursorCountsMatchSortedCountsUnderARollingWindow() {
+        var rng = SplitMix64(seed: 11)
+        var c = CursorCounts(count: 200)
+        var window: [Int] = []
+        var b = 100
+        for step in 0..<3000 {
+            let r = rng.next()
+            b = r % 50 == 0 ? Int(rng.next() % 200) : min(max(b + Int(r % 5) - 2, 0), 199)
+            if window.count == 300 { c.add(window.removeFirst(), -1) }
+            window.append(b)
+            c.add(b, 1)
+            let sorted = window.sorted()
+            let q = step % 3 == 0 ? Int(rng.next() % 200) : b
+            let below = c.prefix(q), within = c[q]
+            #expect(below == window.filter { $0 < q }.count)
+            #expect(within == window.filter { $0 == q }.count)
+            let rank = step % 2 == 0 ? (99 * window.count + 99) / 100 : 1 + Int(rng.next() % UInt64(window.count))
+            let selected = c.select(rank: rank)
+            #expect(selected == sorted[rank - 1])
+        }
+    }
+
     @Test func quantityBinsAreMonotoneAndEdgesExact() {
         var prev = 0
         for q: Int64 in 1...5000 {
@@ -169,6 +194,56 @@ struct StorageTests {
             #expect(QuantityBins.bin(QuantityBins.lowerEdge(b)) == b)
         }
         #expect(QuantityBins.bin(.max) < QuantityBins.count)
+    }
+
+    /// The remembered-range divider against `Int128` floor division, for walks that mostly stay in
+    /// or next to the last quotient's range (what prices and clocks do) and jumps to the extremes,
+    /// with divisors from 1 to `Int64.max`.
+    @Test func floorDividerMatchesFloorDivisionEverywhere() {
+        var rng = SplitMix64(seed: 53)
+        for d in [1, 2, 7, 100, 86_400_000_000_000, Int64.max / 3, Int64.max] as [Int64] {
+            var f = FloorDivider(divisor: d)
+            var x: Int64 = 0
+            for _ in 0..<20_000 {
+                switch rng.next() % 8 {
+                case 0: x = [Int64.min, Int64.min + 1, -1, 0, 1, Int64.max - 1, Int64.max, -d, d - 1, d][Int(rng.next() % 10)]
+                case 1: x = Int64(bitPattern: rng.next())
+                default:
+                    let w = UInt64(min(d, 1000))
+                    x = x &+ Int64(rng.next() % (4 * w + 1)) &- 2 * Int64(w)
+                }
+                let q = f(x)
+                let (tq, tr) = Int128(x).quotientAndRemainder(dividingBy: Int128(d))
+                #expect(Int128(q) == (tr < 0 ? tq - 1 : tq), "floor(\(x) / \(d))")
+            }
+        }
+    }
+
+    /// The double-precision quotient (node thresholds) equals the integer one, rounded both ways,
+    /// up to the 2⁵³ limit of its fast path and beyond it (where it falls back).
+    @Test func productDividedViaDoubleMatchesIntegerDivision() {
+        var rng = SplitMix64(seed: 54)
+        for _ in 0..<200_000 {
+            let limit: UInt64 = rng.next() % 2 == 0 ? 1 << 53 : 1 << 62
+            let x = Int64(rng.next() % limit), d = Int64(1 + rng.next() % (rng.next() % 3 == 0 ? 1000 : limit))
+            let y: Int64 = rng.next() % 4 == 0 ? Int64(x / max(d, 1)) : 1
+            for up in [false, true] {
+                let fast = VolumeProfile.productDivided(x, 1, y, by: d, roundingUp: up, viaDouble: true)
+                let exact = VolumeProfile.productDivided(x, 1, y, by: d, roundingUp: up)
+                #expect(fast == exact, "\(x) · \(y) / \(d), up \(up)")
+            }
+        }
+        // Quotients just below and at whole numbers, where a rounded double quotient can reach the next integer.
+        for k: Int64 in [1, 3, 1 << 20, (1 << 52) - 1] {
+            for d: Int64 in [3, 7, 1 << 20, 999_999_937] where k <= (1 << 53) / d {
+                for p in [k * d - 1, k * d, k * d + 1] where p >= 0 && p < 1 << 53 {
+                    for up in [false, true] {
+                        #expect(VolumeProfile.productDivided(p, 1, 1, by: d, roundingUp: up, viaDouble: true)
+                            == VolumeProfile.productDivided(p, 1, 1, by: d, roundingUp: up))
+                    }
+                }
+            }
+        }
     }
 
     /// Products and comparisons against `Int128` arithmetic, on both sides of the `Int64` overflow

@@ -161,8 +161,8 @@ extension FeatureEngine {
         o[L.mid] = m / priceUnit
         o[L.weightedMid] = wmid / priceUnit
         let spread = ask &- bid
-        let spreadTicks = spread / tick
-        if microMaxSpread > 0, spread % tick == 0, spreadTicks >= 1, spreadTicks <= Int64(microMaxSpread) {
+        let spreadTicks = microMaxSpread > 0 ? spreadInTicks(spread) : 0
+        if microMaxSpread > 0, spreadTicks &* tick == spread, spreadTicks >= 1, spreadTicks <= Int64(microMaxSpread) {
             let bucket = MicroPriceTable.bucket(imbalance: imb, buckets: microBuckets)
             // SAFETY: (spreadTicks−1)·buckets + bucket < maxSpread·buckets, the table size.
             let g = microTable[Int(spreadTicks &- 1) &* microBuckets &+ bucket]

@@ -107,7 +107,7 @@ extension FeatureEngine {
 
         if hasBook, rollingProfile.hasVolume {
             writeProfileDistances(rollingProfile, m: m, poc: L.vpPocDistance, vah: L.vpVahDistance, val: L.vpValDistance)
-            let mb = rollingProfile.bin(ofPrice: mid2 / 2)
+            let mb = rollingMidBin(mid2 / 2)
             let lo = rollingProfile.absoluteBin(rollingProfile.valSlot), hi = rollingProfile.absoluteBin(rollingProfile.vahSlot)
             o[L.vpInValueArea] = mb >= lo && mb <= hi ? 1 : 0
             let nodes = rollingProfile.nearestNodesCached(toBin: mb)
@@ -125,7 +125,7 @@ extension FeatureEngine {
             writeProfileDistances(sessionProfile, m: m, poc: L.vpSessionPocDistance, vah: L.vpSessionVahDistance, val: L.vpSessionValDistance)
             if sessionNodes {
                 let b = L.vpSessionNodes.lowerBound
-                let nodes = sessionProfile.nearestNodesCached(toBin: sessionProfile.bin(ofPrice: mid2 / 2))
+                let nodes = sessionProfile.nearestNodesCached(toBin: sessionMidBin(mid2 / 2))
                 writeNodeDistances(nodes, width: sessionProfile.binWidth, m: m, hvn: b, lvn: b &+ 1)
             }
         } else {

@@ -104,6 +104,13 @@ public struct FeatureEngine: ~Copyable {
     var rollingProfile: VolumeProfile
     var sessionProfile: VolumeProfile
     var sessionIndex: Int64 = .min
+    /// The clock's session (`floor(now / sessionLength)`) and the mid's bin in each profile
+    /// (`bin(ofPrice:)`), without a division while they stay put.
+    var sessionOfTime: FloorDivider
+    var rollingMidBin: FloorDivider
+    var sessionMidBin: FloorDivider
+    /// Whole ticks of the spread (the micro-price table's row), likewise.
+    var spreadInTicks: FloorDivider
 
     var rvRank: RollingPercentile
     var hmm: HMMForwardFilter
@@ -154,6 +161,10 @@ public struct FeatureEngine: ~Copyable {
         self.out.initialize(repeating: 0, count: layout.count)
         self.tick = instrument.tick
         self.sessionLength = config.sessionLengthNanos
+        self.sessionOfTime = FloorDivider(divisor: config.sessionLengthNanos)
+        self.rollingMidBin = FloorDivider(divisor: config.rollingProfile.binTicks * instrument.tick)
+        self.sessionMidBin = FloorDivider(divisor: config.sessionProfile.binTicks * instrument.tick)
+        self.spreadInTicks = FloorDivider(divisor: instrument.tick)
         self.tradeWindowSeconds = Double(config.tradeWindowNanos) / 1e9
         self.tradeWindowNanos = config.tradeWindowNanos
         self.profileRefreshNanos = config.profileRefreshNanos
@@ -268,7 +279,7 @@ public struct FeatureEngine: ~Copyable {
         } else if t > now {
             now = t
         }
-        let s = now / sessionLength
+        let s = sessionOfTime(now)
         if s != sessionIndex {
             if sessionIndex != .min { sessionProfile.reset() }
             sessionIndex = s

@@ -28,11 +28,12 @@ public enum QuantityBins {
 /// `percentilePermille`-th percentile of the previous `window` trade sizes (binned by
 /// `QuantityBins`), once at least `minimumSamples` trades are in the window.
 ///
-/// - Complexity: O(log 512) per trade (Fenwick rank/select); never allocates after `init`.
+/// - Complexity: O(1) per trade plus the bins the threshold moves (`CursorCounts.select`); never
+///   allocates after `init`.
 struct LargeTradeDetector: ~Copyable {
     let percentilePermille: Int
     let minimumSamples: Int
-    private var counts: FenwickTree<Int32>
+    private var counts: CursorCounts
     private var ring: UnsafeRing<Int32>
     /// Whether the last trade was large.
     private(set) var lastWasLarge: Bool
@@ -42,7 +43,7 @@ struct LargeTradeDetector: ~Copyable {
     init(window: Int, percentilePermille: Int, minimumSamples: Int) {
         self.percentilePermille = min(max(percentilePermille, 0), 1000)
         self.minimumSamples = max(1, minimumSamples)
-        self.counts = FenwickTree(count: QuantityBins.count)
+        self.counts = CursorCounts(count: QuantityBins.count)
         self.ring = UnsafeRing(capacity: max(1, window))
         self.lastWasLarge = false
         self.thresholdBin = -1
@@ -55,7 +56,7 @@ struct LargeTradeDetector: ~Copyable {
         let n = ring.count
         if n >= minimumSamples {
             let rank = max(1, (percentilePermille &* n &+ 999) / 1000)
-            thresholdBin = counts.select(rank: Int32(truncatingIfNeeded: rank))
+            thresholdBin = counts.select(rank: rank)
             lastWasLarge = b > thresholdBin
         } else {
             lastWasLarge = false

@@ -3,26 +3,20 @@
 /// and 4 mantissa bits) over [2⁻⁶⁴, 1) — smaller values share bin 0, larger ones the last bin — so
 /// the bins are exact and monotone: `rank = (count below the sample's bin + ½ · count in its bin) / n`.
 ///
-/// - Complexity: O(log 1024) per sample (two tree updates and one prefix query over a 4 KB
-///   tree, plus a 4 KB array of plain counts); never allocates after `init`.
+/// - Complexity: O(1) per sample plus the bins between this sample's bin and the last one's
+///   (`CursorCounts.prefix`; a volatility estimate moves a bin or two between events); never
+///   allocates after `init`.
 struct RollingPercentile: ~Copyable {
     static let bins = 1024
     /// Top 16 bits of the bit pattern of 2⁻⁶⁴ (exponent 1023 − 64, mantissa 0).
     static let lowestKey = (1023 - 64) << 4
-    private var counts: FenwickTree<Int32>
-    /// Plain per-bin counts (the same as `counts`'), so that the count within the sample's bin is
-    /// one load instead of a second prefix query.
-    private let binCounts: UnsafeMutablePointer<Int32>
+    private var counts: CursorCounts
     private var ring: UnsafeRing<Int32>
 
     init(window: Int) {
-        counts = FenwickTree(count: RollingPercentile.bins)
-        binCounts = .allocate(capacity: RollingPercentile.bins)
-        binCounts.initialize(repeating: 0, count: RollingPercentile.bins)
+        counts = CursorCounts(count: RollingPercentile.bins)
         ring = UnsafeRing(capacity: max(1, window))
     }
-
-    deinit { binCounts.deallocate() }
 
     /// The bin of a sample (negative and NaN values go to bin 0).
     @inline(__always)
@@ -40,13 +34,11 @@ struct RollingPercentile: ~Copyable {
         if ring.isFull {
             let old = Int(ring.removeFirst())
             counts.add(old, -1)
-            binCounts[old] &-= 1
         }
         ring.append(Int32(b))
         counts.add(b, 1)
-        binCounts[b] &+= 1
-        let below = Int(counts.prefix(b))
-        let within = Int(binCounts[b])
+        let below = counts.prefix(b)
+        let within = counts[b]
         return (Double(below) + 0.5 * Double(within)) / Double(ring.count)
     }
 }

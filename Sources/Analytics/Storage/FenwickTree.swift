@@ -1,7 +1,7 @@
 /// A Fenwick (binary indexed) tree over `count` integer values with O(log n) point updates, prefix
-/// sums and, for non-negative values, order-statistic `select`: the counts behind the rolling
-/// percentiles (`Int32` counts per bin: large trades, realized-volatility rank) and the prefix sums
-/// behind the value-area repair's jumps (`Int64` bin volumes).
+/// sums and, for non-negative values, order-statistic `select`: the prefix sums behind the
+/// value-area repair's jumps (`Int64` bin volumes). The rolling percentiles, whose samples move a
+/// bin or two between events, use `CursorCounts` instead.
 ///
 /// Invariant: `tree` is the Fenwick tree of the values (wrapping arithmetic).
 /// - Complexity: `add`, `prefix`, `rangeSum`, `select` O(log n), independent loads that pipeline;
