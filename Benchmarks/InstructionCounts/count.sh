@@ -46,7 +46,7 @@ count() {
         /^summary:/ { total = $2 }
         END {
             printf "%s: %s\n", name, line
-            printf "  %.0f instructions per %s (%d in all), %.2f integer divisions, %.2f double divisions/square roots\n",
+            printf "  %.0f instructions per %s (%.0f in all), %.2f integer divisions, %.2f double divisions/square roots\n",
                 total / events, unit, total, d / events, f / events
         }' "$work/idiv" "$work/fdiv" "$work/$name.out"
 }
