@@ -61,9 +61,17 @@ import Transport
         let (metricsStatus, metrics) = try await send(.get, "/metrics")
         #expect(metricsStatus == 200)
         #expect(PrometheusText.validate(metrics) == [])
-        for family in ["hft_position", "hft_pnl_realized", "hft_orders_total", "hft_book_stale", "hft_mode", "hft_thread_stalls_total"] {
+        for family in ["hft_position", "hft_pnl_realized", "hft_orders_total", "hft_book_stale", "hft_mode", "hft_thread_stalls_total",
+                       "hft_execution_oms_events_total"] {
             #expect(metrics.contains("# TYPE \(family) "), "missing \(family)")
         }
+        // Every family the engine exports is in the metric contract (Tuning/grafana/README.md), with its type.
+        let contract = try GrafanaDashboardTests.contract()
+        for line in metrics.split(separator: "\n") where line.hasPrefix("# TYPE ") {
+            let parts = line.split(separator: " ")
+            #expect(contract[String(parts[2])]?.type == String(parts[3]), "\(parts[2]) \(parts[3]) is not in Tuning/grafana/README.md")
+        }
+        #expect(metrics.contains("hft_execution_oms_events_total{symbol=\"ETHUSDT\",kind=\"duplicate\"} 0"))
         #expect(metrics.contains("hft_mode{mode=\"paper\"} 1"))
         let (statusCode, status) = try await send(.get, "/status")
         #expect(statusCode == 200)

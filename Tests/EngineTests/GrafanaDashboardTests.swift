@@ -79,9 +79,12 @@ import Glibc
     static func telemetryTypes() -> [String: String] {
         let registry = TelemetryRegistry()
         _ = registry.registerStandardHops()
-        // The engine's own queue hops (Sources/Engine/Pipeline/TradingEngine.swift).
+        // The engine's own queue and order hops (Sources/Engine/Pipeline/TradingEngine.swift).
         _ = registry.registerHop("queue.book→signals")
         _ = registry.registerHop("queue.signals→strategy")
+        _ = registry.registerHop("order.tick→signal")
+        _ = registry.registerHop("order.tick→decision")
+        _ = registry.registerHop("order.tick→risk")
         _ = EngineCounters(registry)
         var types: [String: String] = [:]
         for line in registry.report(title: "contract").prometheus().split(separator: "\n") where line.hasPrefix("# TYPE ") {
@@ -164,7 +167,7 @@ import Glibc
         for (name, type) in real where name.hasPrefix("hft_hop_") {
             #expect(contract[name]?.type == type, "hop \(name) missing from README.md")
         }
-        #expect(contract.count == 55)
+        #expect(contract.count == 62)
     }
 
     @Test func metricNameExtractionSkipsLabelValuesAndFunctions() {

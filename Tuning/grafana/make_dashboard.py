@@ -15,7 +15,7 @@ import sys
 
 DS = {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}
 
-# StandardHop (Sources/HFTTelemetry/StandardHop.swift) plus the engine's two extra queue hops
+# StandardHop (Sources/HFTTelemetry/StandardHop.swift) plus the engine's two extra queue hops and three order hops
 # (Sources/Engine/Pipeline/TradingEngine.swift), in path order, as TelemetryReport.prometheusName writes them.
 HOPS = [
     ("wire", "exchange time -> receive time (wall clock)"),
@@ -33,6 +33,9 @@ HOPS = [
     ("send", "order encode + hand-off"),
     ("tick_to_order", "end to end: receive -> order bytes handed off"),
     ("order_to_ack", "order sent -> venue acknowledgement"),
+    ("order_tick_to_signal", "ticks that led to an order: receive -> view published"),
+    ("order_tick_to_decision", "ticks that led to an order: receive -> strategy returned"),
+    ("order_tick_to_risk", "ticks that led to an order: receive -> risk gate passed"),
 ]
 QUANTILES = [("0.5", "p50"), ("0.99", "p99"), ("0.999", "p99.9")]
 
@@ -134,6 +137,7 @@ def build():
         (rate("hft_strategy_errors_total"), "strategy errors"),
         (rate("hft_execution_journal_failures_total"), "journal failures"),
         (rate("hft_execution_unknown_orders_total"), "unknown orders"),
+        ('sum by (kind) (rate(hft_execution_oms_events_total{job=~"$job"}[$__rate_interval]))', "order manager: {{kind}}"),
     ], 0, y, unit="ops"))
     panels.append(timeseries("Strategy flow per second", [
         (rate("hft_strategy_ticks_total"), "ticks"),

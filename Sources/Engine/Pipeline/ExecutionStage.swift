@@ -408,7 +408,8 @@ public actor ExecutionStage: Agent {
                                 entryPrice: ledger.entryPrice, realizedPnL: ledger.realized &- ledger.fees, fees: ledger.fees,
                                 unrealizedPnL: ledger.position &* (mid &- ledger.entryPrice), mid: mid, journalRecords: oms.journalAppended,
                                 journalSequence: oms.journalSequence, riskAccepted: gate.accepted, halted: gate.halted || killed,
-                                duplicates: oms.duplicates, invalidEvents: oms.invalidEvents, overfills: oms.overfills,
+                                duplicates: oms.duplicates, lateCancelRejects: oms.lateCancelRejects, invalidEvents: oms.invalidEvents,
+                                overfills: oms.overfills,
                                 unknownOrders: oms.unknownOrders, journalFailures: oms.journalFailures, droppedReports: venue.droppedReports,
                                 performance: accounting.report(),
                                 riskRejections: Dictionary(uniqueKeysWithValues: RiskRejectReason.allCases.compactMap { r in
@@ -436,6 +437,9 @@ public struct ExecutionSummary: Sendable, Codable, Equatable {
     public var riskAccepted: UInt64
     public var halted: Bool
     public var duplicates: UInt64
+    /// Cancels the venue refused because the order had already ended (filled before the cancel
+    /// arrived): the cancel/fill race, not an error.
+    public var lateCancelRejects: UInt64
     public var invalidEvents: UInt64
     public var overfills: UInt64
     public var unknownOrders: UInt64

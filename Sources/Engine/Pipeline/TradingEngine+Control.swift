@@ -23,6 +23,11 @@ extension TradingEngine {
         family("hft_orders_total", "counter", "Orders sent to the venue.", ["hft_orders_total{\(sym)} \(e.orders)"])
         family("hft_fills_total", "counter", "Fills received.", ["hft_fills_total{\(sym)} \(e.fills)"])
         family("hft_working_orders", "gauge", "Working orders.", ["hft_working_orders{\(sym)} \(e.workingOrders)"])
+        family("hft_execution_oms_events_total", "counter",
+               "Order-manager events outside an order's normal life: duplicate, invalid or overfilling reports, reports dropped by a full queue, and cancels refused because the order had already ended (the cancel/fill race).",
+               [("duplicate", e.duplicates), ("invalid", e.invalidEvents), ("overfill", e.overfills),
+                ("dropped_report", UInt64(max(e.droppedReports, 0))), ("late_cancel_reject", e.lateCancelRejects)]
+                .map { "hft_execution_oms_events_total{\(sym),kind=\"\($0.0)\"} \($0.1)" })
         family("hft_feed_frames_total", "counter", "Market-data frames the Book stage processed.", ["hft_feed_frames_total \(r.frames)"])
         family("hft_feed_parse_errors_total", "counter", "Frames that failed to parse.", ["hft_feed_parse_errors_total \(r.parseErrors)"])
         family("hft_feed_gaps_total", "counter", "Sequence gaps (each resyncs the book).", ["hft_feed_gaps_total \(r.gaps)"])
