@@ -42,6 +42,20 @@ import Testing
         return String(decoding: try! JSONSerialization.data(withJSONObject: o), as: UTF8.self)
     }
 
+    /// Rings and depths each inside their range can still multiply to gigabytes of book snapshot
+    /// slots (2²⁰ × 200 levels: 13 GiB): refused at load, naming both keys, instead of at allocation.
+    @Test func ringCapacityTimesBookDepthIsBoundedInMemory() {
+        func engine(_ ring: Int, _ depth: Int) -> String {
+            variant { o in o["engine"] = ["ringCapacity": ring, "bookDepth": depth] }
+        }
+        #expect(refusal(engine(4096, 20)) == nil)
+        #expect(refusal(engine(1 << 19, 20)) == nil)
+        let r = refusal(engine(1 << 20, 200))
+        #expect(r?.hasPrefix("config: engine.ringCapacity: with engine.bookDepth 200, the book snapshot slots would take 12800 MiB") == true, "\(r ?? "accepted")")
+        #expect(refusal(engine(1 << 20, 20)) != nil)
+        #expect(EngineConfig.bookSlotBytes(ringCapacity: 4096, bookDepth: 20) >> 20 == 5)
+    }
+
     @Test func unknownKeysAreNamed() {
         let r = refusal(variant { o in
             var risk = o["risk"] as! [String: Any]

@@ -3,6 +3,7 @@ import Execution
 import Foundation
 import HFTPrimitives
 import HFTRuntime
+import MarketData
 import Transport
 import Venues
 
@@ -110,6 +111,14 @@ public struct EngineConfig: Sendable {
     /// Levels per side the Book stage keeps in step for Execution (the paper venue's book). Signals
     /// gets only what its features and the strategy's view read (10 with the default analytics).
     public var bookDepth = 20
+    /// The most memory the rings' book snapshot slots may take (`bookSlotBytes`); the default
+    /// ring and depth take 5 MiB. Larger rings only hold more history that nobody reads in time.
+    public static let maxBookSlotBytes = 1 << 30
+    /// Upper bound of the book snapshot slots' memory: a slot per ring entry (+ 2) on the Signals
+    /// and Execution rings, both sides, up to `bookDepth` levels each (`TradingEngine.init`).
+    public static func bookSlotBytes(ringCapacity: Int, bookDepth: Int) -> Int {
+        2 * (ringCapacity + 2) * 2 * bookDepth * MemoryLayout<DepthLevel>.stride
+    }
     /// Run the order path dry after each commit of the traded book, so that an order does not
     /// start from cold caches (`engine.warmOrderPath`, on by default).
     public var warmOrderPath = true
@@ -336,6 +345,11 @@ public struct EngineConfig: Sendable {
             throw .invalid(key: "engine.bookDepth", problem: "must be ≥ the levels the analytics read (imbalance, OFI, walls) and ≥ 10")
         }
         guard config.ringCapacity >= 4 * config.bookDepth + 2 else { throw .invalid(key: "engine.ringCapacity", problem: "must hold one book change (4 × bookDepth + 2)") }
+        let slotBytes = EngineConfig.bookSlotBytes(ringCapacity: config.ringCapacity, bookDepth: config.bookDepth)
+        guard slotBytes <= EngineConfig.maxBookSlotBytes else {
+            throw .invalid(key: "engine.ringCapacity", problem: "with engine.bookDepth \(config.bookDepth), the book snapshot slots would take "
+                           + "\(slotBytes >> 20) MiB (at most \(EngineConfig.maxBookSlotBytes >> 20) MiB): lower engine.ringCapacity or engine.bookDepth")
+        }
         if let file = config.liveCredentialsFile {
             // A 0600 (or 0400) file of `api_key=` and `secret=` lines; it wins over the environment.
             let read: VenueCredentials
