@@ -8,11 +8,13 @@
 # the package-benchmark suites.
 #
 # usage: count.sh BINARY [PASSES] [CAPTURE...]   (BINARY: a release build of InstructionCounts)
+# With MAX_FEATURE_INSTRUCTIONS and/or MAX_BOOK_INSTRUCTIONS set, it fails when a count per event
+# or frame is above them (`make instructions-check`, part of `make test`).
 set -euo pipefail
 binary=$1
 passes=${2:-10}
 captures=("${@:3}")
-command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
+command -v valgrind >/dev/null || apt-get install -y valgrind binutils >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read the DWARF 5 that the toolchain writes; symbols are enough.
@@ -21,19 +23,21 @@ strip --strip-debug "$work/bin"
 objdump -d --no-show-raw-insn "$work/bin" | awk '$2 ~ /^i?div[bwlq]?$/ { sub(":", "", $1); print $1 }' > "$work/idiv"
 objdump -d --no-show-raw-insn "$work/bin" | awk '$2 ~ /^v?(div|sqrt)[sp]d$/ { sub(":", "", $1); print $1 }' > "$work/fdiv"
 
-# count NAME UNIT TOGGLE...: runs the workload NAME, prints instructions and divisions per UNIT.
+# count NAME UNIT LIMIT TOGGLE...: runs the workload NAME, prints instructions and divisions per
+# UNIT, fails above LIMIT instructions per UNIT (none when empty).
 count() {
-    local name=$1 unit=$2
-    shift 2
+    local name=$1 unit=$2 limit=$3
+    shift 3
     local toggles=()
     for t in "$@"; do toggles+=("--toggle-collect=$t"); done
-    valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" --dump-instr=yes --compress-pos=no \
+    # Deterministic hashing: Swift seeds Set/Dictionary hashing per process otherwise.
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" --dump-instr=yes --compress-pos=no \
         --compress-strings=no "${toggles[@]}" "$work/bin" "$name" "$passes" "${captures[@]}" > "$work/$name.log" 2> "$work/$name.err" ||
         { cat "$work/$name.err" >&2; exit 1; }
     local line events
     line=$(grep -E "^$name " "$work/$name.log")
     events=$(echo "$line" | grep -oE "(events|frames) [0-9]+" | awk '{ print $2 }')
-    awk -v events="$events" -v name="$name" -v unit="$unit" -v line="$line" '
+    awk -v events="$events" -v name="$name" -v unit="$unit" -v line="$line" -v limit="$limit" '
         FILENAME ~ /idiv$/ { idiv["0x" $1] = 1; next }
         FILENAME ~ /fdiv$/ { fdiv["0x" $1] = 1; next }
         /^ob=/ { ours = ($0 ~ /\/bin$/); next }
@@ -48,9 +52,13 @@ count() {
             printf "%s: %s\n", name, line
             printf "  %.0f instructions per %s (%.0f in all), %.2f integer divisions, %.2f double divisions/square roots\n",
                 total / events, unit, total, d / events, f / events
+            if (limit != "" && total / events > limit + 0) {
+                printf "  FAIL: more than %d instructions per %s\n", limit, unit
+                exit 1
+            }
         }' "$work/idiv" "$work/fdiv" "$work/$name.out"
 }
 
 cd "$(dirname "$0")/../.."
-count features event '$s9Analytics13FeatureEngineV6onBook*' '$s9Analytics13FeatureEngineV7onTrade*'
-count book frame '$s10MarketData10BookReplayO3run_6routes4feedAA0cD8Counters*'
+count features event "${MAX_FEATURE_INSTRUCTIONS:-}" '$s9Analytics13FeatureEngineV6onBook*' '$s9Analytics13FeatureEngineV7onTrade*'
+count book frame "${MAX_BOOK_INSTRUCTIONS:-}" '$s10MarketData10BookReplayO3run_6routes4feedAA0cD8Counters*'
