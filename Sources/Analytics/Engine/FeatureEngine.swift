@@ -28,7 +28,6 @@ public struct FeatureEngine: ~Copyable {
 
     let out: UnsafeMutablePointer<Double>
     let tick: Int64
-    let sessionLength: Int64
     let tradeWindowSeconds: Double
     let tradeWindowNanos: Int64
     let profileRefreshNanos: Int64
@@ -104,8 +103,8 @@ public struct FeatureEngine: ~Copyable {
     var rollingProfile: VolumeProfile
     var sessionProfile: VolumeProfile
     var sessionIndex: Int64 = .min
-    /// The clock's session (`floor(now / sessionLength)`) and the mid's bin in each profile
-    /// (`bin(ofPrice:)`), without a division while they stay put.
+    /// The clock's session (`floor(now / sessionLengthNanos)`) and the mid's bin in each profile
+    /// (`floor(price / bin width)`), without a division while they stay put.
     var sessionOfTime: FloorDivider
     var rollingMidBin: FloorDivider
     var sessionMidBin: FloorDivider
@@ -160,7 +159,6 @@ public struct FeatureEngine: ~Copyable {
         self.out = .allocate(capacity: layout.count)
         self.out.initialize(repeating: 0, count: layout.count)
         self.tick = instrument.tick
-        self.sessionLength = config.sessionLengthNanos
         self.sessionOfTime = FloorDivider(divisor: config.sessionLengthNanos)
         self.rollingMidBin = FloorDivider(divisor: config.rollingProfile.binTicks * instrument.tick)
         self.sessionMidBin = FloorDivider(divisor: config.sessionProfile.binTicks * instrument.tick)

@@ -78,7 +78,8 @@ struct VolumeProfile: ~Copyable {
     /// recomputation near changed bins, re-evaluated lazily by `flushNodes`).
     var nodeDirty: SlotBitSet
     var trades: UnsafeRing<ProfileTrade>
-    /// The bin of each trade's price (`bin(ofPrice:)`), without a division while prices stay in a bin.
+    /// The absolute bin of each trade's price, `floor(price / binWidth)`, without a division while
+    /// prices stay in a bin or move to the next one.
     var tradeBin: FloorDivider
 
     /// Absolute bin index of slot 0.
@@ -187,13 +188,6 @@ struct VolumeProfile: ~Copyable {
     }
 
     @inline(__always) var isRolling: Bool { windowNanos > 0 }
-
-    /// The absolute bin of a raw price (floor division).
-    @inline(__always)
-    func bin(ofPrice raw: Int64) -> Int64 {
-        let q = raw / binWidth
-        return (raw % binWidth != 0 && raw < 0) ? q - 1 : q
-    }
 
     /// Absolute bin of a slot.
     @inline(__always) func absoluteBin(_ slot: Int) -> Int64 { baseBin &+ Int64(slot) }

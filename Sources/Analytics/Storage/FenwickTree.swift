@@ -1,25 +1,19 @@
-/// A Fenwick (binary indexed) tree over `count` integer values with O(log n) point updates, prefix
-/// sums and, for non-negative values, order-statistic `select`: the prefix sums behind the
-/// value-area repair's jumps (`Int64` bin volumes). The rolling percentiles, whose samples move a
-/// bin or two between events, use `CursorCounts` instead.
+/// A Fenwick (binary indexed) tree over `count` integer values with O(log n) point updates and
+/// prefix sums: the prefix sums behind the value-area repair's jumps (`Int64` bin volumes). The
+/// rolling percentiles, whose samples move a bin or two between events, count with `CursorCounts`.
 ///
 /// Invariant: `tree` is the Fenwick tree of the values (wrapping arithmetic).
-/// - Complexity: `add`, `prefix`, `rangeSum`, `select` O(log n), independent loads that pipeline;
+/// - Complexity: `add`, `prefix`, `rangeSum` O(log n), independent loads that pipeline;
 ///   `rebuild` and `removeAll` O(n). Never allocates after `init`. Generic code specialised
 ///   in the module (whole-module optimisation), no existentials.
 struct FenwickTree<Element: FixedWidthInteger & BitwiseCopyable>: ~Copyable {
     let count: Int
-    /// Highest power of two ≤ count (the first descent step of `select`).
-    private let topBit: Int
     private let tree: UnsafeMutablePointer<Element>
 
     /// - Precondition: `count >= 1`.
     init(count: Int) {
         precondition(count >= 1, "count must be positive")
         self.count = count
-        var b = 1
-        while b << 1 <= count { b <<= 1 }
-        self.topBit = b
         self.tree = .allocate(capacity: count &+ 1)
         self.tree.initialize(repeating: 0, count: count &+ 1)
     }
@@ -54,25 +48,6 @@ struct FenwickTree<Element: FixedWidthInteger & BitwiseCopyable>: ~Copyable {
     /// Σ values `[lo, hi]` (inclusive). - Precondition: `0 <= lo <= hi < count`.
     @inline(__always)
     func rangeSum(_ lo: Int, _ hi: Int) -> Element { prefix(hi &+ 1) &- prefix(lo) }
-
-    /// The smallest index `b` with `prefix(b + 1) >= rank`, for non-negative values and
-    /// `1 <= rank <= prefix(count)` (the rank-th smallest sample when the values are counts).
-    @inline(__always)
-    func select(rank: Element) -> Int {
-        var pos = 0
-        var remaining = rank
-        var step = topBit
-        while step > 0 {
-            let next = pos &+ step
-            // SAFETY: next <= count is checked before the read.
-            if next <= count, tree[next] < remaining {
-                pos = next
-                remaining &-= tree[next]
-            }
-            step >>= 1
-        }
-        return pos
-    }
 
     /// Rebuilds the tree from `value(i)` for every `i` in O(n).
     mutating func rebuild(_ value: (Int) -> Element) {
