@@ -157,7 +157,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "HFTTestSupport", dependencies: ["HFTRuntime", "CSystemShims"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "HFTTestSupport", dependencies: ["HFTRuntime", "CSystemShims", "MarketData", "HFTPrimitives"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HFTPrimitivesTests", dependencies: ["HFTPrimitives"], swiftSettings: strict),
         .testTarget(name: "HFTRuntimeTests", dependencies: ["HFTTestSupport", "HFTRuntime", "CSystemShims", "CNuma", "HFTPrimitives"], swiftSettings: strict),
         .testTarget(
@@ -214,7 +214,7 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(name: "InstructionCounts", dependencies: ["Analytics", "MarketData", "HFTPrimitives", "HFTTestSupport"],
-                         path: "Benchmarks/InstructionCounts", exclude: ["count.sh"], swiftSettings: strict),
+                         path: "Benchmarks/InstructionCounts", exclude: ["count.sh", "idiv-latency.c"], swiftSettings: strict),
         .executableTarget(
             name: "AnalyticsBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "benchmark"), "Analytics", "MarketData", "HFTPrimitives", "CSystemShims", "HFTTestSupport"],

@@ -141,15 +141,7 @@ struct BenchState {
     // SAFETY: as `shared`.
     nonisolated(unsafe) static var usdm: BenchState?
 
-    struct Event {
-        var isTrade: Bool
-        var time: Int64
-        var bidStart: Int
-        var bidCount: Int
-        var askStart: Int
-        var askCount: Int
-        var trade: TradeEvent
-    }
+    typealias Event = FeatureEventTape.Event
 
     let engine: UnsafeMutablePointer<FeatureEngine>
     let events: UnsafeMutableBufferPointer<Event>
@@ -271,51 +263,15 @@ struct BenchState {
     }
 
     static func make(files: [String], config: AnalyticsConfig, microPrice: MicroPriceTable?) throws -> BenchState {
-        let root = MarketDataDirectory.url
-        let seq = try RecordingImporter.load(paths: files.map { root.appendingPathComponent($0).path })
-        let id = InstrumentId(raw: 0)
-        guard let venue = seq.venue else { throw BenchError.noSnapshot }
-        // Scales from the snapshot text (Binance spot pads to 8 decimals); ETHUSDT's tick is 0.01 on both venues.
-        guard let s = BookReplay.firstSnapshotSpec(seq, id: id, venue: venue) else { throw BenchError.noSnapshot }
-        let spec = InstrumentSpec(id: id, venue: venue, priceScale: s.priceScale, quantityScale: s.quantityScale,
-                                  tick: DecimalScale.pow10(s.priceScale.places - 2))
-        let instruments = [(symbol: seq.symbols.first ?? "ETHUSDT", spec: spec)]
-        var feed = BookFeed(venue: venue, instruments: instruments)
-        let depth = 20
-        let top = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: depth)
-        defer { top.deallocate() }
-        var evs: [Event] = []
-        var lv: [DepthLevel] = []
-        let dummy = TradeEvent(instrument: id, venue: venue, aggressor: .buy, flags: [], price: .zero, quantity: .zero,
-                               tradeId: 0, exchangeTime: .zero, receiveTime: .zero)
-        _ = BookReplay.run(seq, routes: BookReplay.symbolRoutes(seq, instruments: instruments), feed: &feed) { r, f, feed in
-            switch r {
-            case .depth(_, let o) where (o == .applied || o == .snapshotApplied) && !feed.isStale(id):
-                let nb = feed.topLevels(id, .buy, into: top)
-                let bs = lv.count
-                lv.append(contentsOf: top[0..<nb])
-                let na = feed.topLevels(id, .sell, into: top)
-                let as_ = lv.count
-                lv.append(contentsOf: top[0..<na])
-                evs.append(Event(isTrade: false, time: f.receiveTime.raw, bidStart: bs, bidCount: nb, askStart: as_, askCount: na,
-                                 trade: dummy))
-            case .trades(let n):
-                for i in 0..<n {
-                    var t = feed.trades[i]
-                    t.exchangeTime = .zero
-                    evs.append(Event(isTrade: true, time: f.receiveTime.raw, bidStart: 0, bidCount: 0, askStart: 0, askCount: 0, trade: t))
-                }
-            default:
-                return
-            }
-        }
+        let tape = try FeatureEventTape.load(files)
+        let (spec, evs, lv) = (tape.spec, tape.events, tape.levels)
         let engine = UnsafeMutablePointer<FeatureEngine>.allocate(capacity: 1)
         engine.initialize(to: try FeatureEngine(config: config, instrument: spec, microPrice: microPrice))
         let events = UnsafeMutableBufferPointer<Event>.allocate(capacity: evs.count)
         _ = events.initialize(from: evs)
         let levels = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: max(1, lv.count))
         _ = levels.initialize(from: lv)
-        let span = (evs.last?.time ?? 0) - (evs.first?.time ?? 0) + 1_000_000_000
+        let span = tape.span
         precondition(engine.pointee.oneSidedBooks == 0, "benchmark data must be two-sided")
         print("AnalyticsBenchmarks: \(files[0]): \(evs.count) events (\(evs.filter(\.isTrade).count) trades), \(engine.pointee.schema.count) features")
         return BenchState(engine: engine, events: events, levels: levels, span: span)
@@ -327,8 +283,4 @@ enum EventMetric {
     static let metric = BenchmarkMetric.custom("Time per event (TSC) (ns)", polarity: .prefersSmaller, useScalingFactor: false)
     /// Events timed per call of the benchmark closure.
     static let eventsPerSample = 64
-}
-
-enum BenchError: Error {
-    case noSnapshot
 }

@@ -504,9 +504,10 @@ struct VolumeProfile: ~Copyable {
     /// `x · y · z / d` rounded up (or down), clamped into `Int64`, exactly: in `Int64` when the
     /// product fits (one hardware division), else in `Int128` (a library call).
     /// - Parameter viaDouble: when the product and `d` are in `0..<2⁵³`, divide in double precision
-    ///   and correct the quotient with one multiply instead of a 64-bit `idiv` (40–90 cycles on
-    ///   machine B, against ≈ 14 for `divsd`): for a `d` known only at run time. A constant `d`
-    ///   becomes a multiplication anyway.
+    ///   and correct the quotient with one multiply instead of a 64-bit `idiv` (a dependent one
+    ///   takes twice a double division with a multiply and an add on machine B,
+    ///   `Benchmarks/InstructionCounts/idiv-latency.c`): for a `d` known only at run time. A
+    ///   constant `d` becomes a multiplication anyway.
     /// - Precondition: `d > 0`.
     @inline(__always)
     static func productDivided(_ x: Int64, _ y: Int64, _ z: Int64, by d: Int64, roundingUp: Bool, viaDouble: Bool = false) -> Int64 {

@@ -1,8 +1,9 @@
 /// `floor(x / divisor)` for a fixed positive divisor that remembers the range of dividends sharing
 /// the last quotient, so that a value that stays in its bin (a trade price, the mid, the clock
-/// within its session, the spread) costs two compares instead of a 64-bit division. A 64-bit
-/// `idiv` takes 40–90 cycles on machine B's Skylake-SP cores; the feature engine ran 5 per event
-/// before these (callgrind with `--dump-instr`, `make instructions`).
+/// within its session, the spread) costs two compares instead of a 64-bit division. A dependent
+/// 64-bit `idiv` takes 40–44 TSC ticks on machine B, twice a double division with a multiply and
+/// an add (`Benchmarks/InstructionCounts/idiv-latency.c`); the feature engine ran 5.2 per event
+/// before these (`make instructions`).
 ///
 /// Invariant: `low...high` (empty when `low > high`) are exactly the dividends whose floor
 /// quotient is `quotient`.
