@@ -111,6 +111,35 @@ let benchmarks: @Sendable () -> Void = {
             s.advance()
         }
     }
+    // The Signals stage's calls on the same events: trades absorbed (`absorbTrade`, no vector), the
+    // vector rewritten by each book event's `onBook` (bit for bit `onTrade`'s,
+    // `FeatureEngineAbsorbedTradeTests`). All events, then book events and trades apart (every
+    // event is processed; only one kind is timed), and the eager calls' book events and trades apart.
+    for (name, trades, books) in [("", true, true), ("BookEvents", false, true), ("Trades", true, false)] {
+        Benchmark("FeatureEngineSignalsStageUSDMTSC\(name)",
+                  configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(6), maxIterations: 5_000,
+                                       setup: { try BenchState.loadUSDMSignals() })) { benchmark in
+            guard let s = BenchState.usdmSignals else { return }
+            timeEvents(benchmark, s, trades: trades, books: books)
+        }
+        if name.isEmpty { continue }
+        Benchmark("FeatureEnginePerEventUSDMEngineConfigTSC\(name)",
+                  configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(6), maxIterations: 5_000,
+                                       setup: { try BenchState.loadUSDM() })) { benchmark in
+            guard let s = BenchState.usdm else { return }
+            timeEvents(benchmark, s, trades: trades, books: books)
+        }
+    }
+    Benchmark("FeatureEngineSignalsStageUSDM",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
+                                   warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
+                                   thresholds: [.mallocCountTotal: .init(absolute: [.p99: 0]),
+                                                .retainCount: .init(absolute: [.p100: 0]),
+                                                .releaseCount: .init(absolute: [.p100: 0])],
+                                   setup: { try BenchState.loadUSDMSignals() })) { benchmark in
+        guard let s = BenchState.usdmSignals else { return }
+        for _ in benchmark.scaledIterations { blackHole(s.step()) }
+    }
     Benchmark("EventTimerFloor",
               configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(2), maxIterations: 2_000,
                                    setup: { try BenchState.loadUSDM() })) { benchmark in
@@ -132,6 +161,21 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
+/// Processes `EventMetric.eventsPerSample` events of `s` in order, timing (TSC) the trades and/or
+/// the book events among them.
+@inline(__always)
+func timeEvents(_ benchmark: Benchmark, _ s: BenchState, trades: Bool, books: Bool) {
+    let timer = EventTimer.shared
+    for _ in 0..<EventMetric.eventsPerSample {
+        let timed = s.nextIsTrade ? trades : books
+        let t0 = timer.start()
+        _ = s.process()
+        let ns = timer.nanos(since: t0)
+        if timed { benchmark.measurement(EventMetric.metric, ns) }
+        s.advance()
+    }
+}
+
 /// Preloaded events and the engine, in raw memory so that the measured loop touches no ARC
 /// (a struct of pointers: reading `shared` copies it without a retain).
 struct BenchState {
@@ -140,6 +184,8 @@ struct BenchState {
     nonisolated(unsafe) static var shared: BenchState?
     // SAFETY: as `shared`.
     nonisolated(unsafe) static var usdm: BenchState?
+    // SAFETY: as `shared`.
+    nonisolated(unsafe) static var usdmSignals: BenchState?
 
     typealias Event = FeatureEventTape.Event
 
@@ -147,6 +193,8 @@ struct BenchState {
     let events: UnsafeMutableBufferPointer<Event>
     let levels: UnsafeMutableBufferPointer<DepthLevel>
     let span: Int64
+    /// Trades go to `absorbTrade` (the Signals stage), not `onTrade`.
+    let absorbsTrades: Bool
     /// [0] = index of the next event, [1] = time shift of the current pass; mutated only by the
     /// single benchmark thread.
     let cursor: UnsafeMutablePointer<Int64>
@@ -162,17 +210,21 @@ struct BenchState {
     }
 
     init(engine: UnsafeMutablePointer<FeatureEngine>, events: UnsafeMutableBufferPointer<Event>,
-         levels: UnsafeMutableBufferPointer<DepthLevel>, span: Int64) {
+         levels: UnsafeMutableBufferPointer<DepthLevel>, span: Int64, absorbsTrades: Bool) {
         self.engine = engine
         self.events = events
         self.levels = levels
         self.span = span
+        self.absorbsTrades = absorbsTrades
         self.cursor = .allocate(capacity: 2)
         self.cursor.initialize(repeating: 0, count: 2)
     }
 
     @inline(__always)
     func peek() -> Int { next }
+
+    @inline(__always)
+    var nextIsTrade: Bool { events[next].isTrade }
 
     /// Processes the next event of one kind (skipping the others unprocessed).
     @inline(__always)
@@ -205,7 +257,11 @@ struct BenchState {
         if e.isTrade {
             var tr = e.trade
             tr.receiveTime = Nanos(raw: t)
-            _ = engine.pointee.onTrade(tr)
+            if absorbsTrades {
+                engine.pointee.absorbTrade(tr)
+            } else {
+                _ = engine.pointee.onTrade(tr)
+            }
         } else {
             let b = UnsafeBufferPointer(start: levels.baseAddress! + e.bidStart, count: e.bidCount)
             let a = UnsafeBufferPointer(start: levels.baseAddress! + e.askStart, count: e.askCount)
@@ -262,7 +318,14 @@ struct BenchState {
         usdm = try make(files: ["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], config: AnalyticsConfig(), microPrice: nil)
     }
 
-    static func make(files: [String], config: AnalyticsConfig, microPrice: MicroPriceTable?) throws -> BenchState {
+    /// The same, trades absorbed as the Signals stage does.
+    static func loadUSDMSignals() throws {
+        guard usdmSignals == nil else { return }
+        usdmSignals = try make(files: ["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"], config: AnalyticsConfig(), microPrice: nil,
+                               absorbsTrades: true)
+    }
+
+    static func make(files: [String], config: AnalyticsConfig, microPrice: MicroPriceTable?, absorbsTrades: Bool = false) throws -> BenchState {
         let tape = try FeatureEventTape.load(files)
         let (spec, evs, lv) = (tape.spec, tape.events, tape.levels)
         let engine = UnsafeMutablePointer<FeatureEngine>.allocate(capacity: 1)
@@ -274,7 +337,7 @@ struct BenchState {
         let span = tape.span
         precondition(engine.pointee.oneSidedBooks == 0, "benchmark data must be two-sided")
         print("AnalyticsBenchmarks: \(files[0]): \(evs.count) events (\(evs.filter(\.isTrade).count) trades), \(engine.pointee.schema.count) features")
-        return BenchState(engine: engine, events: events, levels: levels, span: span)
+        return BenchState(engine: engine, events: events, levels: levels, span: span, absorbsTrades: absorbsTrades)
     }
 }
 

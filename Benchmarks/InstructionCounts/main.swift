@@ -13,15 +13,18 @@ import MarketData
 ///   `FeatureEventTape` that `AnalyticsBenchmarks` times (levels from the MarketData feed, top 20 per side),
 ///   replayed `PASSES` times with the clock moved on. Prints the events and an FNV-1a hash of
 ///   every feature vector, so that two builds can be shown to compute the same bits.
+///   Also the hash of the vectors after book events only (`book-hash`).
+/// - `signals PASSES [CAPTURE...]`: the same events as the Signals stage feeds them: trades through
+///   `absorbTrade` (no vector), book events through `onBook`. Its `book-hash` must be `features`'s.
 /// - `book PASSES [CAPTURE...]`: parse, sync and book (`BookReplay.run`) over every frame.
 ///
 /// CAPTURE paths are relative to `../shared/data/market` (default: the USD-M ETHUSDT capture).
 struct Usage: Error, CustomStringConvertible {
-    var description: String { "usage: InstructionCounts features|book [PASSES] [CAPTURE...]" }
+    var description: String { "usage: InstructionCounts features|signals|book [PASSES] [CAPTURE...]" }
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let mode = arguments.first, mode == "features" || mode == "book" else { throw Usage() }
+guard let mode = arguments.first, ["features", "signals", "book"].contains(mode) else { throw Usage() }
 let passes = arguments.count > 1 ? Int(arguments[arguments.startIndex + 1]) ?? 1 : 1
 let files = arguments.count > 2 ? Array(arguments.dropFirst(2)) : ["binance/usdm/hftbacktest_usdm_ethusdt_20240808.gz"]
 if mode == "book" {
@@ -42,7 +45,9 @@ let tape = try FeatureEventTape.load(files)
 let events = tape.events
 var engine = try FeatureEngine(config: AnalyticsConfig(), instrument: tape.spec, microPrice: nil)
 let span = tape.span
+let absorbs = mode == "signals"
 var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+var bookHash: UInt64 = 0xcbf2_9ce4_8422_2325
 var books = 0, trades = 0
 let scratch = UnsafeMutableBufferPointer<DepthLevel>.allocate(capacity: 40)
 tape.levels.withUnsafeBufferPointer { levels in
@@ -53,7 +58,11 @@ tape.levels.withUnsafeBufferPointer { levels in
             if e.isTrade {
                 var trade = e.trade
                 trade.receiveTime = t
-                _ = engine.onTrade(trade)
+                if absorbs {
+                    engine.absorbTrade(trade)
+                } else {
+                    _ = engine.onTrade(trade)
+                }
                 trades += 1
             } else {
                 // Copied into reused buffers first, as the signal stage does: the engine reads hot levels.
@@ -63,9 +72,13 @@ tape.levels.withUnsafeBufferPointer { levels in
                 _ = asks.initialize(fromContentsOf: levels[e.askStart..<(e.askStart + e.askCount)])
                 _ = engine.onBook(bids: UnsafeBufferPointer(bids), asks: UnsafeBufferPointer(asks), exchangeTime: .zero, receiveTime: t)
                 books += 1
+                for x in engine.features { bookHash = (bookHash ^ x.bitPattern) &* 0x100_0000_01b3 }
             }
-            for x in engine.features { hash = (hash ^ x.bitPattern) &* 0x100_0000_01b3 }
+            if !absorbs {
+                for x in engine.features { hash = (hash ^ x.bitPattern) &* 0x100_0000_01b3 }
+            }
         }
     }
 }
-print("features events \(books + trades) (book \(books), trade \(trades)) hash \(String(hash, radix: 16))")
+print("\(mode) events \(books + trades) (book \(books), trade \(trades))" + (absorbs ? "" : " hash \(String(hash, radix: 16))")
+    + " book-hash \(String(bookHash, radix: 16))")

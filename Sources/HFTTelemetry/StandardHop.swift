@@ -8,7 +8,8 @@ public enum StandardHop: String, CaseIterable, Sendable {
     case decode = "decode"
     /// Book update (sync + apply).
     case book = "book"
-    /// Features, order flow and volume profile for one event.
+    /// Features, order flow and volume profile: the vector for one book event (the engine times a
+    /// trade's state updates apart, as `features.trade`).
     case features = "features"
     /// TCN streaming step.
     case inferenceTCN = "inference.tcn"

@@ -89,7 +89,7 @@ import Transport
         let r = await engine.shutdown()
         let report = engine.latencyReport(title: "e2e")
         let counts = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram.totalCount) })
-        var expected = ["queue.feed→book", "decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"]
+        var expected = ["queue.feed→book", "decode", "book", "features", "features.trade", "features.refresh", "strategy", "queue.book→signals", "queue.signals→strategy"]
         if EngineFixtures.hasDefaultModels { expected += ["inference.tcn", "inference.tabnet"] }
         if r.execution.orders > 0 { expected += ["risk", "send", "tick→order", "order→ack"] }
         for hop in expected { #expect((counts[hop] ?? 0) > 0, "hop \(hop) is empty") }

@@ -52,7 +52,7 @@ import Testing
         #expect(timers > 300 && timers <= 600, "timers \(timers)")
         let report = engine.latencyReport(title: "replay")
         let counts = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram.totalCount) })
-        for hop in ["decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"] {
+        for hop in ["decode", "book", "features", "features.trade", "strategy", "queue.book→signals", "queue.signals→strategy"] {
             #expect((counts[hop] ?? 0) > 0, "hop \(hop) is empty")
         }
         // Every commit's hops and every tick's, the last ones' too (Signals and Strategy record a
@@ -60,6 +60,9 @@ import Testing
         let commits = r.ticks + engine.telemetry.value(of: engine.counters.staleCommits) + engine.telemetry.value(of: engine.counters.ignoredBooks)
         let book = UInt64(counts["book"] ?? 0), queue = UInt64(counts["queue.book→signals"] ?? 0)
         #expect(book == commits && queue == commits, "book \(book), queue \(queue), commits \(commits)")
+        // `features` is the vector per commit; trades are timed apart (`features.trade`).
+        let features = UInt64(counts["features"] ?? 0)
+        #expect(features >= r.ticks && features <= commits, "features \(features), ticks \(r.ticks), commits \(commits)")
         let toStrategy = UInt64(counts["queue.signals→strategy"] ?? 0), strategy = UInt64(counts["strategy"] ?? 0)
         #expect(toStrategy == r.ticks && strategy == r.ticks, "queue \(toStrategy), strategy \(strategy), ticks \(r.ticks)")
         // A capture's receive times are from another day: the feed-side hops are not recorded in replay.
@@ -87,7 +90,7 @@ import Testing
         #expect(r.oracleChecked > 0 && r.oracleMatched == r.oracleChecked && r.parseErrors == 0)
         let report = engine.latencyReport(title: "closed loop")
         let hops = Dictionary(uniqueKeysWithValues: report.hops.map { ($0.name, $0.histogram) })
-        for hop in ["queue.feed→book", "decode", "book", "features", "strategy", "queue.book→signals", "queue.signals→strategy"] {
+        for hop in ["queue.feed→book", "decode", "book", "features", "features.trade", "strategy", "queue.book→signals", "queue.signals→strategy"] {
             #expect((hops[hop]?.count ?? 0) > 0, "hop \(hop) is empty")
         }
         let wait = try #require(hops["queue.feed→book"]).valueAtPercentile(50)

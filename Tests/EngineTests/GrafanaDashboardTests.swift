@@ -81,6 +81,8 @@ import Glibc
         _ = registry.registerStandardHops()
         // The engine's own queue and order hops (Sources/Engine/Pipeline/TradingEngine.swift).
         _ = registry.registerHop("queue.book→signals")
+        _ = registry.registerHop("features.trade")
+        _ = registry.registerHop("features.refresh")
         _ = registry.registerHop("queue.signals→strategy")
         _ = registry.registerHop("order.tick→signal")
         _ = registry.registerHop("order.tick→decision")
@@ -167,7 +169,7 @@ import Glibc
         for (name, type) in real where name.hasPrefix("hft_hop_") {
             #expect(contract[name]?.type == type, "hop \(name) missing from README.md")
         }
-        #expect(contract.count == 62)
+        #expect(contract.count == 64)
     }
 
     @Test func metricNameExtractionSkipsLabelValuesAndFunctions() {

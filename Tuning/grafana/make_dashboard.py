@@ -15,7 +15,7 @@ import sys
 
 DS = {"type": "prometheus", "uid": "${DS_PROMETHEUS}"}
 
-# StandardHop (Sources/HFTTelemetry/StandardHop.swift) plus the engine's two extra queue hops and three order hops
+# StandardHop (Sources/HFTTelemetry/StandardHop.swift) plus the engine's two extra queue hops, its two trade feature hops and three order hops
 # (Sources/Engine/Pipeline/TradingEngine.swift), in path order, as TelemetryReport.prometheusName writes them.
 HOPS = [
     ("wire", "exchange time -> receive time (wall clock)"),
@@ -23,7 +23,9 @@ HOPS = [
     ("decode", "frame bytes -> decoded event"),
     ("book", "book update (sync + apply)"),
     ("queue_book_to_signals", "Book publish -> Signals consume"),
-    ("features", "features, order flow, volume profile"),
+    ("features", "feature vector for one book event"),
+    ("features_trade", "a trade's feature state updates"),
+    ("features_refresh", "vector rewrite after trades, on an idle cycle"),
     ("inference_tcn", "TCN streaming step"),
     ("inference_tabnet", "TabNet forward pass"),
     ("inference_ppo", "PPO policy forward pass"),

@@ -8,6 +8,10 @@ import MarketData
 /// of its book with the top levels of each side (best first; at least
 /// `levelsConsumed` levels when the book has them), and `onTrade(_:)` for every trade, in arrival
 /// order. After each call `features` holds the current vector (`schema` order, `Double`).
+/// A consumer that reads the vector only after book events (the Signals stage: one market view
+/// per book commit, none per trade) calls `absorbTrade(_:)` instead of `onTrade(_:)`: the trade's
+/// state updates without the vector's rewrite, which the next `onBook` does anyway (or
+/// `refreshVector()`), with the same values bit for bit.
 ///
 /// Clock: exchange time when the event has one, else receive time, made monotone (an event older
 /// than the clock is processed at the clock). Replay is therefore deterministic.
@@ -93,6 +97,9 @@ public struct FeatureEngine: ~Copyable {
     var cvd: Int64 = 0
     var lastTradeTime: Int64 = 0
     var hasTrade = false
+    /// A trade was absorbed (`absorbTrade`) since the vector's trade- and clock-dependent features
+    /// were last written: `onBook` or `refreshVector()` writes them.
+    public internal(set) var vectorPending = false
 
     var largeTrades: LargeTradeDetector
     var icebergBid: IcebergDetector
@@ -243,7 +250,8 @@ public struct FeatureEngine: ~Copyable {
         hmmObservation.deallocate()
     }
 
-    /// The current feature vector, in `schema` order. Valid until the next `onBook`/`onTrade`.
+    /// The current feature vector, in `schema` order. Valid until the next `onBook`/`onTrade`; after
+    /// `absorbTrade` only once `refreshVector()` (or `onBook`) has run (`vectorPending` is false).
     @inline(__always)
     public var features: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: out, count: layout.count) }
 

@@ -39,6 +39,12 @@ public actor SignalStage: Agent {
     let recorder: HopRecorder
     let hops: StandardHopIds
     let queueBookToSignals: HopId
+    /// A trade's state updates (`FeatureEngine.absorbTrade`); `features` is the vector's per book commit.
+    let tradeFeatures: HopId
+    /// The vectors' rewrite after absorbed trades, on an idle duty cycle (`refreshVectors`).
+    let vectorRefresh: HopId
+    /// A trade was absorbed since the last idle refresh.
+    var vectorsPending = false
     let counters: EngineCounters
     let schemaValue: UInt64
     let instrumentCount: Int
@@ -57,7 +63,7 @@ public actor SignalStage: Agent {
     init(on thread: PinnedThread, input: RingConsumer<BookEvent>, books: BookSnapshotSlots, output: RingProducer<SignalTick>, slots: SignalSlots,
          venue: VenueId, specs: [InstrumentSpec], analytics: AnalyticsConfig, microPrice: MicroPriceTable?, schemaId: String,
          models: SignalModels, runTabNet: Bool, conflate: Bool, replay: Bool, measuresWire: Bool, recorder: consuming HopRecorder,
-         hops: StandardHopIds, queueBookToSignals: HopId, counters: EngineCounters) throws {
+         hops: StandardHopIds, queueBookToSignals: HopId, tradeFeatures: HopId, vectorRefresh: HopId, counters: EngineCounters) throws {
         pinnedExecutor = thread.executor
         self.input = input
         self.output = output
@@ -88,6 +94,8 @@ public actor SignalStage: Agent {
         self.recorder = recorder
         self.hops = hops
         self.queueBookToSignals = queueBookToSignals
+        self.tradeFeatures = tradeFeatures
+        self.vectorRefresh = vectorRefresh
         self.counters = counters
         schemaValue = hft_strategy_schema_id_value(schemaId)
         precondition(books.depth >= engines[0].levelsConsumed, "snapshots shallower than the features read")
@@ -153,14 +161,28 @@ public actor SignalStage: Agent {
             case .trade:
                 let i = Int(e.instrument.raw)
                 guard i < instrumentCount else { recorder.increment(counters.unroutable); continue }
+                // No view is published per trade: the vector's rewrite waits for an idle cycle or the next commit.
                 let t0 = hft_monotonic_ns()
-                _ = engines[i].onTrade(e.trade(venue: venue))
-                recorder.record(hops.features, Int64(hft_monotonic_ns() &- t0))
+                engines[i].absorbTrade(e.trade(venue: venue))
+                recorder.record(tradeFeatures, Int64(hft_monotonic_ns() &- t0))
+                vectorsPending = true
             case .commit:
                 commit(e)
             }
         }
+        if done == 0 && vectorsPending { refreshVectors() }
         return done
+    }
+
+    /// On an idle duty cycle after trades (nothing to take, so no tick of this cycle waits
+    /// behind it): the vectors' rewrite that `absorbTrade` left for later, so that the next book
+    /// event's `onBook` does not take it on the tick's path. The values are the same whenever it
+    /// runs (`FeatureEngineAbsorbedTradeTests`); a commit that comes first does it itself.
+    func refreshVectors() {
+        let t0 = hft_monotonic_ns()
+        for i in 0..<instrumentCount where engines[i].vectorPending { engines[i].refreshVector() }
+        vectorsPending = false
+        recorder.record(vectorRefresh, Int64(hft_monotonic_ns() &- t0))
     }
 
     /// One instrument's book change is complete: features, models, a view for the strategy.

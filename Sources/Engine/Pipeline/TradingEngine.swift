@@ -76,6 +76,8 @@ public final class TradingEngine: @unchecked Sendable {
         telemetry = TelemetryRegistry()
         hops = telemetry.registerStandardHops()
         let qBookToSignals = telemetry.registerHop("queue.book→signals")
+        let tradeFeatures = telemetry.registerHop("features.trade")
+        let vectorRefresh = telemetry.registerHop("features.refresh")
         let qSignalsToStrategy = telemetry.registerHop("queue.signals→strategy")
         let orderTickToSignal = telemetry.registerHop("order.tick→signal")
         let orderTickToDecision = telemetry.registerHop("order.tick→decision")
@@ -220,7 +222,8 @@ public final class TradingEngine: @unchecked Sendable {
                                   venue: venueId, specs: instruments.map(\.spec), analytics: config.analytics, microPrice: nil,
                                   schemaId: schema.id, models: models, runTabNet: config.models.tabnetEveryTick,
                                   conflate: !deterministic, replay: deterministic, measuresWire: !fromCapture,
-                                  recorder: telemetry.makeRecorder(name: "signals"), hops: hops, queueBookToSignals: qBookToSignals, counters: counters)
+                                  recorder: telemetry.makeRecorder(name: "signals"), hops: hops, queueBookToSignals: qBookToSignals,
+                                  tradeFeatures: tradeFeatures, vectorRefresh: vectorRefresh, counters: counters)
         strategy = StrategyStage(on: strategyThread, input: signalsToStrategy.consumer, updates: executionToStrategy.consumer,
                                  output: strategyToExecution.producer, slots: slots, strategy: instance, services: services,
                                  instrumentCount: instruments.count, positionLimit: positionLimit,

@@ -194,7 +194,7 @@ public struct StrategyReplayHarness: ~Copyable {
                 switch result {
                 case .trades:
                     for t in feed.trades.events where t.instrument == traded {
-                        _ = engine.onTrade(t)
+                        engine.absorbTrade(t)
                         venue.onTrade(t, now: now)
                     }
                     deliverReports(until: now, strategy: &strategy)
