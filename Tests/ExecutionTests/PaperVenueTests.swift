@@ -36,6 +36,32 @@ import MarketData
         return out
     }
 
+    /// The request and report rings wrap around many times at capacity 3 (reports 24): every
+    /// request is acted on once, in order, every report is delivered once, in venue order, and a
+    /// fourth request in flight is refused (back pressure), never overwrites one.
+    @Test func requestAndReportRingsWrapWithoutLosingOrReorderingAnything() {
+        var v = PaperVenue(configuration: PaperVenueConfiguration(spec: Self.spec, queueModel: .riskAverse, capacity: 3),
+                           latency: LatencyModel(entry: .microseconds(10), response: .microseconds(5)))
+        let b = Self.book()
+        var acked: [UInt64] = []
+        var next: UInt64 = 1
+        for round in 0..<40 {
+            let t = Nanos.microseconds(Int64(round) * 100)
+            // Three IOC buys far below the ask (expire unfilled), then one too many.
+            for _ in 0..<3 {
+                #expect(v.submit(Self.order(next, .buy, px: 9_000, qty: 1_000, tif: .ioc), now: t) == .accepted)
+                next += 1
+            }
+            #expect(v.submit(Self.order(999_999, .buy, px: 9_000, qty: 1_000, tif: .ioc), now: t) == .backPressured)
+            v.process(until: t + .microseconds(10), book: b)
+            let r = Self.drain(&v, until: t + .microseconds(15))
+            #expect(r.map(\.kind) == [.ack, .expired, .ack, .expired, .ack, .expired])
+            acked += r.filter { $0.kind == .ack }.map(\.clientOrderId.raw)
+        }
+        #expect(acked == Array(1..<next))
+        #expect(v.pendingReports == 0 && v.droppedReports == 0)
+    }
+
     @Test func marketOrderWalksTheBookWithSlippage() {
         var v = Self.venue()
         let b = Self.book()

@@ -358,7 +358,7 @@ public actor ExecutionStage: Agent {
         if backlogCount == 0 && output.push(f) == .published { return }
         recorder.increment(counters.fillBackPressure)
         precondition(backlogCount < backlogCapacity, "order-update backlog full: the strategy stage stopped consuming")
-        backlog[(backlogHead &+ backlogCount) % backlogCapacity] = f
+        backlog[RingIndex.wrap(backlogHead &+ backlogCount, backlogCapacity)] = f
         backlogCount &+= 1
     }
 
@@ -366,7 +366,7 @@ public actor ExecutionStage: Agent {
     func flushBacklog() -> Int {
         var n = 0
         while backlogCount > 0, output.push(backlog[backlogHead]) == .published {
-            backlogHead = (backlogHead &+ 1) % backlogCapacity
+            backlogHead = RingIndex.wrap(backlogHead &+ 1, backlogCapacity)
             backlogCount &-= 1
             n &+= 1
         }

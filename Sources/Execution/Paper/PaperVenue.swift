@@ -87,7 +87,7 @@ public struct PaperVenue: ~Copyable {
     /// Reads the request slot the next `submit` fills (nothing changes): keeps it warm between orders.
     @inlinable
     public func touchNextRequest() -> Int64 {
-        requests[(requestHead &+ requestCount) % requests.count].arrivesAt.raw
+        requests[RingIndex.wrap(requestHead &+ requestCount, requests.count)].arrivesAt.raw
     }
 
     /// Sends a new order at venue time `now`; it arrives after the entry latency.
@@ -110,10 +110,10 @@ public struct PaperVenue: ~Copyable {
         // Requests keep FIFO order: one never overtakes an earlier one.
         var arrives = now + entry
         if requestCount > 0 {
-            let last = requests[(requestHead &+ requestCount &- 1) % requests.count]
+            let last = requests[RingIndex.wrap(requestHead &+ requestCount &- 1, requests.count)]
             if arrives < last.arrivesAt { arrives = last.arrivesAt }
         }
-        requests[(requestHead &+ requestCount) % requests.count] = PaperRequest(kind: kind, order: order, arrivesAt: arrives, response: response)
+        requests[RingIndex.wrap(requestHead &+ requestCount, requests.count)] = PaperRequest(kind: kind, order: order, arrivesAt: arrives, response: response)
         requestCount &+= 1
         return .accepted
     }
@@ -123,7 +123,7 @@ public struct PaperVenue: ~Copyable {
         while requestCount > 0 {
             let r = requests[requestHead]
             guard r.arrivesAt <= now else { break }
-            requestHead = (requestHead &+ 1) % requests.count
+            requestHead = RingIndex.wrap(requestHead &+ 1, requests.count)
             requestCount &-= 1
             switch r.kind {
             case .new: accept(r.order, at: r.arrivesAt, response: r.response, book: book)
@@ -323,7 +323,7 @@ public struct PaperVenue: ~Copyable {
 
     mutating func report(_ r: ExecutionReport) {
         guard reportCount < reports.count else { droppedReports &+= 1; return }
-        reports[(reportHead &+ reportCount) % reports.count] = r
+        reports[RingIndex.wrap(reportHead &+ reportCount, reports.count)] = r
         reportCount &+= 1
     }
 
@@ -332,7 +332,7 @@ public struct PaperVenue: ~Copyable {
         while reportCount > 0 {
             let r = reports[reportHead]
             guard r.deliverAt <= now else { break }
-            reportHead = (reportHead &+ 1) % reports.count
+            reportHead = RingIndex.wrap(reportHead &+ 1, reports.count)
             reportCount &-= 1
             body(r)
         }
