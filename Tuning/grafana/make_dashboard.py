@@ -143,8 +143,10 @@ def build():
     ], 0, y, unit="ops"))
     panels.append(timeseries("Strategy flow per second", [
         (rate("hft_strategy_ticks_total"), "ticks"),
+        (rate("hft_strategy_timers_total"), "on_timer calls"),
         (rate("hft_strategy_intents_total"), "intents"),
         (rate("hft_execution_orders_total"), "orders (execution stage)"),
+        (rate("hft_execution_fills_total"), "fills (execution stage)"),
     ], 8, y, unit="ops"))
     panels.append(timeseries("Back-pressure per second", [
         (rate("hft_signals_conflations_total"), "signal conflations"),
@@ -157,7 +159,11 @@ def build():
     panels.append(row("Feed and book", y)); y += 1
     panels.append(timeseries("Feed frames per second", [
         (rate("hft_feed_frames_total"), "frames"),
-    ], 0, y, unit="ops"))
+        (rate("hft_feed_held_diffs_total"), "rollover: diffs held"),
+        (rate("hft_feed_duplicate_trades_total"), "rollover: duplicate trades dropped"),
+    ], 0, y, unit="ops", log=True,
+        description="Frames the Book stage processed; during a connection rollover, the new connection's diffs held "
+                    "until the old one caught up, and the trades both delivered (dropped once). Log scale."))
     panels.append(timeseries("Feed problems per second", [
         (rate("hft_feed_parse_errors_total"), "parse errors"),
         (rate("hft_feed_gaps_total"), "sequence gaps (resync)"),
@@ -217,6 +223,11 @@ def build():
     panels.append(timeseries("Share of time the spinning threads were stalled", [
         ('sum by (thread, core) (rate(hft_thread_stall_seconds_total{job=~"$job"}[$__rate_interval]))', "{{thread}} (core {{core}})"),
     ], 12, y, w=12, unit="percentunit", description="Seconds stalled per second."))
+    y += 8
+    panels.append(timeseries("Idle duty cycles of the spinning threads per second", [
+        ('sum by (thread, core) (rate(hft_thread_idle_cycles_total{job=~"$job"}[$__rate_interval]))', "{{thread}} (core {{core}})"),
+    ], 0, y, w=12, unit="ops",
+        description="Polls that found no work: a spinning thread with few idle cycles is saturated (frames queue behind each other)."))
     return panels
 
 
