@@ -103,13 +103,7 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [EventMetric.metric], warmupIterations: 50, maxDuration: .seconds(6), maxIterations: 5_000,
                                    setup: { try BenchState.loadUSDM() })) { benchmark in
         guard let s = BenchState.usdm else { return }
-        let timer = EventTimer.shared
-        for _ in 0..<EventMetric.eventsPerSample {
-            let t0 = timer.start()
-            _ = s.process()
-            benchmark.measurement(EventMetric.metric, timer.nanos(since: t0))
-            s.advance()
-        }
+        timeEvents(benchmark, s, trades: true, books: true)
     }
     // The Signals stage's calls on the same events: trades absorbed (`absorbTrade`, no vector), the
     // vector rewritten by each book event's `onBook` (bit for bit `onTrade`'s,
@@ -131,12 +125,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     Benchmark("FeatureEngineSignalsStageUSDM",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
-                                   warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
-                                   thresholds: [.mallocCountTotal: .init(absolute: [.p99: 0]),
-                                                .retainCount: .init(absolute: [.p100: 0]),
-                                                .releaseCount: .init(absolute: [.p100: 0])],
-                                   setup: { try BenchState.loadUSDMSignals() })) { benchmark in
+              configuration: allocationFree(setup: { try BenchState.loadUSDMSignals() })) { benchmark in
         guard let s = BenchState.usdmSignals else { return }
         for _ in benchmark.scaledIterations { blackHole(s.step()) }
     }
@@ -150,15 +139,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     Benchmark("FeatureEnginePerEventUSDMEngineConfig",
-              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
-                                   warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
-                                   thresholds: [.mallocCountTotal: .init(absolute: [.p99: 0]),
-                                                .retainCount: .init(absolute: [.p100: 0]),
-                                                .releaseCount: .init(absolute: [.p100: 0])],
-                                   setup: { try BenchState.loadUSDM() })) { benchmark in
+              configuration: allocationFree(setup: { try BenchState.loadUSDM() })) { benchmark in
         guard let s = BenchState.usdm else { return }
         for _ in benchmark.scaledIterations { blackHole(s.step()) }
     }
+}
+
+/// The engine config's wall-clock benchmarks with the hot path's thresholds: 0 mallocs (p99: the
+/// harness itself shows one in one sample, `HarnessBaseline`), 0 retains and releases.
+func allocationFree(setup: @escaping Benchmark.BenchmarkSetupHook) -> Benchmark.Configuration {
+    .init(metrics: [.wallClock, .mallocCountTotal, .retainCount, .releaseCount],
+          warmupIterations: 2000, maxDuration: .seconds(6), maxIterations: 300_000,
+          thresholds: [.mallocCountTotal: .init(absolute: [.p99: 0]),
+                       .retainCount: .init(absolute: [.p100: 0]),
+                       .releaseCount: .init(absolute: [.p100: 0])],
+          setup: setup)
 }
 
 /// Processes `EventMetric.eventsPerSample` events of `s` in order, timing (TSC) the trades and/or
