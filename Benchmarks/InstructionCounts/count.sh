@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Instructions executed per event, counted by valgrind's callgrind inside the measured functions
-# only: the feature engine's onBook/onTrade per event and the Book stage (BookReplay.run: parse,
-# sync, book) per frame, on a real capture; and the feature engine as the Signals stage calls it
-# (trades through absorbTrade), whose vectors after book events must hash as onTrade's do. Also the 64-bit integer divisions (div/idiv) and the
-# double-precision divisions and square roots per event, from the instruction-level counts
-# (objdump finds those instructions in the binary). Counts are exact and the same on every run of
-# the same binary, whatever load the machine is under: compare two builds with them, and time with
-# the package-benchmark suites.
+# only: the feature engine's onBook/onTrade per event, the same engine as the Signals stage calls it
+# (trades through absorbTrade; its vectors after book events must hash as onTrade's do), and the
+# Book stage (BookReplay.run: parse, sync, book) per frame, on a real capture. Also the 64-bit
+# integer divisions (div/idiv) and the double-precision divisions and square roots per event, from
+# the instruction-level counts (objdump finds those instructions in the binary). Counts are exact
+# and the same on every run of the same binary, whatever load the machine is under: compare two
+# builds with them, and time with the package-benchmark suites.
 #
 # usage: count.sh BINARY [PASSES] [CAPTURE...]   (BINARY: a release build of InstructionCounts)
-# With MAX_FEATURE_INSTRUCTIONS, MAX_SIGNALS_INSTRUCTIONS and/or MAX_BOOK_INSTRUCTIONS set, it fails when a count per event
-# or frame is above them (`make instructions-check`, part of `make test`).
+# With MAX_FEATURE_INSTRUCTIONS, MAX_SIGNALS_INSTRUCTIONS and/or MAX_BOOK_INSTRUCTIONS set, it fails
+# when a count per event or frame is above them (`make instructions-check`, part of `make test`).
 set -euo pipefail
 binary=$1
 passes=${2:-10}

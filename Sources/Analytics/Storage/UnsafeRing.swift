@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HFTPrimitives
 
 /// A fixed-capacity FIFO of trivial values, allocated once; the oldest element is index 0.
 ///
@@ -33,10 +34,7 @@ struct UnsafeRing<Element: BitwiseCopyable>: ~Copyable {
     @inline(__always) var isFull: Bool { count == capacity }
 
     @inline(__always)
-    private func slot(_ i: Int) -> Int {
-        let s = head &+ i
-        return s >= capacity ? s &- capacity : s
-    }
+    private func slot(_ i: Int) -> Int { RingIndex.wrap(head &+ i, capacity) }
 
     /// The `i`-th oldest element.
     /// - Precondition: `0 <= i < count` (checked in debug builds only).
